@@ -1,0 +1,84 @@
+"""Calendar dates in notices: 2024年5月31日, 二〇二四年五月三十一日, 2024-05-31, and year-less 5月27日.
+
+The span is isolated by regex and built with datetime.date, which also rejects impossible days.
+dateparser is deliberately not called: on an isolated, numeral-normalised span it adds nothing, and on
+the raw spans it fails (二〇二四年…, 2025年8月29日起) or misreads it (5月27日前 came back as 2026-05-29).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from extract.numerals import parse_number, to_int
+
+YEAR_MARK = "年"
+MONTH_MARK = "月"
+DAY_MARKS = "日号"
+ISO_SEPARATORS = ("-－", "/／", ".．")
+
+_ARABIC_DIGIT = "[0-9０-９]"
+_YEAR_NUMERALS = "〇○◯零一二三四五六七八九"
+_NUMERAL_CHARS = "0-9０-９" + _YEAR_NUMERALS + "十"
+_SMALL_NUMERAL = "[一二三四五六七八九]"
+
+_ARABIC_YEAR = rf"(?<!{_ARABIC_DIGIT}){_ARABIC_DIGIT}{{4}}"
+_CHINESE_YEAR = rf"(?<![{_YEAR_NUMERALS}])[{_YEAR_NUMERALS}]{{4}}"
+_MONTH = rf"{_ARABIC_DIGIT}{{1,2}}|十[一二]?|{_SMALL_NUMERAL}"
+_DAY = rf"{_ARABIC_DIGIT}{{1,2}}|三十一?|二?十{_SMALL_NUMERAL}?|{_SMALL_NUMERAL}"
+_MONTH_DAY = rf"(?:{_MONTH})\s*{MONTH_MARK}\s*(?:{_DAY})\s*[{DAY_MARKS}]"
+_WRITTEN_DATE = rf"(?:{_ARABIC_YEAR}|{_CHINESE_YEAR})\s*{YEAR_MARK}\s*{_MONTH_DAY}"
+_ISO_DATE = "|".join(
+    rf"{_ARABIC_YEAR}\s*[{re.escape(separator)}]\s*{_ARABIC_DIGIT}{{1,2}}"
+    rf"\s*[{re.escape(separator)}]\s*{_ARABIC_DIGIT}{{1,2}}(?!{_ARABIC_DIGIT})"
+    for separator in ISO_SEPARATORS
+)
+# A month-day glued to a numeral or to a short year ("24年5月1日") is part of something else, not year-less.
+_YEARLESS_DATE = (
+    rf"(?<![{_NUMERAL_CHARS}])(?<!{_ARABIC_DIGIT}{YEAR_MARK})(?<![{_YEAR_NUMERALS}]{YEAR_MARK}){_MONTH_DAY}"
+)
+DATE = rf"{_WRITTEN_DATE}|{_ISO_DATE}|{_YEARLESS_DATE}"
+
+_DATE_RE = re.compile(DATE)
+_FIELD_SEPARATOR_RE = re.compile(
+    rf"[{YEAR_MARK}{MONTH_MARK}{DAY_MARKS}{re.escape(''.join(ISO_SEPARATORS))}\s]+"
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    start: int
+    end: int
+    value: datetime.date
+    has_year: bool
+
+
+def parse_date(span: str, default_year: int | None = None) -> datetime.date | None:
+    """Date of a span that is exactly one date (no suffix such as 起); year-less spans need default_year."""
+    resolved = _resolve(span.strip(), default_year)
+    return None if resolved is None else resolved[0]
+
+
+def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
+    """Every valid date in `text`; impossible dates and year-less ones without default_year are skipped."""
+    matches = []
+    for match in _DATE_RE.finditer(text):
+        resolved = _resolve(match.group(), default_year)
+        if resolved is not None:
+            matches.append(DateMatch(match.start(), match.end(), *resolved))
+    return matches
+
+
+def _resolve(span: str, default_year: int | None) -> tuple[datetime.date, bool] | None:
+    if not _DATE_RE.fullmatch(span):
+        return None
+    fields = [to_int(parse_number(field)) for field in _FIELD_SEPARATOR_RE.split(span) if field]
+    has_year = len(fields) == 3
+    year, month, day = fields if has_year else [default_year, *fields]
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return datetime.date(year, month, day), has_year
+    except ValueError:
+        return None
