@@ -1,0 +1,40 @@
+"""The kinds of line a GB/T 9704 notice is built from, recognised on normalised text.
+
+Normalisation, splitting and structure all ask "what is this line?"; the answer lives
+here once, as a table of patterns.
+"""
+
+from __future__ import annotations
+
+import re
+
+CJK = r"\u3400-\u9fff"
+ORG_SUFFIXES = "局|厅|委员会|委|中心|办公室|办公厅|政府|部|院|会|所|处|室"
+TITLE_ENDINGS = "通知|意见|方案|办法|规定|决定|批复|公告|通告|函|细则|规则|通报|报告|指引"
+DRAFT_MARKERS = "征求意见稿|征求意见|草案|送审稿|讨论稿"
+ENUMERATION = (
+    r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d)"
+    r"|[①-⑳]|第[一二三四五六七八九十百\d]+[条章节部分])"
+)
+DATE_LINE = r"[0-9一二三四五六七八九〇○零]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日"
+
+LINE_KINDS: dict[str, re.Pattern[str]] = {
+    "doc_number": re.compile(r"[^\s，。]{1,12}[〔\[【(（［﹝][0-9]{4}[〕\]】)）］﹞]第?[0-9]+号"),
+    "print_date": re.compile(rf"{DATE_LINE}印发"),
+    "date": re.compile(rf"{DATE_LINE}"),
+    "issuer": re.compile(rf"(?:[{CJK}（）()、]{{2,40}}(?:{ORG_SUFFIXES})\s*)+(?:文件)?"),
+    "draft_marker": re.compile(rf"[（(](?:{DRAFT_MARKERS})[)）]"),
+    "title": re.compile(rf"[^，。；,;：:]*?(?:{TITLE_ENDINGS})(?:[（(](?:{DRAFT_MARKERS})[)）])?"),
+    "attachment": re.compile(r"附件\s*\d*(?:[：:].*)?"),
+    "note": re.compile(r"[（(](?:此件|此页|本件).*[)）]"),
+    "copy_to": re.compile(r"抄送[：:].*"),
+    "heading": re.compile(rf"{ENUMERATION}[^。]{{0,30}}"),
+}
+OPENS_PARAGRAPH = re.compile(rf"{ENUMERATION}|附件|抄送|主送|印发|[（(]此件|联系人|主题词")
+ADDRESSEE = re.compile(r"[^。；]{2,200}[：:]")
+
+
+def line_kind(line: str) -> str | None:
+    """The first kind in LINE_KINDS that the whole line is, else None."""
+    stripped = line.strip()
+    return next((kind for kind, pattern in LINE_KINDS.items() if pattern.fullmatch(stripped)), None)

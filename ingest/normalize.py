@@ -1,0 +1,108 @@
+"""Clean a decoded notice into the text every extractor reads, keeping the offset map.
+
+The order matters: debris first (so it cannot split a phrase), then script and width,
+then white space, then lines broken by layout are rejoined, one paragraph per line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.lines import OPENS_PARAGRAPH, line_kind
+from ingest.script import to_simplified
+from ingest.textmap import MappedText, substitute, translate
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+HORIZONTAL_SPACE = "[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]"
+
+# Layout debris: (pattern, what it stands for) — removed outright.
+DEBRIS = [
+    (r"\[bookmark:[^\]]*\]", "Word bookmark anchors"),
+    (r"\*{2,}", "markdown emphasis"),
+    (r"\?+(?![A-Za-z0-9=&])|(?<![A-Za-z0-9/=&])\?+", "lost full-width spaces shown as ?"),
+    (r"[\ufffd\u200b\u200c\u200d\ufeff]", "replacement and zero-width characters"),
+]
+PAGE_NUMBER_LINES = [
+    r"[-—–－―]{1,2}\s*\d{1,4}\s*[-—–－―]{1,2}",
+    r"第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?",
+    r"\d{1,4}\s*/\s*\d{1,4}",
+]
+
+FULL_WIDTH_FOLD = {
+    **{0xFF10 + i: str(i) for i in range(10)},
+    **{0xFF21 + i: chr(ord("A") + i) for i in range(26)},
+    **{0xFF41 + i: chr(ord("a") + i) for i in range(26)},
+    0xFF05: "%",
+}
+
+# A line break is kept after a line that ends a paragraph or is a document element of
+# its own, and before a line that opens one; every other break is layout and is removed.
+PARAGRAPH_END = "。！？；：:;!?"
+_CONTINUES = re.compile(rf"[{CJK}A-Za-z0-9，、《“‘（(—\-/]$")
+
+
+def _compile_debris() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{pattern})" for pattern, _ in DEBRIS))
+
+
+_DEBRIS = _compile_debris()
+_PAGE_NUMBER = re.compile(
+    rf"^{HORIZONTAL_SPACE}*(?:{'|'.join(PAGE_NUMBER_LINES)}){HORIZONTAL_SPACE}*$", re.MULTILINE
+)
+_SPACE_RUN = re.compile(f"{HORIZONTAL_SPACE}+")
+_DECIMAL_POINT = re.compile(r"(?<=\d)．(?=\d)")
+_LINE_BREAKS = re.compile(r"\n(?:[ \t]*\n)*")
+_EDGE_BREAKS = re.compile(r"^\n+|\n+$")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def normalize(source: str) -> MappedText:
+    """The normalised text of `source`, with each character's source offset."""
+    mapped = MappedText.identity(source)
+    mapped = substitute(mapped, re.compile(r"\r\n?|\f"), lambda m: "\n" if m.group() != "\f" else "\n\n")
+    mapped = substitute(mapped, _DEBRIS, "")
+    mapped = substitute(mapped, _PAGE_NUMBER, "")
+    mapped = to_simplified(mapped)
+    mapped = translate(mapped, FULL_WIDTH_FOLD)
+    mapped = substitute(mapped, _DECIMAL_POINT, ".")
+    mapped = substitute(mapped, _SPACE_RUN, _space_between_words)
+    mapped = _rejoin_lines(mapped)
+    return substitute(mapped, _EDGE_BREAKS, "")
+
+
+def _space_between_words(match: re.Match[str]) -> str:
+    """A space survives only between two Latin words or numbers (`DRG 2.0`)."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return " " if _ASCII_WORD.match(before or " ") and _ASCII_WORD.match(after or " ") else ""
+
+
+def _rejoin_lines(mapped: MappedText) -> MappedText:
+    """Remove the line breaks that layout put inside a paragraph.
+
+    Each break is judged on the paragraph built so far, not on the physical line before
+    it: a wrapped line such as `…有关事项通知` is a title only if the paragraph is.
+    """
+    paragraph_start = 0
+
+    def line_break(match: re.Match[str]) -> str:
+        nonlocal paragraph_start
+        text = match.string
+        previous = text[paragraph_start : match.start()].replace("\n", "")
+        following_end = text.find("\n", match.end())
+        following = text[match.end() : following_end if following_end >= 0 else len(text)]
+        if _breaks_inside_paragraph(previous, following):
+            return ""
+        paragraph_start = match.end()
+        return "\n"
+
+    return substitute(mapped, _LINE_BREAKS, line_break)
+
+
+def _breaks_inside_paragraph(previous: str, following: str) -> bool:
+    if not previous or not following or not _CONTINUES.search(previous):
+        return False
+    if OPENS_PARAGRAPH.match(following):
+        return False
+    return line_kind(previous) is None

@@ -1,0 +1,98 @@
+"""The notice record of CONTRACT.md (version 1) as typed models.
+
+These models are the boundary between extraction and everything downstream: the JSON
+Schema in `notice.schema.json` is generated from them (`python -m schema`), and every
+line the pipeline writes is validated against them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+MAX_QUOTE_CHARS = 400
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(Model):
+    """The sentence that states a fact: `text[start:end] == quote` in the record's text."""
+
+    quote: str = Field(min_length=1, max_length=MAX_QUOTE_CHARS)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    source_start: int | None = Field(default=None, ge=0, description="span of the quote in the decoded source file")
+    source_end: int | None = Field(default=None, ge=0)
+
+
+class Fact(Model):
+    evidence: Evidence
+    scope: str | None = Field(default=None, description="what the fact covers, in the notice's words")
+
+
+class ProcurementPeriod(Fact):
+    months: int | None = Field(ge=1)
+    extension_months: int | None = Field(default=None, ge=1)
+    start: date | None = None
+    end: date | None = None
+
+
+class Prepayment(Fact):
+    ratio: float | None = Field(ge=0, le=1)
+    basis: str | None = Field(default=None, description="the amount the ratio is of")
+
+
+class SelfPayAdjustment(Fact):
+    ratio: float | None = Field(ge=0, le=1)
+    mode: Literal["set", "decrease", "increase", "adjust"]
+    population: str | None = None
+
+
+PriceBasis = Literal[
+    "selected_price", "max_selected_price", "avg_selected_price", "reference_price", "fixed_amount", "other"
+]
+
+
+class PriceCap(Fact):
+    basis: PriceBasis
+    multiplier: float | None = Field(default=None, gt=0)
+    amount_yuan: float | None = Field(default=None, ge=0)
+    target: str | None = Field(default=None, description="listing_price, payment_standard, purchase_price, …")
+
+
+class Reference(Fact):
+    doc_number: str | None = None
+    title: str | None = None
+    code: str | None = None
+    relation: Literal["forwards", "implements", "cites"]
+
+
+class Source(Model):
+    file: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class NoticeRecord(Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    id: str
+    source: Source
+    script: Literal["simplified", "traditional", "mixed"]
+    text: str
+    title: str | None
+    doc_number: str | None
+    issuers: list[str]
+    status: Literal["final", "draft"]
+    issue_date: date | None
+    effective_date: date | None
+    procurement_periods: list[ProcurementPeriod]
+    prepayments: list[Prepayment]
+    self_pay_adjustments: list[SelfPayAdjustment]
+    price_caps: list[PriceCap]
+    references: list[Reference]
