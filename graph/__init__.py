@@ -1,0 +1,1 @@
+"""The citation graph of notices: building it and writing it out."""

@@ -1,0 +1,47 @@
+"""The one spaCy pipeline: blank `zh` with jieba and a domain dictionary.
+
+Regex tables find a fact and its values; spaCy's jieba tokens give what the fact covers
+(its scope) on word boundaries, so a scope never starts or ends inside a word. Without
+the domain dictionary jieba splits 集中/带量/采购 and 先行/自付/比例. spaCy slows sharply
+on long documents, so it is only ever given the short phrase in front of a fact.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import spacy
+from spacy.language import Language
+
+DOMAIN_TERMS = Path(__file__).with_name("data") / "domain_terms.txt"
+# Words that can open the phrase before a fact without belonging to what it covers.
+LEADING_FILLERS = {
+    "本次", "此次", "本批", "该批", "相关", "有关", "其中", "以上", "上述", "对", "将", "和", "及", "与", "的",
+    "在", "按", "按照", "其", "各", "所有", "全部", "均", "本", "该", "中", "内", "期间", "原则上", "个人",
+}  # fmt: skip
+SCOPE_MAX_CHARS = 60
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    jieba.setLogLevel(60)
+    jieba.load_userdict(str(DOMAIN_TERMS))
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    return nlp
+
+
+def tokens(text: str) -> list[str]:
+    return [token.text for token in pipeline()(text)]
+
+
+def scope_of(phrase: str) -> str | None:
+    """What a fact covers: the phrase before it, without leading fillers or punctuation."""
+    words = [word for word in tokens(phrase.strip()) if word.strip()]
+    while words and (words[0] in LEADING_FILLERS or not words[0][0].isalnum()):
+        words.pop(0)
+    while words and (words[-1] in LEADING_FILLERS or not words[-1][0].isalnum()):
+        words.pop()
+    scope = "".join(words)
+    return scope[-SCOPE_MAX_CHARS:] if scope else None

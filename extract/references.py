@@ -1,0 +1,104 @@
+"""References to other documents: by title (《…》), 发文字号 or procurement-file code,
+and what this notice does with them (forwards, implements, cites)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extract.sentences import Span, evidence
+from ingest.docnumber import canonical_doc_number, find_doc_numbers
+from schema import Reference
+
+# A title names a document only if it ends like one (a 《…清单》 or 《…合同》 does not).
+DOCUMENT_ENDINGS = (
+    "通知|意见|方案|办法|规定|决定|文件|批复|公告|通告|函|纲要|规划|细则|规则|指南|条例|法|通报|报告|纪要|指引|措施|规范"
+)
+CODE = r"[A-Z]{2,}[A-Z0-9]*(?:-[A-Z0-9]+)+(?:/[A-Z0-9]+)*"
+# Cue words before a reference, nearest first wins; 转发 anywhere in the clause wins over all.
+RELATION_CUES = [
+    ("implements", r"根据|依据|依照|按照|遵照|贯彻落实|贯彻|落实|执行|按"),
+    ("cites", r"参照|参考|详见|参见|见|对照"),
+]
+FORWARD_CUE = "转发"
+
+_TITLE = re.compile(r"《(?P<title>[^《》\n]{2,150})》")
+# An identifier in brackets; a 发文字号 inside brings its own bracketed year.
+_ID = r"(?:[^（()）〔〕\[\]【】［］\n]|[〔\[【(（［]\d{4}[〕\]】)）］])"
+_TRAILING_ID = re.compile(rf"[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}})\s*[）)\]】］]$")
+_FOLLOWING_ID = re.compile(rf"^\s*[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}}?)\s*[）)\]】］]")
+_CODE = re.compile(rf"^{CODE}$")
+_DOCUMENT = re.compile(rf"(?:{DOCUMENT_ENDINGS})$")
+_CUES = [(relation, re.compile(cues)) for relation, cues in RELATION_CUES]
+_CLAUSE_BREAK = re.compile(r"[，,：:]")
+
+
+@dataclass(frozen=True)
+class Identifiers:
+    title: str | None = None
+    doc_number: str | None = None
+    code: str | None = None
+
+
+def find_references(text: str, sentence: Span, own_doc_number: str | None) -> list[Reference]:
+    found = []
+    covered: list[tuple[int, int]] = []
+    for match in _TITLE.finditer(sentence.text):
+        ids, end = _title_reference(sentence.text, match)
+        if ids is None:
+            continue
+        covered.append((match.start(), end))
+        found.append((match.start(), end, ids))
+    for start, end, number in find_doc_numbers(sentence.text):
+        if number != own_doc_number and not any(a <= start < b for a, b in covered):
+            found.append((start, end, Identifiers(doc_number=number)))
+    return [
+        Reference(
+            doc_number=ids.doc_number,
+            title=ids.title,
+            code=ids.code,
+            relation=_relation(sentence.text, start, end),
+            evidence=evidence(text, sentence, sentence.start + start, sentence.start + end),
+        )
+        for start, end, ids in sorted(found, key=lambda item: item[0])
+        if ids.doc_number != own_doc_number or ids.title
+    ]
+
+
+def _title_reference(sentence: str, match: re.Match[str]) -> tuple[Identifiers | None, int]:
+    """The identifiers of 《title》 with any number or code inside or right after it."""
+    title, inner_id = match.group("title"), None
+    trailing = _TRAILING_ID.search(title)
+    if trailing:
+        title, inner_id = title[: trailing.start()].strip(), trailing.group("id")
+    following = _FOLLOWING_ID.match(sentence[match.end() :])
+    after_id = following.group("id") if following else None
+    end = match.end() + (following.end() if following else 0)
+    doc_number, code = _classify(inner_id)
+    if after_id:
+        after_number, after_code = _classify(after_id)
+        doc_number, code = doc_number or after_number, code or after_code
+    if not (doc_number or code or _DOCUMENT.search(title)):
+        return None, end
+    return Identifiers(title=title, doc_number=doc_number, code=code), end
+
+
+def _classify(identifier: str | None) -> tuple[str | None, str | None]:
+    """(doc number, code) from a bracketed identifier; either may be None."""
+    if not identifier:
+        return None, None
+    identifier = identifier.strip()
+    if _CODE.match(identifier):
+        return None, identifier
+    return canonical_doc_number(identifier), None
+
+
+def _relation(sentence: str, start: int, end: int) -> str:
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
+    next_break = _CLAUSE_BREAK.search(sentence, end)
+    clause_end = next_break.start() if next_break else len(sentence)
+    if FORWARD_CUE in sentence[clause_start:clause_end]:
+        return "forwards"
+    before = _TITLE.sub(lambda match: "□" * len(match.group()), sentence[:start])
+    nearest = [(match.start(), relation) for relation, cue in _CUES for match in cue.finditer(before)]
+    return max(nearest)[1] if nearest else "cites"

@@ -1,0 +1,54 @@
+"""Sentences and clauses with their offsets: the unit every fact is quoted by.
+
+The contract's evidence is the sentence that states a fact, ended by 。；！？ or a line
+end, and at most 400 characters; a longer sentence is quoted by the clauses around the fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from schema import Evidence
+from schema.models import MAX_QUOTE_CHARS
+
+_SENTENCE = re.compile(r"[^。；！？;!?\n]+[。；！？;!?]?")
+_CLAUSE = re.compile(r"[^，,。；！？;!?\n]+[，,。；！？;!?]?")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def sentences(text: str) -> Iterator[Span]:
+    for match in _SENTENCE.finditer(text):
+        if match.group().strip():
+            yield Span(match.start(), match.end(), match.group())
+
+
+def clauses(sentence: Span) -> Iterator[Span]:
+    """The comma-separated clauses of a sentence, in text offsets."""
+    for match in _CLAUSE.finditer(sentence.text):
+        yield Span(sentence.start + match.start(), sentence.start + match.end(), match.group())
+
+
+def evidence(text: str, sentence: Span, focus_start: int, focus_end: int) -> Evidence:
+    """The sentence as evidence; when it is too long, the clauses around the focus."""
+    start, end = sentence.start, sentence.end
+    if end - start > MAX_QUOTE_CHARS:
+        start, end = _window(sentence, focus_start, focus_end)
+    return Evidence(quote=text[start:end], start=start, end=end)
+
+
+def _window(sentence: Span, focus_start: int, focus_end: int) -> tuple[int, int]:
+    parts = list(clauses(sentence))
+    inside = [part for part in parts if part.end > focus_start and part.start < focus_end] or parts[:1]
+    start, end = inside[0].start, inside[-1].end
+    if end - start > MAX_QUOTE_CHARS:
+        start = max(start, focus_start)
+        end = min(start + MAX_QUOTE_CHARS, sentence.end)
+    return start, end

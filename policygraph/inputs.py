@@ -1,0 +1,43 @@
+"""Which files a run reads: the files named, and every file below the folders named."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+NOTICE_SUFFIXES = {".txt", ".text", ".md", ".pdf"}
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    shown_as: str  # the path as the user gave it, for the manifest and the records
+    skip_reason: str | None = None
+
+
+def collect(inputs: list[str]) -> list[InputFile]:
+    """Every file once, in a stable order; folders are walked without following links."""
+    found: dict[Path, InputFile] = {}
+    for given in inputs:
+        root = Path(given)
+        paths = _walk(root) if root.is_dir() else [root]
+        for path in paths:
+            real = path.resolve()
+            if real not in found:
+                found[real] = InputFile(path, str(path), _skip_reason(path))
+    return sorted(found.values(), key=lambda item: item.shown_as)
+
+
+def _walk(root: Path) -> list[Path]:
+    files = []
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        files += [Path(folder) / name for name in sorted(names) if not name.startswith(".")]
+    return files
+
+
+def _skip_reason(path: Path) -> str | None:
+    if path.suffix.lower() in NOTICE_SUFFIXES or not path.suffix:
+        return None
+    return f"not a notice format: {path.suffix} files are not read (reads {', '.join(sorted(NOTICE_SUFFIXES))})"
