@@ -37,7 +37,8 @@ class Element:
 
 @dataclass
 class NoticeLayout:
-    """Where a notice lies in the file's normalised text, and its elements (notice offsets)."""
+    """Where a notice lies in the file's normalised text (`start`, `end`), and its
+    elements, whose offsets are relative to the notice's own text."""
 
     start: int
     end: int

@@ -24,7 +24,7 @@ def notice_records(source_text: str, file: str, sha256: str) -> list[NoticeRecor
 
 def _record(mapped: MappedText, layout: NoticeLayout, source_text: str, file: str, sha256: str) -> NoticeRecord:
     start, end = mapped.source_span(0, len(mapped.text))
-    facts = extract_notice(mapped.text, _relative(layout))
+    facts = extract_notice(mapped.text, layout)
     return NoticeRecord(
         id=facts.doc_number or _digest_id(sha256, start, end),
         source=Source(file=file, sha256=sha256, start=start, end=end),
@@ -38,11 +38,6 @@ def _record(mapped: MappedText, layout: NoticeLayout, source_text: str, file: st
         effective_date=facts.effective_date,
         **{name: _with_source_spans(getattr(facts, name), mapped) for name in FACT_FIELDS},
     )
-
-
-def _relative(layout: NoticeLayout) -> NoticeLayout:
-    """The layout's elements are already relative to the notice; its own span becomes so."""
-    return NoticeLayout(0, layout.end - layout.start, layout.elements)
 
 
 def _digest_id(sha256: str, start: int, end: int) -> str:

@@ -1,0 +1,108 @@
+"""Notice splitting and the record fields read from a notice's GB/T 9704 elements."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extract.notice import extract_notice
+from ingest.normalize import normalize
+from ingest.structure import find_notices
+from tests.conftest import record_by_number
+
+BODY = "为做好集中带量采购工作，现将有关事项通知如下。\n一、采购周期为2年。\n"
+
+
+def facts_of(source: str) -> list:
+    text = normalize(source).text
+    return [extract_notice(text[layout.start : layout.end], layout) for layout in find_notices(text)]
+
+
+def test_forwarding_file_yields_two_notices(corpus_records: list[dict]) -> None:
+    from_000 = [record for record in corpus_records if record["source"]["file"].endswith("000_61ff265ac555f13c.txt")]
+    assert [record["doc_number"] for record in from_000] == ["聊医保函〔2024〕13号", "鲁医保函〔2024〕28号"]
+    first, second = from_000
+    assert first["source"]["end"] <= second["source"]["start"]
+    assert second["issuers"] == ["山东省医疗保障局"]
+    assert second["issue_date"] == "2024-05-22"
+    assert first["issue_date"] is None
+
+
+def test_joint_notice_names_every_issuer(corpus_records: list[dict]) -> None:
+    record = record_by_number(corpus_records, "晋医保发〔2021〕22号")
+    assert record["issuers"] == ["山西省医疗保障局", "山西省财政厅", "山西省卫生健康委员会", "山西省药品监督管理局"]
+    assert record["issue_date"] == "2021-12-17"
+    assert record["title"] == "关于常态化制度化推进做好药品和医用耗材集中带量采购及使用工作的通知"
+
+
+def test_headerless_traditional_notice_is_signed(corpus_records: list[dict]) -> None:
+    record = next(record for record in corpus_records if record["source"]["file"].endswith("002_3c2483d3016c1a44.txt"))
+    assert (record["script"], record["title"], record["doc_number"]) == ("traditional", None, None)
+    assert record["issuers"] == ["重庆市医疗保障局办公室"]
+    assert (record["issue_date"], record["effective_date"]) == ("2025-07-24", "2025-08-29")
+
+
+def test_draft_title_loses_its_marker(corpus_records: list[dict]) -> None:
+    record = next(record for record in corpus_records if record["status"] == "draft")
+    assert record["title"] == "深圳市医疗保障局关于进一步完善医用耗材分类集中采购支持深圳阳光平台开展价格谈判等若干措施的通知"
+    assert record["issuers"] == ["深圳市医疗保障局"]
+
+
+@pytest.mark.parametrize(
+    ("number_line", "canonical"),
+    [
+        ("苏医保发[2023]15号", "苏医保发〔2023〕15号"),
+        ("苏医保发【2023】15号", "苏医保发〔2023〕15号"),
+        ("苏医保发(2023)15号", "苏医保发〔2023〕15号"),
+        ("苏医保发（2023）第15号", "苏医保发〔2023〕15号"),
+        ("蘇醫保發［2023］15號", "苏医保发〔2023〕15号"),
+        ("苏医保发 〔2023〕 15 号", "苏医保发〔2023〕15号"),
+    ],
+)
+def test_doc_number_in_any_brackets(number_line: str, canonical: str) -> None:
+    source = f"江苏省医疗保障局\n{number_line}\n关于执行集采结果的通知\n各设区市医疗保障局：\n{BODY}"
+    (facts,) = facts_of(source)
+    assert facts.doc_number == canonical
+    assert facts.issuers == ["江苏省医疗保障局"]
+
+
+def test_traditional_joint_header_with_chinese_numeral_date() -> None:
+    source = (
+        "浙江省醫療保障局 浙江省衛生健康委員會 文件\n浙醫保聯發〔2023〕9號\n"
+        "關於執行藥品集中帶量採購中選結果的通知\n各市醫療保障局、衛生健康委：\n"
+        "為做好集中帶量採購工作，現將有關事項通知如下。\n"
+        "浙江省醫療保障局\n浙江省衛生健康委員會\n二〇二三年六月十二日\n"
+    )
+    (facts,) = facts_of(source)
+    assert facts.doc_number == "浙医保联发〔2023〕9号"
+    assert facts.issuers == ["浙江省医疗保障局", "浙江省卫生健康委员会"]
+    assert facts.issue_date == date(2023, 6, 12)
+    assert facts.title == "关于执行药品集中带量采购中选结果的通知"
+
+
+def test_draft_markers_of_every_kind() -> None:
+    source = f"关于印发集中带量采购实施方案的通知（草案）\n各有关单位：\n{BODY}"
+    (facts,) = facts_of(source)
+    assert (facts.status, facts.title) == ("draft", "关于印发集中带量采购实施方案的通知")
+
+
+def test_attachment_notice_after_the_covering_notice() -> None:
+    source = (
+        "广州市医疗保障局\n穗医保函〔2023〕40号\n关于转发《广东省医疗保障局关于执行集采结果的通知》的通知\n"
+        "各区医疗保障局：\n现将《广东省医疗保障局关于执行集采结果的通知》（粤医保函〔2023〕7号）转发给你们，请认真执行。\n"
+        "广州市医疗保障局\n2023年3月2日\n\n"
+        "附件\n广东省医疗保障局\n粤医保函〔2023〕7号\n关于执行集采结果的通知\n各地级以上市医疗保障局：\n"
+        f"{BODY}广东省医疗保障局\n2023年2月20日\n"
+    )
+    first, second = facts_of(source)
+    assert (first.doc_number, first.issue_date) == ("穗医保函〔2023〕40号", date(2023, 3, 2))
+    assert [(r.relation, r.doc_number, r.title) for r in first.references] == [
+        ("forwards", "粤医保函〔2023〕7号", "广东省医疗保障局关于执行集采结果的通知")
+    ]
+    assert (second.doc_number, second.issue_date, second.issuers) == (
+        "粤医保函〔2023〕7号",
+        date(2023, 2, 20),
+        ["广东省医疗保障局"],
+    )
+    assert [period.months for period in second.procurement_periods] == [24]

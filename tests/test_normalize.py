@@ -1,0 +1,83 @@
+"""Normalisation: layout debris out, phrases rejoined, and every character traceable."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.normalize import normalize
+from ingest.script import detect_script
+
+CASES = [
+    ("traditional to simplified", "醫療保障局關於採購週期為3年", "医疗保障局关于采购周期为3年"),
+    ("full-width digits, letters and percent", "自付比例１０％，编号ＧＨ－ＨＤ", "自付比例10%，编号GH－HD"),
+    ("full-width decimal point", "１．５倍", "1.5倍"),
+    ("lost full-width spaces", "????為貫徹落實", "为贯彻落实"),
+    ("markdown stars", "(一) **加强组织领导**。", "(一)加强组织领导。"),
+    ("Word bookmark", "[bookmark: _GoBack]（五）明确", "（五）明确"),
+    ("spaces inside a phrase", "采购 期满，2024 年 5 月 27 日", "采购期满，2024年5月27日"),
+    ("spaces between Latin words survive", "DRG 2.0 分组", "DRG 2.0分组"),
+    ("page break inside a word", "配套工具产生的清\n\n洗消毒相关费用", "配套工具产生的清洗消毒相关费用"),
+    ("page number line", "采购周期为\n\n— 2 —\n\n两年。", "采购周期为两年。"),
+    ("page number 第N页", "执行。\n第 3 页 共 5 页\n二、要求", "执行。\n二、要求"),
+    ("heading keeps its line", "一、执行时间\n\n2024年5月31日起执行。", "一、执行时间\n2024年5月31日起执行。"),
+    ("numbered item keeps its line", "附件：1.甲类结果\n2.乙类结果", "附件：1.甲类结果\n2.乙类结果"),
+    ("title wrapped over two lines", "关于推进药品和医用耗材\n集中带量采购工作的通知\n各市医保局：", "关于推进药品和医用耗材集中带量采购工作的通知\n各市医保局："),
+    ("issuer line stands alone", "山东省医疗保障局\n\n鲁医保函〔2024〕28号", "山东省医疗保障局\n鲁医保函〔2024〕28号"),
+    (
+        "wrapped body line ending like a title",
+        "根据有关规定，现就辽宁省执行国\n家组织冠脉支架有关事项通知\n如下：",
+        "根据有关规定，现就辽宁省执行国家组织冠脉支架有关事项通知如下：",
+    ),
+    ("carriage returns", "第一行。\r\n第二行。\r第三行。", "第一行。\n第二行。\n第三行。"),
+]
+
+
+@pytest.mark.parametrize(("case", "source", "expected"), CASES, ids=[case[0] for case in CASES])
+def test_normalized_text(case: str, source: str, expected: str) -> None:
+    assert normalize(source).text == expected
+
+
+def test_offsets_point_back_to_the_source() -> None:
+    source = "????醫保辦發〔2024〕8號\n\n采購 周期為２年。"
+    mapped = normalize(source)
+    start = mapped.text.index("周期")
+    source_start, source_end = mapped.source_span(start, start + 2)
+    assert source[source_start:source_end] == "周期"
+    number = mapped.text.index("医保办发")
+    assert source[slice(*mapped.source_span(number, number + 4))] == "醫保辦發"
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("各区县医疗保障局：现将有关事项通知如下。", "simplified"),
+        ("各區縣醫療保障局：現將有關事項通知如下。", "traditional"),
+        ("各區縣醫療保障局：现将有关事项通知如下，采购周期为两年，医疗机构按规定执行。", "mixed"),
+    ],
+)
+def test_script_detection(text: str, script: str) -> None:
+    assert detect_script(text) == script
+
+
+notice_text = st.lists(
+    st.sampled_from([*"采购周期为年月日醫療關於，。；：\n ?*　１２3%％[]《》（）〔〕一二三—-", "[bookmark: x]", "\n\n"]),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(notice_text)
+def test_every_character_maps_into_the_source(source: str) -> None:
+    mapped = normalize(source)
+    assert len(mapped.offsets) == len(mapped.text) + 1
+    assert all(0 <= offset <= len(source) for offset in mapped.offsets)
+    assert list(mapped.offsets) == sorted(mapped.offsets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_normalize_never_raises_and_is_idempotent(source: str) -> None:
+    once = normalize(source).text
+    assert normalize(once).text == once
