@@ -28,7 +28,9 @@ _ID = r"(?:[^（()）〔〕\[\]【】［］\n]|[〔\[【(（［]\d{4}[〕\]】)�
 _TRAILING_ID = re.compile(rf"[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}})\s*[）)\]】］]$")
 _FOLLOWING_ID = re.compile(rf"^\s*[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}}?)\s*[）)\]】］]")
 _CODE = re.compile(rf"^{CODE}$")
-_DOCUMENT = re.compile(rf"(?:{DOCUMENT_ENDINGS})$")
+_DOCUMENT = re.compile(rf"(?:{DOCUMENT_ENDINGS})(?:[（(][^（）()]{{1,8}}[)）])*$")
+# 《试点方案》 after 以下简称 is a short name for a document already referenced.
+_SHORT_NAME = re.compile(r"简称[：:“\"]?$")
 _CUES = [(relation, re.compile(cues)) for relation, cues in RELATION_CUES]
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
 
@@ -44,6 +46,8 @@ def find_references(text: str, sentence: Span, own_doc_number: str | None) -> li
     found = []
     covered: list[tuple[int, int]] = []
     for match in _TITLE.finditer(sentence.text):
+        if _SHORT_NAME.search(sentence.text, 0, match.start()):
+            continue
         ids, end = _title_reference(sentence.text, match)
         if ids is None:
             continue

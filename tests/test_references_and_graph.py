@@ -72,6 +72,16 @@ CASES = [
             ("implements", "医保办发〔2021〕44号", None, "关于接续工作的通知"),
         ],
     ),
+    (
+        "a (试行) after the document type",
+        "按照《医用耗材集中带量采购工作规则（试行）》执行。",
+        [("implements", None, None, "医用耗材集中带量采购工作规则（试行）")],
+    ),
+    (
+        "a short name is not a second reference",
+        "根据《国家组织药品集中采购和使用试点方案》（以下简称《试点方案》）要求。",
+        [("implements", None, None, "国家组织药品集中采购和使用试点方案")],
+    ),
     ("bare number", "按照医保发〔2019〕56号文件要求执行。", [("implements", "医保发〔2019〕56号", None, None)]),
     ("a list or a contract is not a document", "签订《医用耗材带量采购购销合同》，详见《中选品种清单》。", []),
     ("the notice's own number is no reference", "本通知（鲁医保函〔2024〕28号）自印发之日起执行。", []),
