@@ -6,16 +6,25 @@ import re
 from datetime import date
 
 from extract.dates import find_dates
+from extract.numerals import parse_number, to_int
 from extract.sentences import Span
 
 # A date is the effective date when it is followed by 起 and an execution verb later in
 # the sentence (自2023年1月10日零时起统一执行), or introduced as the execution time.
 FROM_DATE = re.compile(r"^\s*(?:零时|0时|0点|零点|24时)?\s*(?:起|开始|之日起)")
 EXECUTION_VERBS = re.compile(r"执行|实施|施行|落地|启用|生效|开始采购|使用中选")
-INTRODUCED_BY = re.compile(r"(?:执行|实施|施行|生效)(?:时间|日期)(?:为|是|[:：])?\s*(?:自|从|于)?\s*$")
+INTRODUCED_BY = re.compile(
+    r"(?:执行|实施|施行|生效)(?:时间|日期)(?:统一)?(?:确定为|定为|为|是|[:：])?\s*(?:自|从|于)?\s*$"
+)
 # A year that depends on something else is not the notice's own date: 同年7月1日起.
 RELATIVE_YEAR = re.compile(r"(?:同年|次年|当年|每年|下一年度|下年度|下年)$")
-FROM_ISSUE = re.compile(r"自(?:印发|发布|公布|下发)之日起(?:执行|实施|施行|生效)")
+FROM_ISSUE = re.compile(r"自(?:印发|发布|公布|下发|发文|颁布)之日起(?:执行|实施|施行|生效)")
+MONTHS_PER_YEAR = 12
+# A month without its day (自2022年1月起执行) starts on the month's first day.
+YEAR_MONTH = re.compile(
+    r"(?P<year>[0-9]{4}|[〇○零一二三四五六七八九]{4})年"
+    r"(?P<month>[0-9]{1,2}|十[一二]?|[一二三四五六七八九])月(?![0-9一二三四五六七八九十]+[日号])"
+)
 
 
 def find_effective_date(sentences: list[Span], default_year: int | None, issue_date: date | None) -> date | None:
@@ -29,11 +38,21 @@ def find_effective_date(sentences: list[Span], default_year: int | None, issue_d
 
 
 def _effective_in(sentence: str, default_year: int | None) -> date | None:
-    for match in find_dates(sentence, default_year):
-        before, after = sentence[: match.start], sentence[match.end :]
-        if not match.has_year and RELATIVE_YEAR.search(before):
+    for start, end, value, has_year in _dates(sentence, default_year):
+        before, after = sentence[:start], sentence[end:]
+        if not has_year and RELATIVE_YEAR.search(before):
             continue
         starts_from = FROM_DATE.match(after)
         if (starts_from and EXECUTION_VERBS.search(after)) or INTRODUCED_BY.search(before):
-            return match.value
+            return value
     return None
+
+
+def _dates(sentence: str, default_year: int | None) -> list[tuple[int, int, date, bool]]:
+    """Full dates and months without a day, in the order they are written."""
+    found = [(match.start, match.end, match.value, match.has_year) for match in find_dates(sentence, default_year)]
+    for match in YEAR_MONTH.finditer(sentence):
+        year, month = to_int(parse_number(match.group("year"))), to_int(parse_number(match.group("month")))
+        if year and month and 1 <= month <= MONTHS_PER_YEAR:
+            found.append((match.start(), match.end(), date(year, month, 1), True))
+    return sorted(found)

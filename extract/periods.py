@@ -11,15 +11,22 @@ from extract.numerals import NUMBER, parse_number
 from extract.sentences import Span, evidence
 from schema import ProcurementPeriod
 
-# 采购周期 / 协议期限 / 采购协议期 …: the cycle named, its subject just before it.
-CYCLE = r"(?P<subject>采购|协议|集采|采购协议)(?:周期|期限|协议期|期)"
+# 采购周期 / 协议期限 / 采购协议期 / 采购合同期限 …: the cycle named, its subject just before it.
+CYCLE = r"(?P<subject>采购|协议|集采|采购协议|采购合同|购销合同)(?:周期|期限|协议期|期)"
 # What may stand between the cycle and its length: 为, 原则上为, 暂定为, …
 LINK = r"(?:为期|原则上|一般|暂定|统一|均|确定|定|设定|为|是|共|[:：])*"
-LENGTH = rf"(?P<number>{NUMBER})(?P<unit>个?月|年)(?P<half>半)?"
-EXTENSION = rf"(?:延长|延期|续签|续约|顺延)[^，。；\d]{{0,4}}?(?P<number>{NUMBER})(?P<unit>个?月|年)"
+# A length, not the year of a date or a year's name: 协议期为2024年5月27日…, 2024年度.
+LENGTH = rf"(?P<number>{NUMBER})(?P<unit>个?月|年)(?P<half>半)?(?![0-9一二三四五六七八九十]{{1,2}}月|度)"
+# 续签1年 adds a length; 延长至3年 states the total the cycle is extended to.
+EXTENSION = rf"(?:延长|延期|续签|续约|顺延)[^，。；\d]{{0,4}}?(?P<to>至|到)?(?P<number>{NUMBER})(?P<unit>个?月|年)"
 MONTHS_PER_UNIT = {"年": 12, "月": 1, "个月": 1}
-GENERIC_SUBJECTS = {"采购", "协议", "集采", "采购协议"}
+GENERIC_SUBJECTS = {"采购", "协议", "集采", "采购协议", "采购合同", "购销合同"}
+# No procurement or agreement cycle runs ten years: a longer "length" is a misread number.
+MAX_MONTHS = 120
 AVERAGE_DAYS_PER_MONTH = 30.44
+# What may stand between a cycle and its dates ((自, ，从), and how far its range may run.
+DATE_RANGE_LEAD = re.compile(r"[（(，,:：]?(?:自|从|即)?")
+DATE_RANGE_CHARS = 60
 
 _PERIOD = re.compile(rf"{CYCLE}{LINK}{LENGTH}")
 _DATED_PERIOD = re.compile(rf"{CYCLE}{LINK}(?:自|从)?")
@@ -27,9 +34,15 @@ _EXTENSION = re.compile(EXTENSION)
 
 
 def find_periods(text: str, sentence: Span, default_year: int | None) -> list[ProcurementPeriod]:
-    periods = [_period(text, sentence, match, default_year) for match in _PERIOD.finditer(sentence.text)]
-    if not periods:
-        periods = _dated_periods(text, sentence, default_year)
+    """Cycles given by length, then cycles given by their dates alone that no length covers."""
+    lengths = list(_PERIOD.finditer(sentence.text))
+    covered = {match.start() for match in lengths}
+    periods = [_period(text, sentence, match, default_year) for match in lengths]
+    periods += [
+        _dated_period(text, sentence, match, default_year)
+        for match in _DATED_PERIOD.finditer(sentence.text)
+        if match.start() not in covered
+    ]
     return [period for period in periods if period is not None]
 
 
@@ -42,7 +55,7 @@ def _period(text: str, sentence: Span, match: re.Match[str], default_year: int |
     start, end = _date_range(tail, default_year)
     return ProcurementPeriod(
         months=months,
-        extension_months=_months(extension.group("number"), extension.group("unit")) if extension else None,
+        extension_months=_extension(extension, months) if extension else None,
         start=start,
         end=end,
         scope=_scope(sentence.text, match),
@@ -50,25 +63,29 @@ def _period(text: str, sentence: Span, match: re.Match[str], default_year: int |
     )
 
 
-def _dated_periods(text: str, sentence: Span, default_year: int | None) -> list[ProcurementPeriod | None]:
+def _dated_period(
+    text: str, sentence: Span, match: re.Match[str], default_year: int | None
+) -> ProcurementPeriod | None:
     """A cycle given by its dates alone: 采购周期为2024年1月1日至2025年12月31日."""
-    match = _DATED_PERIOD.search(sentence.text)
-    if not match:
-        return []
-    start, end = _date_range(sentence.text[match.end() :], default_year, adjacent=True)
+    start, end = _date_range(sentence.text[match.end() :], default_year)
     if not start or not end or end <= start:
-        return []
+        return None
     months = round(((end - start).days + 1) / AVERAGE_DAYS_PER_MONTH)
     focus = sentence.start + match.start()
-    return [
-        ProcurementPeriod(
-            months=max(months, 1),
-            start=start,
-            end=end,
-            scope=_scope(sentence.text, match),
-            evidence=evidence(text, sentence, focus, focus + len(match.group())),
-        )
-    ]
+    return ProcurementPeriod(
+        months=max(months, 1),
+        start=start,
+        end=end,
+        scope=_scope(sentence.text, match),
+        evidence=evidence(text, sentence, focus, focus + len(match.group())),
+    )
+
+
+def _extension(match: re.Match[str], months: int) -> int | None:
+    added = _months(match.group("number"), match.group("unit"))
+    if added is None or not match.group("to"):
+        return added
+    return added - months if added > months else None
 
 
 def _months(number: str, unit: str, half: bool = False) -> int | None:
@@ -76,12 +93,14 @@ def _months(number: str, unit: str, half: bool = False) -> int | None:
     if value is None or value <= 0:
         return None
     months = value * MONTHS_PER_UNIT[unit] + (6 if half else 0)
-    return round(months) if float(months).is_integer() else None
+    return round(months) if float(months).is_integer() and months <= MAX_MONTHS else None
 
 
-def _date_range(tail: str, default_year: int | None, adjacent: bool = False) -> tuple[date | None, date | None]:
-    dates = find_dates(tail[:60], default_year)
-    if len(dates) < 2 or (adjacent and dates[0].start > 2):
+def _date_range(tail: str, default_year: int | None) -> tuple[date | None, date | None]:
+    """The first two dates, when they follow at once ((自2024年1月1日至…): dates further on
+    belong to something else said in the same sentence (首年协议期为…)."""
+    dates = find_dates(tail[:DATE_RANGE_CHARS], default_year)
+    if len(dates) < 2 or not DATE_RANGE_LEAD.fullmatch(tail[: dates[0].start]):
         return None, None
     return dates[0].value, dates[1].value
 

@@ -13,12 +13,19 @@ from extract.sentences import Span, clauses, evidence
 from schema import Prepayment
 
 PREPAYMENT_WORDS = re.compile(r"预付|预拨|预先拨付|提前拨付")
-# 按/将 <basis> 的 50%: the amount the share is of, with qualifiers in front dropped.
-BASIS = re.compile(
-    rf"(?:按|按照|将|以|根据)(?:不低于|不少于|不超过|不高于|原则上)?(?P<basis>[^，。；]{{2,50}}?)的?\s*(?:{PERCENT})"
+# The amount a share is of is what stands between the last of these and 的 <share>:
+# 按 / 预拨 / 不低于 医疗机构年度约定采购金额 的 30%. 预付金 and 预付款 are amounts, not openers;
+# a one-character opener is not the first or last character of a word (以上, 作为, 按月).
+BASIS_OPENERS = re.compile(
+    r"按照|依据|根据|预付(?![金款])|预拨(?![金款])|拨付|不低于|不少于|不超过|不高于|原则上"
+    r"|按(?![月季期时]|年(?!度))|将|以(?![上下内外及来后前])|(?<![作成])为(?![期主准])"
 )
-QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "原则上", "约")
+BASIS_END = re.compile(r"的?\s*$")
+# A share that is waited for (完成约定采购量的50%后冲抵) is a condition, not the share advanced.
+CONDITION_BEFORE = re.compile(r"(?:完成|达到|超过|使用)[^，。；]{0,20}$")
+CONDITION_AFTER = re.compile(r"^(?:以上)?(?:后|时|之后)")
 _PERCENT = re.compile(PERCENT)
+MIN_BASIS_CHARS = 2
 _SELF_PAY = re.compile(r"自付")
 
 
@@ -29,22 +36,31 @@ def find_prepayments(text: str, sentence: Span) -> list[Prepayment]:
     for clause in clauses(sentence):
         if not PREPAYMENT_WORDS.search(clause.text) or _SELF_PAY.search(clause.text):
             continue
+        previous_end = 0
         for match in _PERCENT.finditer(clause.text):
+            if _is_condition(clause.text[previous_end : match.start()], clause.text[match.end() :]):
+                continue
             facts.append(
                 Prepayment(
                     ratio=parse_percent(match.group()),
-                    basis=_basis(clause.text[: match.end()]),
+                    basis=_basis(clause.text[previous_end : match.start()]),
                     evidence=evidence(text, sentence, clause.start + match.start(), clause.start + match.end()),
                 )
             )
+            previous_end = match.end()
     return facts
 
 
+def _is_condition(before_share: str, after_share: str) -> bool:
+    return bool(CONDITION_BEFORE.search(before_share) and CONDITION_AFTER.match(after_share))
+
+
 def _basis(before_share: str) -> str | None:
-    matches = list(BASIS.finditer(before_share))
-    if not matches:
+    """The amount named just before a share (its own, not an earlier share's): a share
+    written without 的 in front (按30%) is of no amount stated."""
+    if not BASIS_END.search(before_share).group().startswith("的"):
         return None
-    basis = matches[-1].group("basis")
-    for qualifier in QUALIFIERS:
-        basis = basis.removeprefix(qualifier)
-    return basis or None
+    phrase = BASIS_END.sub("", before_share)
+    openers = list(BASIS_OPENERS.finditer(phrase))
+    basis = phrase[openers[-1].end() :] if openers else ""
+    return basis if len(basis) >= MIN_BASIS_CHARS else None

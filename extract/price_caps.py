@@ -13,20 +13,32 @@ from extract.sentences import Span, clauses, evidence
 from schema import PriceCap
 
 UPPER_BOUND = re.compile(r"最高不(?:得|应)?(?:超过|高于)|不(?:得|应|能)?(?:高于|超过|高出)")
-# Payment standard equal to a price: 以中选价格作为医保支付标准, 以中选价格为基准确定医保支付标准.
+# Payment standard equal to a price: 以中选价格作为(该通用名药品的)医保支付标准,
+# 以中选价格为基准确定医保支付标准, 按中选价格确定支付标准.
 STANDARD_FROM_PRICE = re.compile(
-    r"(?:以|按|按照)(?P<object>[^，。；以]{1,24}?)(?:作为|为)(?:基准|依据|基础)?(?:确定|制定)?(?:医保)?支付标准"
+    r"(?:以|按|按照)(?P<object>[^，。；以]{1,24}?)(?:作为|为)(?:[^，。；以]{1,12}的)?(?:基准|依据|基础)?(?:确定|制定)?"
+    r"(?:医保)?支付标准"
     r"|(?:按|按照)(?P<object2>[^，。；]{1,24}?)(?:确定|制定)(?:医保)?支付标准"
 )
+# The same said from the standard: 医保支付标准(原则上)按中选价格确定, 支付标准为中选价格.
+STANDARD_IS_PRICE = re.compile(
+    r"支付标准(?:原则上|统一|暂|均)*(?:确定为|定为|为|按照|按|参照|以)(?P<object>[^，。；]{1,24}?)"
+    r"(?:确定|执行|制定|为准)?(?:[，。；]|$)"
+)
 STANDARD_AMOUNT = re.compile(
-    rf"支付标准[^，。；\d]{{0,10}}?(?:确定为|定为|设定为|为|按)\s*(?P<amount>{NUMBER})\s*(?P<wan>万)?元"
+    rf"支付标准[^，。；\d]{{0,10}}?(?:确定为|定为|设定为|为|按)\s*(?:每[^\d，。；]{{1,3}})?"
+    rf"(?P<amount>{NUMBER})\s*(?P<wan>万)?元"
 )
 # Basis by the first term, in this order of precedence, found in what is capped against.
+# 最高有效申报价 (the tender's ceiling on bids) is none of the contract's bases: it is `other`.
+# 中选价 may name what was selected in between: 中选产品价格, 中选药品的最高价; the 2019
+# notices call it 集中采购价格.
+SELECTED = r"中[选标](?:产品|药品|耗材)?的?"
 BASES = [
-    ("max_selected_price", r"最高中选价|最高中标价|最高有效申报价"),
-    ("avg_selected_price", r"平均中选价|平均中标价"),
+    ("max_selected_price", rf"最高中[选标]价|{SELECTED}最高价"),
+    ("avg_selected_price", rf"平均中[选标]价|{SELECTED}平均价"),
     ("reference_price", r"参考限价|挂网限价|限价"),
-    ("selected_price", r"中选价|中选价格|中标价"),
+    ("selected_price", rf"{SELECTED}价|集中采购价|集采价"),
     ("fixed_amount", rf"(?:{NUMBER})\s*万?元"),
 ]
 TARGETS = [
@@ -35,7 +47,10 @@ TARGETS = [
     ("purchase_price", r"采购价|议价|采购"),
     ("retail_price", r"零售价|销售价"),
 ]
-PRICE_WORDS = re.compile(r"价|元|支付标准|收费|费用")
+PRICE_WORDS = re.compile(r"价|支付标准|收费|费用")
+# A bound in 元 on what is bought in total (年度采购金额不超过50万元的品种) is a threshold for
+# a rule, not a price; one on what the fund pays (医保基金支付金额不超过5万元) is a cap.
+TOTALS = re.compile(r"采购(?:金额|总额|额|量)|(?:年度|年)(?:金额|总额)|预算")
 MULTIPLIER = re.compile(rf"(?P<number>{NUMBER})\s*倍")
 AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<wan>万)?元")
 
@@ -56,7 +71,7 @@ def _bounds(text: str, sentence: Span, clause: Span) -> list[PriceCap]:
     caps = []
     for match in UPPER_BOUND.finditer(clause.text):
         subject, against = clause.text[: match.start()], clause.text[match.end() :]
-        if not PRICE_WORDS.search(subject) and not PRICE_WORDS.search(against):
+        if not _bounds_price(subject, against):
             continue
         basis = _basis(against)
         multiplier = MULTIPLIER.search(against)
@@ -76,24 +91,34 @@ def _standards(text: str, sentence: Span, clause: Span) -> list[PriceCap]:
     caps = []
     for match in STANDARD_FROM_PRICE.finditer(clause.text):
         priced = match.group("object") or match.group("object2")
-        if not PRICE_WORDS.search(priced):
-            continue
-        caps.append(_standard(text, sentence, clause, match, _basis(priced), None))
+        if PRICE_WORDS.search(priced):
+            caps.append(_standard(text, sentence, clause, match, priced))
+    for match in STANDARD_IS_PRICE.finditer(clause.text):
+        if _basis(match.group("object")) not in ("other", "fixed_amount"):
+            caps.append(_standard(text, sentence, clause, match, match.group("object")))
     for match in STANDARD_AMOUNT.finditer(clause.text):
-        caps.append(_standard(text, sentence, clause, match, "fixed_amount", _amount(match.group())))
+        caps.append(_standard(text, sentence, clause, match, match.group()))
     return caps
 
 
-def _standard(
-    text: str, sentence: Span, clause: Span, match: re.Match[str], basis: str, amount: float | None
-) -> PriceCap:
+def _standard(text: str, sentence: Span, clause: Span, match: re.Match[str], priced: str) -> PriceCap:
+    """A payment standard equal to `priced`: a price (times a multiple) or an amount in 元."""
+    basis = _basis(priced)
+    multiplier = MULTIPLIER.search(priced)
     return PriceCap(
         basis=basis,
-        multiplier=None,
-        amount_yuan=amount,
+        multiplier=parse_number(multiplier.group("number")) if multiplier else None,
+        amount_yuan=_amount(priced) if basis == "fixed_amount" else None,
         target="payment_standard",
         evidence=evidence(text, sentence, clause.start + match.start(), clause.start + match.end()),
     )
+
+
+def _bounds_price(subject: str, against: str) -> bool:
+    """A bound is on a price when either side names one, or it caps an amount in 元 that is not a total."""
+    if PRICE_WORDS.search(subject) or PRICE_WORDS.search(against):
+        return True
+    return bool(AMOUNT.search(against)) and not TOTALS.search(subject)
 
 
 def _basis(phrase: str) -> str:

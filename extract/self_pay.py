@@ -12,33 +12,51 @@ from schema import SelfPayAdjustment
 TRIGGER = re.compile(r"(?:先行|首先|个人)?自付(?:比例|比率)")
 # Verb before a figure → mode; a figure with no verb sets the share.
 MODE_VERBS = [
-    ("decrease", r"下降|降低|减少|下调|调低|降"),
-    ("increase", r"提高|上调|增加|调高|上升"),
+    ("decrease", r"下降|降低|减少|下调|调低|调减|降"),
+    ("increase", r"提高|上调|增加|调高|调增|上升"),
 ]
 SET_VERBS = (
     r"降至|降为|降低至|降低为|下调至|下调为|调整为|调整至|调整到|确定为|设定为|设为"
-    r"|提高至|提高到|提高为|上调至|上调为|统一为|执行|按"
+    r"|调减至|调减为|调增至|调增为|提高至|提高到|提高为|上调至|上调为|统一为|执行|按"
 )
-# A verb that changes the share without a figure: 调整个人先行自付比例.
+# A verb that changes the share without a figure: 调整个人先行自付比例. A share abolished
+# (不设先行自付比例, 取消…) is set to zero.
 FIGURELESS_VERBS = [
+    ("zero", r"不设置?|取消|免除"),
     ("adjust", r"调整|调节|完善"),
-    ("decrease", r"降低|下调|调低|减少"),
-    ("increase", r"提高|上调|调高"),
+    ("decrease", r"降低|下调|调低|调减|减少"),
+    ("increase", r"提高|上调|调高|调增"),
 ]
-POPULATIONS = ["城乡居民", "城镇职工", "城镇居民", "职工", "居民", "离休人员", "参保人员", "参保患者", "患者"]
+# A verb negated changes nothing: 不作调整, 暂不调整, 不再降低.
+NEGATION = r"(?<!不)(?<!不作)(?<!不予)(?<!不再)(?<!无需)(?<!不得)"
+# Who pays: a named insurance scheme's members first; 参保人员 and 患者 only where none is named
+# (城乡居民医保参保患者 → 城乡居民). The scheme's name (职工医保) is part of the population.
+POPULATIONS = ["城乡居民", "城镇职工", "城镇居民", "职工", "居民", "离休人员"]
+GENERIC_POPULATIONS = ["参保人员", "参保患者", "患者"]
+SCHEME = r"(?:基本医疗保险|医疗保险|医保)?"
+# 分别下调5个百分点和10个百分点: a figure joined to the one before shares its verb.
+JOINED_FIGURES = re.compile(r"^[和及与、,，]$")
 # The scope is the phrase after the last of these: 乙类先行支付比例与药品乙类 → 药品乙类.
 SCOPE_BREAKS = re.compile(r".*(?:与|和|及|、|通过|调整|将|对|，)")
 PERCENTAGE_POINTS = rf"(?:{NUMBER})\s*个?百分点"
-ZERO = r"零"
+# 零, or a bare 0 (为0) that is not part of another number.
+ZERO = r"零|(?<![\d.])0(?![\d.%])"
+ZERO_FIGURES = ("零", "0")
 
 _FIGURE = re.compile(
     rf"(?P<old>由|从)?\s*(?P<verb>{SET_VERBS}|{'|'.join(verbs for _, verbs in MODE_VERBS)})?\s*(?:了)?\s*"
     rf"(?P<figure>{PERCENT}|{PERCENTAGE_POINTS}|{ZERO}(?![\u4e00-\u9fff]))"
 )
 _VERB_MODES = [(mode, re.compile(rf"^(?:{verbs})$")) for mode, verbs in MODE_VERBS]
-_FIGURELESS = [(mode, re.compile(rf"(?:{verbs})[^，。；]{{0,6}}$")) for mode, verbs in FIGURELESS_VERBS]
-_FIGURELESS_AFTER = [(mode, re.compile(rf"^[^，。；\d%]{{0,4}}(?:{verbs})")) for mode, verbs in FIGURELESS_VERBS]
-_POPULATION = re.compile("|".join(POPULATIONS))
+_FIGURELESS = [(mode, re.compile(rf"{NEGATION}(?:{verbs})[^，。；]{{0,6}}$")) for mode, verbs in FIGURELESS_VERBS]
+_FIGURELESS_AFTER = [
+    (mode, re.compile(rf"^[^，。；\d%]{{0,4}}{NEGATION}(?:{verbs})")) for mode, verbs in FIGURELESS_VERBS
+]
+# 职工和居民先行自付比例分别为5%和10%: the populations named take the figures in turn.
+RESPECTIVELY = "分别"
+_POPULATION = re.compile(rf"(?:{'|'.join(POPULATIONS)}){SCHEME}")
+_GENERIC_POPULATION = re.compile("|".join(GENERIC_POPULATIONS))
+_SCHEME_SUFFIX = re.compile(rf"{SCHEME}$")
 FIGURE_WINDOW = 16
 
 
@@ -57,21 +75,25 @@ def _adjustments(text: str, sentence: Span, clause: Span, trigger: re.Match[str]
     if next_trigger:
         window = window[: next_trigger.start()]
     figures = [match for match in _FIGURE.finditer(window) if not match.group("old")]
+    earlier = sentence.text[: clause.start - sentence.start]
+    populations = _populations(before, window, len(figures), earlier)
     common = {
-        "population": _population(before),
         "scope": _scope(before),
         "evidence": evidence(text, sentence, clause.start + trigger.start(), clause.start + trigger.end()),
     }
     if figures:
         return [
-            SelfPayAdjustment(ratio=_ratio(match.group("figure")), mode=_mode(match), **common) for match in figures
+            SelfPayAdjustment(ratio=_ratio(match.group("figure")), mode=mode, population=population, **common)
+            for match, mode, population in zip(figures, _modes(window, figures), populations, strict=True)
         ]
     mode = _figureless_mode(before, after)
-    return [SelfPayAdjustment(ratio=None, mode=mode, **common)] if mode else []
+    if mode == "zero":
+        return [SelfPayAdjustment(ratio=0.0, mode="set", population=populations[0], **common)]
+    return [SelfPayAdjustment(ratio=None, mode=mode, population=populations[0], **common)] if mode else []
 
 
 def _ratio(figure: str) -> float | None:
-    if figure == ZERO:
+    if figure in ZERO_FIGURES:
         return 0.0
     if "百分点" in figure:
         points = parse_number(re.sub(r"\s*个?百分点", "", figure))
@@ -79,9 +101,13 @@ def _ratio(figure: str) -> float | None:
     return parse_percent(figure)
 
 
-def _mode(match: re.Match[str]) -> str:
-    verb = match.group("verb") or ""
-    return next((mode for mode, pattern in _VERB_MODES if pattern.match(verb)), "set")
+def _modes(window: str, figures: list[re.Match[str]]) -> list[str]:
+    modes: list[str] = []
+    for index, match in enumerate(figures):
+        verb = match.group("verb") or ""
+        joined = index and not verb and JOINED_FIGURES.match(window[figures[index - 1].end() : match.start()])
+        modes.append(modes[-1] if joined else next((mode for mode, rx in _VERB_MODES if rx.match(verb)), "set"))
+    return modes
 
 
 def _figureless_mode(before: str, after: str) -> str | None:
@@ -91,11 +117,18 @@ def _figureless_mode(before: str, after: str) -> str | None:
     return next((mode for mode, pattern in _FIGURELESS_AFTER if pattern.search(after)), None)
 
 
-def _population(before: str) -> str | None:
-    found = list(_POPULATION.finditer(before))
-    return found[-1].group() if found else None
+def _populations(before: str, window: str, figures: int, earlier: str) -> list[str | None]:
+    """One population per figure: the last one named, or each in turn where 分别 pairs them.
+    A clause that names none takes the last named earlier in its sentence
+    (参保职工使用中选产品，先行自付比例调整为5%)."""
+    found = [_SCHEME_SUFFIX.sub("", match.group()) for match in _POPULATION.finditer(before)]
+    found = found or [_SCHEME_SUFFIX.sub("", match.group()) for match in _POPULATION.finditer(earlier)][-1:]
+    if figures > 1 and RESPECTIVELY in window and len(found) == figures:
+        return found
+    found = found or [match.group() for match in _GENERIC_POPULATION.finditer(before)]
+    return [found[-1] if found else None] * max(figures, 1)
 
 
 def _scope(before: str) -> str | None:
-    scope = scope_of(_POPULATION.sub("", SCOPE_BREAKS.sub("", before)))
+    scope = scope_of(_GENERIC_POPULATION.sub("", _POPULATION.sub("", SCOPE_BREAKS.sub("", before))))
     return scope if scope and len(scope) > 1 else None

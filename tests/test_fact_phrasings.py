@@ -1,0 +1,261 @@
+"""Phrasings of each fact that the five sample notices do not contain.
+
+Each case is one sentence as it would read after normalisation (simplified script,
+ASCII digits and %), in the wording of notices by 国家医保局 and provincial or city
+bureaus, 2019–2026. A case fixes the typed values of every fact found in the sentence,
+so a case with `[]` is a phrasing that must yield nothing: precision matters as much
+as recall.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from extract.effective import find_effective_date
+from extract.periods import find_periods
+from extract.prepayments import find_prepayments
+from extract.price_caps import find_price_caps
+from extract.self_pay import find_self_pay
+from extract.sentences import Span, sentences
+
+HEADING = "一、执行中选结果\n"
+YEAR = 2024
+
+
+def _in_notice(sentence: str) -> tuple[str, Span]:
+    """The sentence as the body paragraph of a notice, and its span there."""
+    text = HEADING + sentence + "\n"
+    spans = [span for span in sentences(text) if span.start >= len(HEADING)]
+    assert len(spans) == 1, "each case is one sentence"
+    return text, spans[0]
+
+
+def _assert_evidence(text: str, span: Span, facts: list) -> None:
+    for fact in facts:
+        quoted = fact.evidence
+        assert text[quoted.start : quoted.end] == quoted.quote
+        assert (quoted.start, quoted.end, quoted.quote) == (span.start, span.end, span.text)
+
+
+# (sentence, [(months, extension_months, start, end), …])
+PERIODS = [
+    ("本次集中带量采购周期为两年。", [(24, None, None, None)]),
+    ("采购周期为1年。", [(12, None, None, None)]),
+    ("集采药品采购周期为24个月。", [(24, None, None, None)]),
+    ("采购周期为一年半。", [(18, None, None, None)]),
+    ("采购周期为1.5年，自中选结果实际执行之日起计算。", [(18, None, None, None)]),
+    ("中选药品协议期为2年。", [(24, None, None, None)]),
+    ("采购协议期限为三年。", [(36, None, None, None)]),
+    ("采购周期2年（自2024年1月1日至2025年12月31日）。", [(24, None, date(2024, 1, 1), date(2025, 12, 31))]),
+    ("采购周期原则上为2年。", [(24, None, None, None)]),
+    ("采购周期为2年，到期后可续签1年。", [(24, 12, None, None)]),
+    ("采购周期为2年，期满后根据采购情况可延长1年。", [(24, 12, None, None)]),
+    ("本轮接续采购周期为期一年。", [(12, None, None, None)]),
+    ("采购周期：3年。", [(36, None, None, None)]),
+    ("本次采购周期自2024年3月1日起至2026年2月28日止。", [(24, None, date(2024, 3, 1), date(2026, 2, 28))]),
+    ("药品采购周期为2年，医用耗材采购周期为1年。", [(24, None, None, None), (12, None, None, None)]),
+    ("采购合同期限为一年。", [(12, None, None, None)]),
+    ("本次集采协议期暂定为1年。", [(12, None, None, None)]),
+    ("采购周期为两年，即2024年1月1日至2025年12月31日。", [(24, None, date(2024, 1, 1), date(2025, 12, 31))]),
+    # 延长至 states the total the cycle runs to, so the extension is the difference.
+    ("采购周期为1年，视情况可延长至2年。", [(12, 12, None, None)]),
+    ("协议期限1年，期满后可续签一次，续签期限1年。", [(12, 12, None, None)]),
+    # Dates said of something else later in the sentence do not bound the two-year cycle.
+    (
+        "采购周期为2年，首年协议期为2024年5月27日至2025年5月31日。",
+        [(24, None, None, None), (12, None, date(2024, 5, 27), date(2025, 5, 31))],
+    ),
+    ("协议期为2024年度。", []),
+    ("在采购周期内，医疗机构应优先使用中选产品。", []),
+    ("采购周期届满后，按规定开展接续采购。", []),
+    ("医保基金预付货款在一个采购周期结束后的2个月内与医疗机构结清。", []),
+    ("中选企业应于第6个月末前完成首批供货。", []),
+    ("协议期满前3个月启动续约工作。", []),
+    ("采购周期内采购协议每年一签。", []),
+    ("在采购周期第2年，按实际采购量续签协议。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PERIODS)
+def test_periods(sentence, expected):
+    text, span = _in_notice(sentence)
+    facts = find_periods(text, span, YEAR)
+    assert [(f.months, f.extension_months, f.start, f.end) for f in facts] == expected
+    _assert_evidence(text, span, facts)
+
+
+# (sentence, [(ratio, basis), …])
+PREPAYMENTS = [
+    ("医保基金预付比例不低于30%。", [(0.3, None)]),
+    (
+        "医保经办机构按医疗机构年度约定采购金额的百分之三十预付。",
+        [(0.3, "医疗机构年度约定采购金额")],
+    ),
+    ("医保经办机构预拨医疗机构年度约定采购总额的40%。", [(0.4, "医疗机构年度约定采购总额")]),
+    ("医保基金按不低于年度约定采购额的30%预付给医疗机构。", [(0.3, "年度约定采购额")]),
+    ("医保经办机构提前拨付医疗机构年度约定采购金额的50%。", [(0.5, "医疗机构年度约定采购金额")]),
+    ("预付比例原则上不低于医疗机构年度约定采购金额的30%。", [(0.3, "医疗机构年度约定采购金额")]),
+    ("预付金额不少于上年度集采药品采购总额的百分之五十。", [(0.5, "上年度集采药品采购总额")]),
+    (
+        "在采购周期开始后30日内，按医疗机构年度约定采购金额的30%预付给医疗机构。",
+        [(0.3, "医疗机构年度约定采购金额")],
+    ),
+    # Two shares in one clause: the second names no amount of its own.
+    ("药品按年度约定采购金额的50%、医用耗材按30%预付医保资金。", [(0.5, "年度约定采购金额"), (0.3, None)]),
+    ("落实医保基金预付政策，减轻医疗机构资金压力。", []),
+    ("预付金在后续结算中抵扣，抵扣完毕后按实际发生费用结算。", []),
+    ("预付资金在季度结算时按比例扣回。", []),
+    ("医保经办机构按季度预付医保资金。", []),
+    # The share the offset waits for is a condition, not the share advanced.
+    ("预付金在医疗机构完成约定采购量的50%后开始冲抵。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PREPAYMENTS)
+def test_prepayments(sentence, expected):
+    text, span = _in_notice(sentence)
+    facts = find_prepayments(text, span)
+    assert [(f.ratio, f.basis) for f in facts] == expected
+    _assert_evidence(text, span, facts)
+
+
+# (sentence, [(ratio, mode, population), …])
+SELF_PAY = [
+    ("乙类药品先行自付比例由20%降至10%。", [(0.1, "set", None)]),
+    ("职工医保先行自付比例下降5个百分点。", [(0.05, "decrease", "职工")]),
+    ("集采中选产品不设先行自付比例。", [(0.0, "set", None)]),
+    ("城乡居民使用中选产品的先行自付比例为零。", [(0.0, "set", "城乡居民")]),
+    ("中选药品个人先行自付比例为0。", [(0.0, "set", None)]),
+    ("居民医保非中选产品先行自付比例提高10%。", [(0.1, "increase", "居民")]),
+    ("适当降低中选产品先行自付比例。", [(None, "decrease", None)]),
+    ("先行自付比例统一调整为5%。", [(0.05, "set", None)]),
+    ("城乡居民先行自付比例为10%。", [(0.1, "set", "城乡居民")]),
+    ("参保人员使用集采中选药品的先行自付比例降低至5%。", [(0.05, "set", "参保人员")]),
+    ("职工中选产品先行自付比例按0%执行。", [(0.0, "set", "职工")]),
+    ("非中选产品先行自付比例上调至20%。", [(0.2, "set", None)]),
+    ("居民个人自付比例调整为零。", [(0.0, "set", "居民")]),
+    ("首先自付比例下调2个百分点。", [(0.02, "decrease", None)]),
+    ("城镇职工先行自付比例调减2个百分点。", [(0.02, "decrease", "城镇职工")]),
+    ("先行自付比例下降至5%。", [(0.05, "set", None)]),
+    ("取消中选产品个人先行自付比例。", [(0.0, "set", None)]),
+    ("暂不调整先行自付比例。", []),
+    ("降低集采产品先行自付比例。", [(None, "decrease", None)]),
+    ("职工和居民先行自付比例分别为5%和10%。", [(0.05, "set", "职工"), (0.1, "set", "居民")]),
+    (
+        "职工医保、居民医保先行自付比例分别下调5个百分点和10个百分点。",
+        [(0.05, "decrease", "职工"), (0.1, "decrease", "居民")],
+    ),
+    ("城乡居民医保参保患者先行自付比例为10%。", [(0.1, "set", "城乡居民")]),
+    ("参保患者使用中选产品的先行自付比例为5%。", [(0.05, "set", "参保患者")]),
+    # The population may be named in an earlier clause of the sentence.
+    ("参保职工使用中选产品，先行自付比例调整为5%。", [(0.05, "set", "职工")]),
+    # 不高于 bounds the share rather than setting it; the contract has no bound mode, and the
+    # figure is what the notice fixes, so it reads as set.
+    ("乙类先行自付比例不高于10%。", [(0.1, "set", None)]),
+    ("超出支付标准部分由患者自付。", []),
+    ("原先行自付比例不作调整。", []),
+    ("先行自付比例保持不变。", []),
+    ("患者自付费用按规定结算。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), SELF_PAY)
+def test_self_pay(sentence, expected):
+    text, span = _in_notice(sentence)
+    facts = find_self_pay(text, span)
+    assert [(f.ratio, f.mode, f.population) for f in facts] == expected
+    _assert_evidence(text, span, facts)
+
+
+# (sentence, [(basis, multiplier, amount_yuan, target), …])
+PRICE_CAPS = [
+    # 最高有效申报价 is the tender's ceiling on bids, not the highest selected price: the
+    # contract names no basis for it, so it is `other`.
+    ("非中选产品挂网价格不得高于最高有效申报价。", [("other", None, None, "listing_price")]),
+    ("非中选产品挂网价格不得超过同品种中选价的1.2倍。", [("selected_price", 1.2, None, "listing_price")]),
+    ("以平均中选价作为医保支付标准。", [("avg_selected_price", None, None, "payment_standard")]),
+    ("医保支付标准按中选价格确定。", [("selected_price", None, None, "payment_standard")]),
+    ("医保支付标准原则上按照中选价格执行。", [("selected_price", None, None, "payment_standard")]),
+    ("医保支付标准为中选价格。", [("selected_price", None, None, "payment_standard")]),
+    ("该类耗材医保支付标准为350元。", [("fixed_amount", None, 350.0, "payment_standard")]),
+    ("单套产品医保支付标准不高于1.5万元。", [("fixed_amount", None, 15000.0, "payment_standard")]),
+    ("挂网价格最高不超过挂网参考限价。", [("reference_price", None, None, "listing_price")]),
+    ("以最高中选价作为同组产品的医保支付标准。", [("max_selected_price", None, None, "payment_standard")]),
+    ("以中选价格作为该通用名药品的医保支付标准。", [("selected_price", None, None, "payment_standard")]),
+    ("非中选产品挂网价格不得高于同组中选产品最高中选价格。", [("max_selected_price", None, None, "listing_price")]),
+    ("医疗机构实际采购价格不得高于中选价。", [("selected_price", None, None, "purchase_price")]),
+    ("医疗机构采购价格原则上不超过挂网限价。", [("reference_price", None, None, "purchase_price")]),
+    ("医保支付标准确定为每盒12.5元。", [("fixed_amount", None, 12.5, "payment_standard")]),
+    ("非中选产品医保支付标准统一为1000元/套。", [("fixed_amount", None, 1000.0, "payment_standard")]),
+    ("以中选价格的1.2倍作为医保支付标准。", [("selected_price", 1.2, None, "payment_standard")]),
+    ("医保支付标准原则上以中选价格为准。", [("selected_price", None, None, "payment_standard")]),
+    ("医疗机构采购非中选产品的价格不得高于中选产品价格。", [("selected_price", None, None, "purchase_price")]),
+    ("挂网价格不得高于同组中选药品的最高价。", [("max_selected_price", None, None, "listing_price")]),
+    ("企业挂网价格不得高于其在全国其他省份的最低挂网价格。", [("other", None, None, "listing_price")]),
+    (
+        "对于集中采购的药品，在医保目录范围内的以集中采购价格作为医保支付标准。",
+        [("selected_price", None, None, "payment_standard")],
+    ),
+    ("医保支付标准按有关规定执行。", []),
+    ("中选企业仍需按中选价格供应。", []),
+    ("每日配送次数不超过2次。", []),
+    ("配送企业不超过5家。", []),
+    ("医保基金结清时间不得超过次月底。", []),
+    ("中选企业响应时间最长不超过48小时。", []),
+    ("谈判结果执行周期原则上不超过2年。", []),
+    ("年度采购金额不超过50万元的品种，医疗机构可自主议价。", []),
+    ("单套产品医保基金支付金额最高不超过2万元。", [("fixed_amount", None, 20000.0, None)]),
+    ("挂网时间不超过10个工作日。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PRICE_CAPS)
+def test_price_caps(sentence, expected):
+    text, span = _in_notice(sentence)
+    facts = find_price_caps(text, span)
+    assert [(f.basis, f.multiplier, f.amount_yuan, f.target) for f in facts] == expected
+    _assert_evidence(text, span, facts)
+
+
+ISSUED = date(2024, 5, 22)
+# (sentences, default_year, issue_date, effective date)
+EFFECTIVE = [
+    ("本通知自2024年7月1日起执行。", YEAR, ISSUED, date(2024, 7, 1)),
+    ("中选结果于2023年3月1日起正式实施。", YEAR, ISSUED, date(2023, 3, 1)),
+    ("执行时间为2025年1月1日。", YEAR, ISSUED, date(2025, 1, 1)),
+    ("执行日期：2024年3月1日。", YEAR, ISSUED, date(2024, 3, 1)),
+    ("中选结果执行日期定为2024年9月1日。", YEAR, ISSUED, date(2024, 9, 1)),
+    ("本通知自印发之日起施行。", YEAR, ISSUED, ISSUED),
+    ("本通知自发文之日起执行。", YEAR, ISSUED, ISSUED),
+    ("本通知自印发之日起施行。", YEAR, None, None),
+    ("各医疗机构于2024年5月31日零时起执行中选结果。", YEAR, ISSUED, date(2024, 5, 31)),
+    ("全省统一于5月27日起执行。", YEAR, ISSUED, date(2024, 5, 27)),
+    ("从2024年6月1日开始执行新的采购协议。", YEAR, ISSUED, date(2024, 6, 1)),
+    ("本办法自2024年1月1日起生效，有效期5年。", YEAR, ISSUED, date(2024, 1, 1)),
+    ("中选结果自2022年1月起执行。", YEAR, ISSUED, date(2022, 1, 1)),
+    ("中选结果自二〇二二年三月起执行。", YEAR, ISSUED, date(2022, 3, 1)),
+    ("中选结果执行时间统一为2024年11月1日。", YEAR, ISSUED, date(2024, 11, 1)),
+    ("全省统一于5月27日起执行。", None, None, None),
+    ("请各中选企业在2023年1月6日前完成备货。", YEAR, ISSUED, None),
+    ("续约续签时间统一调整至同年7月1日起。", YEAR, ISSUED, None),
+    ("各地要在2021年底前执行到位。", YEAR, ISSUED, None),
+    ("请于2024年4月30日前报送执行情况。", YEAR, ISSUED, None),
+    ("各地应于2024年6月30日前执行到位。", YEAR, ISSUED, None),
+    ("于2024年3月1日起开展报量工作。", YEAR, ISSUED, None),
+    ("自2024年12月1日起，各医疗机构执行本次集采中选结果。", YEAR, ISSUED, date(2024, 12, 1)),
+    ("2024年5月10日，省医保局印发了采购文件。", YEAR, ISSUED, None),
+    ("采购周期自2024年1月1日起至2025年12月31日止。", YEAR, ISSUED, None),
+    (
+        "请于2024年5月20日前完成报量。中选结果自2024年6月1日起执行。",
+        YEAR,
+        ISSUED,
+        date(2024, 6, 1),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "default_year", "issue_date", "expected"), EFFECTIVE)
+def test_effective_date(text, default_year, issue_date, expected):
+    assert find_effective_date(list(sentences(text)), default_year, issue_date) == expected
