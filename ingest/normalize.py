@@ -16,7 +16,9 @@ CJK = r"\u3400-\u9fff\uf900-\ufaff"
 HORIZONTAL_SPACE = "[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]"
 
 # Layout debris: (pattern, what it stands for) — removed outright.
+PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
 DEBRIS = [
+    (rf"(?<=[{CJK}])[ \t]*[(（][{PINYIN}]{{1,7}}[)）]", "pinyin glosses from reposting converters: 醫(yī)療"),
     (r"\[bookmark:[^\]]*\]", "Word bookmark anchors"),
     (r"\*{2,}", "markdown emphasis"),
     (r"\?+(?![A-Za-z0-9=&])|(?<![A-Za-z0-9/=&])\?+", "lost full-width spaces shown as ?"),
@@ -49,6 +51,7 @@ _DEBRIS = _compile_debris()
 _PAGE_NUMBER = re.compile(
     rf"^{HORIZONTAL_SPACE}*(?:{'|'.join(PAGE_NUMBER_LINES)}){HORIZONTAL_SPACE}*$", re.MULTILINE
 )
+_LINE_END = re.compile(r"\r\n?|\f|(?:\\r)?\\n")
 _SPACE_RUN = re.compile(f"{HORIZONTAL_SPACE}+")
 _DECIMAL_POINT = re.compile(r"(?<=\d)．(?=\d)")
 _LINE_BREAKS = re.compile(r"\n(?:[ \t]*\n)*")
@@ -59,7 +62,7 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 def normalize(source: str) -> MappedText:
     """The normalised text of `source`, with each character's source offset."""
     mapped = MappedText.identity(source)
-    mapped = substitute(mapped, re.compile(r"\r\n?|\f"), lambda m: "\n" if m.group() != "\f" else "\n\n")
+    mapped = substitute(mapped, _LINE_END, _line_end)
     mapped = substitute(mapped, _DEBRIS, "")
     mapped = substitute(mapped, _PAGE_NUMBER, "")
     mapped = to_simplified(mapped)
@@ -68,6 +71,12 @@ def normalize(source: str) -> MappedText:
     mapped = substitute(mapped, _SPACE_RUN, _space_between_words)
     mapped = _rejoin_lines(mapped)
     return substitute(mapped, _EDGE_BREAKS, "")
+
+
+def _line_end(match: re.Match[str]) -> str:
+    """One line end for CR LF, CR and a literal backslash-n left by a repost; a page break
+    (form feed) is a blank line, as a page break is."""
+    return "\n\n" if match.group() == "\f" else "\n"
 
 
 def _space_between_words(match: re.Match[str]) -> str:

@@ -15,6 +15,7 @@ from ingest.lines import ADDRESSEE, line_kind
 HEADER_KINDS = {"issuer", "doc_number", "title", "draft_marker"}
 ATTACHMENT_ITEM = re.compile(r"\d{1,2}[.、．].*")
 ADDRESSEE_MAX_CHARS = 200
+_HAS_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def split_lines(text: str) -> list[Line]:
 def find_notices(text: str) -> list[NoticeLayout]:
     """Each notice in a file's normalised text; a file with no recognisable header is one notice."""
     lines = split_lines(text)
-    if not lines:
+    if not lines or not _HAS_CHINESE.search(text):
         return []
     starts = _notice_starts(lines)
     layouts = []

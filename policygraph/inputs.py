@@ -30,14 +30,18 @@ def collect(inputs: list[str]) -> list[InputFile]:
 
 
 def _walk(root: Path) -> list[Path]:
+    """Linked folders are listed, not entered: a link can loop back to its own parent."""
     files = []
     for folder, subfolders, names in os.walk(root, followlinks=False):
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        files += [Path(folder) / name for name in sorted(names) if not name.startswith(".")]
+        linked = [name for name in subfolders if (Path(folder) / name).is_symlink()]
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in linked)
+        files += [Path(folder) / name for name in sorted([*names, *linked]) if not name.startswith(".")]
     return files
 
 
 def _skip_reason(path: Path) -> str | None:
+    if path.is_dir():
+        return "a link to a folder: not followed, so that a link back to a parent cannot loop"
     if path.suffix.lower() in NOTICE_SUFFIXES or not path.suffix:
         return None
     return f"not a notice format: {path.suffix} files are not read (reads {', '.join(sorted(NOTICE_SUFFIXES))})"

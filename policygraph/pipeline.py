@@ -1,14 +1,21 @@
 """A run: every input file through ingest and extraction, then the graph and the outputs.
 
 One bad file never stops a batch: whatever goes wrong with a file becomes its entry in
-the manifest, and the run goes on.
+the manifest, and the run goes on. Files are independent, so they run in worker
+processes; results are merged in input order, so any number of workers gives the same
+outputs.
 """
 
 from __future__ import annotations
 
 import hashlib
+import signal
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -16,12 +23,20 @@ from tqdm import tqdm
 from graph.build import build_graph
 from graph.export import graphml, node_link_json
 from ingest.decode import MAX_BYTES, TOO_LARGE, DecodeError, decode_bytes
+from policygraph.cache import ResultCache, pipeline_digest
 from policygraph.inputs import InputFile, collect
 from policygraph.outputs import json_text, write_atomically
 from policygraph.records import notice_records
 from schema import NoticeRecord
 
 MANIFEST_VERSION = "1"
+SECONDS_PER_FILE = 120
+TIMED_OUT = "timed out"
+FACT_FIELDS = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps", "references")
+
+
+class FileTimeout(Exception):
+    """A file took longer than its time limit."""
 
 
 @dataclass
@@ -31,6 +46,7 @@ class FileOutcome:
     status: str  # ok, failed, skipped
     error: str | None = None
     notices: list[NoticeRecord] = field(default_factory=list)
+    reused: bool = False
 
     def manifest_entry(self) -> dict:
         return {
@@ -49,31 +65,80 @@ class RunSummary:
     facts: int
     failed: int
     skipped: int
+    reused: int
     seconds: float
 
     def line(self) -> str:
         return (
-            f"{self.files} files, {self.notices} notices, {self.facts} facts, "
-            f"{self.failed} failed, {self.skipped} skipped in {self.seconds:.1f} s"
+            f"{self.files} files, {self.notices} notices, {self.facts} facts, {self.failed} failed, "
+            f"{self.skipped} skipped ({self.reused} unchanged) in {self.seconds:.1f} s"
         )
 
 
-def process_file(item: InputFile) -> FileOutcome:
+@dataclass(frozen=True)
+class RunOptions:
+    jobs: int = 1
+    force: bool = False
+    seconds_per_file: float = SECONDS_PER_FILE
+    progress: bool = False
+
+
+def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunSummary:
+    options = options or RunOptions()
+    started = time.perf_counter()
+    items = collect(inputs)
+    work = partial(process_file, cache=ResultCache(out), force=options.force, seconds=options.seconds_per_file)
+    bar = partial(tqdm, total=len(items), disable=not options.progress, unit="file", leave=False)
+    outcomes = list(bar(_map(work, items, options.jobs)))
+    records = [record for outcome in outcomes for record in outcome.notices]
+    _write_outputs(out, outcomes, records)
+    return RunSummary(
+        files=len(outcomes),
+        notices=len(records),
+        facts=sum(len(getattr(record, name)) for record in records for name in FACT_FIELDS),
+        failed=sum(outcome.status == "failed" for outcome in outcomes),
+        skipped=sum(outcome.status == "skipped" for outcome in outcomes),
+        reused=sum(outcome.reused for outcome in outcomes),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _map(work: partial, items: list[InputFile], jobs: int) -> Iterator[FileOutcome]:
+    if jobs <= 1 or len(items) <= 1:
+        yield from map(work, items)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(work, items, chunksize=4)
+
+
+def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: float) -> FileOutcome:
+    """One file to its outcome, reusing an earlier run's result for unchanged content."""
     if item.skip_reason:
         return FileOutcome(item.shown_as, None, "skipped", item.skip_reason)
     try:
-        size = item.path.stat().st_size
-        if size > MAX_BYTES:
-            return FileOutcome(item.shown_as, None, "failed", TOO_LARGE.format(size=size, limit=MAX_BYTES))
-        data = item.path.read_bytes()
-    except OSError as error:
-        return FileOutcome(item.shown_as, None, "failed", f"cannot read file: {error.strerror or error}")
+        data = _read(item.path)
+    except DecodeError as error:
+        return FileOutcome(item.shown_as, None, "failed", str(error))
     sha256 = hashlib.sha256(data).hexdigest()
+    earlier = None if force else cache.load(sha256, item.shown_as)
+    if earlier:
+        status, error, records = earlier
+        return FileOutcome(item.shown_as, sha256, status, error, records, reused=True)
+    outcome = _extract(item, data, sha256, seconds)
+    if not (outcome.error or "").startswith(TIMED_OUT):
+        cache.save(sha256, outcome.status, outcome.error, outcome.notices)
+    return outcome
+
+
+def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileOutcome:
     try:
-        source = decode_bytes(data, item.path.name)
-        records = notice_records(source.text, item.shown_as, sha256)
+        with time_limit(seconds):
+            source = decode_bytes(data, item.path.name)
+            records = notice_records(source.text, item.shown_as, sha256)
     except DecodeError as error:
         return FileOutcome(item.shown_as, sha256, "failed", str(error))
+    except FileTimeout:
+        return FileOutcome(item.shown_as, sha256, "failed", f"{TIMED_OUT}: over {seconds:g} s for this file")
     except Exception as error:  # one bad file must not stop the batch
         return FileOutcome(item.shown_as, sha256, "failed", f"internal error: {type(error).__name__}: {error}")
     if not records:
@@ -81,35 +146,42 @@ def process_file(item: InputFile) -> FileOutcome:
     return FileOutcome(item.shown_as, sha256, "ok", notices=records)
 
 
-def run(inputs: list[str], out: Path, progress: bool = False) -> RunSummary:
-    started = time.perf_counter()
-    items = collect(inputs)
-    outcomes = [process_file(item) for item in tqdm(items, disable=not progress, unit="file", leave=False)]
-    records = [record for outcome in outcomes for record in outcome.notices]
-    _write_outputs(out, outcomes, records)
-    return RunSummary(
-        files=len(outcomes),
-        notices=len(records),
-        facts=sum(_fact_count(record) for record in records),
-        failed=sum(outcome.status == "failed" for outcome in outcomes),
-        skipped=sum(outcome.status == "skipped" for outcome in outcomes),
-        seconds=time.perf_counter() - started,
-    )
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DecodeError(TOO_LARGE.format(size=size, limit=MAX_BYTES))
+        return path.read_bytes()
+    except OSError as error:
+        raise DecodeError(f"cannot read file: {error.strerror or error}") from error
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the work on one file after `seconds` (Python code only: a regex running
+    in C is interrupted when it returns)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _write_outputs(out: Path, outcomes: list[FileOutcome], records: list[NoticeRecord]) -> None:
     """Notices and graph first, the manifest last: a manifest vouches for complete outputs."""
     graph = build_graph(records)
-    lines = "".join(record.model_dump_json() + "\n" for record in records)
-    write_atomically(out / "notices.jsonl", lines)
+    write_atomically(out / "notices.jsonl", "".join(record.model_dump_json() + "\n" for record in records))
     write_atomically(out / "graph.json", node_link_json(graph))
     write_atomically(out / "graph.graphml", graphml(graph))
-    manifest = {"manifest_version": MANIFEST_VERSION, "files": [outcome.manifest_entry() for outcome in outcomes]}
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "pipeline": pipeline_digest(),
+        "files": [outcome.manifest_entry() for outcome in outcomes],
+    }
     write_atomically(out / "manifest.json", json_text(manifest))
-
-
-def _fact_count(record: NoticeRecord) -> int:
-    return sum(
-        len(getattr(record, name))
-        for name in ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps", "references")
-    )

@@ -30,6 +30,11 @@ CASES = [
         "根据有关规定，现就辽宁省执行国\n家组织冠脉支架有关事项通知\n如下：",
         "根据有关规定，现就辽宁省执行国家组织冠脉支架有关事项通知如下：",
     ),
+    ("pinyin glosses", "醫(yī)療保障局關(guan) 於(yu)執行", "医疗保障局关于执行"),
+    ("pinyin inside a document number", "醫(yī)保發〔2024〕31號", "医保发〔2024〕31号"),
+    ("codes in brackets are not pinyin", "采购文件(GH-HD2023-1)", "采购文件(GH-HD2023-1)"),
+    ("literal backslash-n from a repost", "采购周期为2年。\\n二、工作要求", "采购周期为2年。\n二、工作要求"),
+    ("masked number invents nothing", "鲁医保函〔**〕**号", "鲁医保函〔〕号"),
     ("carriage returns", "第一行。\r\n第二行。\r第三行。", "第一行。\n第二行。\n第三行。"),
 ]
 
@@ -81,3 +86,28 @@ def test_every_character_maps_into_the_source(source: str) -> None:
 def test_normalize_never_raises_and_is_idempotent(source: str) -> None:
     once = normalize(source).text
     assert normalize(once).text == once
+
+
+notice_like = st.lists(
+    st.sampled_from(
+        [
+            "山东省医疗保障局\n", "鲁医保函〔2024〕28号\n", "关于执行集采结果的通知\n", "各市医疗保障局：\n",
+            "采购周期为2年。", "先行自付比例下降10%，", "按年度约定采购金额的50%预付。", "不高于最高中选价的1.5倍。",
+            "根据《关于集采的通知》（医保发[2021]31号）要求，", "自2024年5月31日起执行。", "2024年5月22日印发\n",
+            "醫療", "(yī)", "\n\n", "?", "**", "。", "，", "5月27日前", "二〇二四年", "《", "》", "（", "〔",
+        ]
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(notice_like, st.text(max_size=200)))
+def test_records_never_raise_and_evidence_stays_valid(source: str) -> None:
+    from policygraph.records import FACT_FIELDS, notice_records
+
+    for record in notice_records(source, "x.txt", "0" * 64):
+        for fact in (fact for name in FACT_FIELDS for fact in getattr(record, name)):
+            evidence = fact.evidence
+            assert record.text[evidence.start : evidence.end] == evidence.quote
+            assert 0 <= evidence.source_start <= evidence.source_end <= len(source)

@@ -1,0 +1,95 @@
+"""Re-runs, workers, time limits and a run killed midway: nothing lost, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policygraph.pipeline import RunOptions, run
+from tests.conftest import CORPUS, PROJECT
+
+OUTPUT_FILES = ("notices.jsonl", "graph.json", "graph.graphml", "manifest.json")
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+
+
+def many_notices(folder: Path, copies: int) -> Path:
+    """`copies` distinct files: each sample again, made unique by trailing blank lines."""
+    folder.mkdir(parents=True, exist_ok=True)
+    samples = sorted(CORPUS.glob("*.txt"))
+    for number in range(copies):
+        sample = samples[number % len(samples)]
+        text = sample.read_text(encoding="utf-8") + "\n" * (number + 1)
+        (folder / f"{number:03d}_{sample.name}").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_rerun_reuses_unchanged_files_and_writes_the_same(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = run([str(CORPUS)], out)
+    before = outputs(out)
+    again = run([str(CORPUS)], out)
+    assert (first.reused, again.reused) == (0, 5)
+    assert outputs(out) == before
+    forced = run([str(CORPUS)], out, RunOptions(force=True))
+    assert forced.reused == 0
+    assert outputs(out) == before
+
+
+def test_a_moved_file_is_reused_under_its_new_path(tmp_path: Path) -> None:
+    source = tmp_path / "a" / "notice.txt"
+    source.parent.mkdir()
+    shutil.copy(CORPUS / "001_5bd8d455ddfe790f.txt", source)
+    run([str(source)], tmp_path / "out")
+    moved = tmp_path / "b" / "renamed.txt"
+    moved.parent.mkdir()
+    source.rename(moved)
+    summary = run([str(moved)], tmp_path / "out")
+    record = json.loads((tmp_path / "out" / "notices.jsonl").read_text(encoding="utf-8"))
+    assert summary.reused == 1
+    assert record["source"]["file"] == str(moved)
+
+
+def test_workers_give_identical_outputs(tmp_path: Path) -> None:
+    corpus = many_notices(tmp_path / "in", 12)
+    run([str(corpus)], tmp_path / "one", RunOptions(jobs=1))
+    run([str(corpus)], tmp_path / "two", RunOptions(jobs=2))
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
+def test_a_file_over_its_time_limit_fails_alone_and_is_retried(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    summary = run([str(CORPUS)], out, RunOptions(seconds_per_file=0.0005))
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert summary.failed >= 1
+    assert all(entry["error"].startswith("timed out") for entry in entries if entry["status"] == "failed")
+    retried = run([str(CORPUS)], out)
+    assert (retried.failed, retried.reused) == (0, 5 - summary.failed)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+def test_a_killed_run_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    corpus = many_notices(tmp_path / "in", 60)
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    run([str(corpus)], clean)
+    command = [sys.executable, "-m", "policygraph.cli", "run", str(corpus), "--out", str(killed)]
+    process = subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list((killed / ".cache").glob("*.json"))) < 10:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (killed / "manifest.json").exists(), "the run was killed before it wrote its outputs"
+    summary = run([str(corpus)], killed)
+    assert summary.reused >= 10
+    assert outputs(killed) == outputs(clean)
