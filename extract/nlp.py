@@ -25,11 +25,17 @@ SCOPE_MAX_CHARS = 60
 
 
 @lru_cache(maxsize=1)
-def pipeline() -> Language:
+def segmenter() -> jieba.Tokenizer:
+    """jieba, quiet, with the domain dictionary loaded once."""
     jieba.setLogLevel(60)
     jieba.load_userdict(str(DOMAIN_TERMS))
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    return nlp
+    return jieba.dt
+
+
+@lru_cache(maxsize=1)
+def pipeline() -> Language:
+    segmenter()
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
 def tokens(text: str) -> list[str]:
@@ -45,3 +51,8 @@ def scope_of(phrase: str) -> str | None:
         words.pop()
     scope = "".join(words)
     return scope[-SCOPE_MAX_CHARS:] if scope else None
+
+
+def search_words(text: str) -> list[str]:
+    """Words for a full-text index: jieba's search mode also yields the parts of long words."""
+    return [word for word in segmenter().cut_for_search(text) if word.strip()]

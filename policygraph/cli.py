@@ -1,30 +1,141 @@
-"""The `policygraph` command."""
+"""The `policygraph` command: `run` extracts; `show`, `implementers`, `chain`, `facts` and
+`search` query the database a run wrote."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from policygraph.pipeline import SECONDS_PER_FILE, RunOptions, run
+from graph import query, store
+from policygraph.pipeline import FACT_FIELDS, SECONDS_PER_FILE, RunOptions, run
+from policygraph.render import as_card, as_json, as_table
+
+DEFAULT_OUT = Path("outputs")
+WALK_COLUMNS = ["depth", "relation", "doc_number", "title", "issuers", "issue_date"]
+FACT_COLUMNS = {
+    "procurement_periods": ["doc_number", "issuers", "issue_date", "months", "extension_months", "scope", "quote"],
+    "prepayments": ["doc_number", "issuers", "issue_date", "ratio", "quote"],
+    "self_pay_adjustments": ["doc_number", "issuers", "issue_date", "mode", "ratio", "population", "quote"],
+    "price_caps": ["doc_number", "issuers", "issue_date", "basis", "multiplier", "amount_yuan", "target", "quote"],
+}
+SEARCH_COLUMNS = ["doc_number", "title", "issuers", "issue_date"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return args.handler(args)
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="policygraph", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="extract notices, facts and the graph from files and folders")
     run_parser.add_argument("inputs", nargs="+", help="files, or folders read recursively")
-    run_parser.add_argument("--out", type=Path, default=Path("outputs"), help="where to write (default: outputs)")
+    run_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write (default: outputs)")
     run_parser.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
     run_parser.add_argument("--force", action="store_true", help="redo files whose results are already cached")
     run_parser.add_argument(
         "--seconds-per-file", type=float, default=SECONDS_PER_FILE, help=f"per-file limit (default: {SECONDS_PER_FILE})"
     )
-    args = parser.parse_args(argv)
+    run_parser.set_defaults(handler=_run)
+    for name, helptext, add_arguments, answer, render in QUERIES:
+        sub = commands.add_parser(name, help=helptext)
+        sub.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the run's output folder (default: outputs)")
+        sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        add_arguments(sub)
+        sub.set_defaults(handler=_query(answer, render))
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
     options = RunOptions(args.jobs, args.force, args.seconds_per_file, progress=sys.stderr.isatty())
     summary = run(args.inputs, args.out, options)
     print(summary.line())
     return 0 if summary.files and summary.failed + summary.skipped < summary.files else 1
+
+
+def _query(answer: Callable, render: Callable) -> Callable[[argparse.Namespace], int]:
+    """A command that opens the run's database, answers, and prints for a person or a program."""
+
+    def handler(args: argparse.Namespace) -> int:
+        database = args.out / store.DATABASE_NAME
+        if not database.exists():
+            print(f"no database at {database}: run `policygraph run … --out {args.out}` first", file=sys.stderr)
+            return 2
+        connection = store.connect(database)
+        try:
+            result = answer(connection, args)
+        except (query.NotFound, ValueError) as error:
+            print(error, file=sys.stderr)
+            return 1
+        finally:
+            connection.close()
+        print(as_json(result) if args.json else render(result, args))
+        return 0
+
+    return handler
+
+
+def _document(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("document", help="发文字号 (any script, any brackets), record id, or title words")
+
+
+def _document_and_depth(parser: argparse.ArgumentParser) -> None:
+    _document(parser)
+    parser.add_argument("--depth", type=int, default=query.MAX_DEPTH, help="how many steps to follow")
+
+
+def _fact_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--type", required=True, choices=sorted(FACT_COLUMNS))
+    parser.add_argument("--issuer", help="part of an issuer's name, e.g. 山东")
+    parser.add_argument("--since", help="issue date from, YYYY-MM-DD")
+    parser.add_argument("--until", help="issue date up to, YYYY-MM-DD")
+
+
+def _words(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("words", nargs="+")
+
+
+# (command, help, its arguments, the answer from the database, how a person reads it)
+QUERIES = [
+    (
+        "show",
+        "a notice by number, id or title words: facts, references, referrers",
+        _document,
+        lambda db, a: query.show(db, a.document),
+        lambda result, a: as_card(result, FACT_FIELDS),
+    ),
+    (
+        "implementers",
+        "who forwards or implements a document, transitively",
+        _document_and_depth,
+        lambda db, a: query.implementers(db, a.document, a.depth),
+        lambda result, a: as_table(result, WALK_COLUMNS),
+    ),
+    (
+        "chain",
+        "what a notice forwards or implements, up to the root documents",
+        _document_and_depth,
+        lambda db, a: query.chain(db, a.document, a.depth),
+        lambda result, a: as_table(result, WALK_COLUMNS),
+    ),
+    (
+        "facts",
+        "one type of fact compared across notices",
+        _fact_filters,
+        lambda db, a: query.facts(db, a.type, a.issuer, a.since, a.until),
+        lambda result, a: as_table(result, FACT_COLUMNS[a.type]),
+    ),
+    (
+        "search",
+        "full-text search over titles and text",
+        _words,
+        lambda db, a: query.search(db, " ".join(a.words)),
+        lambda result, a: as_table(result, SEARCH_COLUMNS),
+    ),
+]
 
 
 if __name__ == "__main__":

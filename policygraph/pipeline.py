@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from graph import store
 from graph.build import build_graph
 from graph.export import graphml, node_link_json
 from ingest.decode import MAX_BYTES, TOO_LARGE, DecodeError, decode_bytes
@@ -184,4 +185,14 @@ def _write_outputs(out: Path, outcomes: list[FileOutcome], records: list[NoticeR
         "pipeline": pipeline_digest(),
         "files": [outcome.manifest_entry() for outcome in outcomes],
     }
+    _update_database(out, outcomes, records, graph)
     write_atomically(out / "manifest.json", json_text(manifest))
+
+
+def _update_database(out: Path, outcomes: list[FileOutcome], records: list[NoticeRecord], graph: object) -> None:
+    files = [{**outcome.manifest_entry(), "reused": outcome.reused} for outcome in outcomes]
+    connection = store.connect(out / store.DATABASE_NAME)
+    try:
+        store.update(connection, files, records, graph)
+    finally:
+        connection.close()

@@ -1,0 +1,162 @@
+"""The questions compliance officers ask of the database, as plain functions over SQLite.
+
+A document is named however a person writes it: a 发文字号 in either script and any
+brackets, a record id, or words of its title.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+
+from opencc import OpenCC
+
+from graph.store import FACT_TYPES, words
+from ingest.docnumber import canonical_doc_number
+
+LINKING_RELATIONS = ("forwards", "implements")
+MAX_DEPTH = 50
+_T2S = OpenCC("t2s")
+
+
+class NotFound(LookupError):
+    """No document answers to what the user wrote."""
+
+
+@dataclass(frozen=True)
+class Document:
+    node: str
+    in_corpus: bool
+    doc_number: str | None
+    title: str | None
+
+
+def simplified(text: str) -> str:
+    return _T2S.convert(unicodedata.normalize("NFKC", text)).strip()
+
+
+def resolve(connection: sqlite3.Connection, name: str) -> Document:
+    """The document `name` means: by id, by 发文字号, else by words of its title."""
+    wanted = simplified(name)
+    number = canonical_doc_number(wanted)
+    row = connection.execute(
+        "SELECT * FROM documents WHERE node IN (?, ?) OR doc_number = ? ORDER BY in_corpus DESC LIMIT 1",
+        (name, wanted, number),
+    ).fetchone()
+    if row is None:
+        row = _by_title(connection, wanted)
+    if row is None:
+        raise NotFound(f"no notice or referenced document matches {name!r}")
+    return Document(row["node"], bool(row["in_corpus"]), row["doc_number"], row["title"])
+
+
+def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None:
+    hit = connection.execute(
+        "SELECT id FROM notice_words WHERE notice_words MATCH ? ORDER BY rank LIMIT 1", (_match_query(wanted, "title"),)
+    ).fetchone()
+    if hit:
+        return connection.execute("SELECT * FROM documents WHERE node = ?", (hit["id"],)).fetchone()
+    return connection.execute(
+        "SELECT * FROM documents WHERE title LIKE ? ORDER BY in_corpus DESC LIMIT 1", (f"%{wanted}%",)
+    ).fetchone()
+
+
+def _match_query(text: str, column: str | None = None) -> str:
+    terms = [f'"{term}"' for term in words(text).split() if term.replace('"', "")]
+    query = " AND ".join(terms) or '""'
+    return f"{column} : ({query})" if column else query
+
+
+def show(connection: sqlite3.Connection, name: str) -> dict:
+    """A document with its facts and evidence, what it references and what references it."""
+    document = resolve(connection, name)
+    shown: dict = {"node": document.node, "in_corpus": document.in_corpus}
+    notice = connection.execute("SELECT record FROM notices WHERE id = ?", (document.node,)).fetchone()
+    if notice:
+        record = json.loads(notice["record"])
+        shown.update({key: value for key, value in record.items() if key != "text"})
+    else:
+        shown.update(dict(connection.execute("SELECT doc_number, title, code FROM documents WHERE node = ?",
+                                             (document.node,)).fetchone()))  # fmt: skip
+    shown["referenced_by"] = _linked(connection, "target", document.node)
+    shown["references_documents"] = _linked(connection, "source", document.node)
+    return shown
+
+
+def _linked(connection: sqlite3.Connection, end: str, node: str) -> list[dict]:
+    other = "source" if end == "target" else "target"
+    rows = connection.execute(
+        f"""SELECT e.{other} AS node, e.relation, e.quote, d.doc_number, d.title, d.in_corpus
+            FROM edges e JOIN documents d ON d.node = e.{other} WHERE e.{end} = ? ORDER BY e.{other}, e.relation""",
+        (node,),
+    )
+    return [dict(row) for row in rows]
+
+
+def implementers(connection: sqlite3.Connection, name: str, depth: int = MAX_DEPTH) -> list[dict]:
+    """Who forwards or implements the document, and who forwards or implements those, …"""
+    return _walk(connection, resolve(connection, name).node, "target", "source", depth)
+
+
+def chain(connection: sqlite3.Connection, name: str, depth: int = MAX_DEPTH) -> list[dict]:
+    """What the document forwards or implements, up to documents that do neither."""
+    return _walk(connection, resolve(connection, name).node, "source", "target", depth)
+
+
+def _walk(connection: sqlite3.Connection, start: str, near: str, far: str, depth: int) -> list[dict]:
+    relations = ", ".join(f"'{relation}'" for relation in LINKING_RELATIONS)
+    rows = connection.execute(
+        f"""WITH RECURSIVE walk (node, via, relation, depth) AS (
+                SELECT {far}, {near}, relation, 1 FROM edges WHERE {near} = :start AND relation IN ({relations})
+                UNION
+                SELECT e.{far}, e.{near}, e.relation, walk.depth + 1 FROM edges e JOIN walk ON e.{near} = walk.node
+                WHERE walk.depth < :depth AND e.relation IN ({relations})
+            )
+            SELECT walk.node, MIN(walk.depth) AS depth, walk.via, walk.relation, d.doc_number, d.title, d.in_corpus,
+                   n.issuers, n.issue_date
+            FROM walk JOIN documents d ON d.node = walk.node LEFT JOIN notices n ON n.id = walk.node
+            WHERE walk.node != :start GROUP BY walk.node ORDER BY depth, walk.node""",
+        {"start": start, "depth": depth},
+    )
+    return [_with_issuers(row) for row in rows]
+
+
+def facts(
+    connection: sqlite3.Connection,
+    fact_type: str,
+    issuer: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[dict]:
+    """One row per fact of a type, with its notice, for comparing across notices."""
+    if fact_type not in FACT_TYPES:
+        raise ValueError(f"unknown fact type {fact_type!r}; one of {', '.join(FACT_TYPES)}")
+    rows = connection.execute(
+        """SELECT n.id, n.doc_number, n.title, n.issuers, n.issue_date, n.effective_date, f.months, f.extension_months,
+                  f.ratio, f.mode, f.population, f.basis, f.multiplier, f.amount_yuan, f.target, f.scope, f.quote
+           FROM facts f JOIN notices n ON n.id = f.notice_id
+           WHERE f.type = :type AND (:issuer IS NULL OR n.issuers LIKE '%' || :issuer || '%')
+             AND (:since IS NULL OR n.issue_date >= :since) AND (:until IS NULL OR n.issue_date <= :until)
+           ORDER BY n.issue_date, n.id, f.start""",
+        {"type": fact_type, "issuer": simplified(issuer) if issuer else None, "since": since, "until": until},
+    )
+    return [_with_issuers(row) for row in rows]
+
+
+def search(connection: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
+    """Notices whose title or text holds every word of `text` (jieba words, either script)."""
+    rows = connection.execute(
+        """SELECT w.id, n.doc_number, n.title, n.issuers, n.issue_date
+           FROM notice_words w JOIN notices n ON n.id = w.id WHERE notice_words MATCH ? ORDER BY rank LIMIT ?""",
+        (_match_query(simplified(text)), limit),
+    )
+    return [_with_issuers(row) for row in rows]
+
+
+def _with_issuers(row: sqlite3.Row) -> dict:
+    found = dict(row)
+    if "issuers" in found:
+        found["issuers"] = json.loads(found["issuers"]) if found["issuers"] else []
+    return found

@@ -1,0 +1,176 @@
+"""The SQLite database beside a run's outputs: notices, facts, references, edges, files.
+
+Compliance officers query it without code (`policygraph show`, `implementers`, …); the
+JSON files stay the interface for machines. Migrations are numbered SQL scripts applied
+in order, and the database records the last one applied.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+
+from extract.nlp import search_words
+from schema import NoticeRecord
+
+DATABASE_NAME = "policygraph.sqlite"
+FACT_TYPES = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps")
+# Typed columns every fact type may fill; the whole fact is kept as JSON beside them.
+FACT_COLUMNS = (
+    "months", "extension_months", "ratio", "mode", "population", "basis", "multiplier", "amount_yuan", "target",
+)
+
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT, status TEXT NOT NULL, error TEXT);
+    CREATE TABLE notices (
+        id TEXT PRIMARY KEY, file TEXT NOT NULL, doc_number TEXT, title TEXT, issuers TEXT NOT NULL,
+        status TEXT NOT NULL, script TEXT NOT NULL, issue_date TEXT, effective_date TEXT,
+        text TEXT NOT NULL, record TEXT NOT NULL
+    );
+    CREATE INDEX notices_file ON notices (file);
+    CREATE INDEX notices_doc_number ON notices (doc_number);
+    CREATE INDEX notices_issue_date ON notices (issue_date);
+    CREATE TABLE facts (
+        notice_id TEXT NOT NULL REFERENCES notices (id) ON DELETE CASCADE, type TEXT NOT NULL,
+        months INTEGER, extension_months INTEGER, ratio REAL, mode TEXT, population TEXT, basis TEXT,
+        multiplier REAL, amount_yuan REAL, target TEXT, scope TEXT,
+        quote TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, fact TEXT NOT NULL
+    );
+    CREATE INDEX facts_type ON facts (type, notice_id);
+    CREATE TABLE "references" (
+        notice_id TEXT NOT NULL REFERENCES notices (id) ON DELETE CASCADE, relation TEXT NOT NULL,
+        doc_number TEXT, title TEXT, code TEXT, quote TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL
+    );
+    CREATE INDEX references_notice ON "references" (notice_id);
+    CREATE TABLE documents (
+        node TEXT PRIMARY KEY, in_corpus INTEGER NOT NULL, doc_number TEXT, title TEXT, code TEXT
+    );
+    CREATE INDEX documents_doc_number ON documents (doc_number);
+    CREATE TABLE edges (
+        source TEXT NOT NULL, target TEXT NOT NULL, relation TEXT NOT NULL,
+        quote TEXT, start INTEGER, "end" INTEGER, PRIMARY KEY (source, target, relation)
+    );
+    CREATE INDEX edges_target ON edges (target, relation);
+    CREATE VIRTUAL TABLE notice_words USING fts5 (id UNINDEXED, title, text, tokenize = 'unicode61');
+    """,
+]
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA foreign_keys = ON")
+    migrate(connection)
+    return connection
+
+
+def migrate(connection: sqlite3.Connection) -> int:
+    """Apply the migrations the database has not seen; returns its version after."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        with connection:
+            connection.executescript(script)
+            connection.execute(f"PRAGMA user_version = {number}")
+    return len(MIGRATIONS)
+
+
+def words(text: str | None) -> str:
+    """Chinese has no spaces between words: FTS5 indexes the jieba words, space-separated."""
+    return " ".join(search_words(text or ""))
+
+
+def update(
+    connection: sqlite3.Connection, files: Iterable[dict], records: list[NoticeRecord], graph: nx.MultiDiGraph
+) -> None:
+    """Bring the database in line with a run: only files the run did not reuse unchanged
+    are rewritten; documents and edges, which depend on the whole batch, are rewritten whole.
+
+    Each entry of `files` is a manifest entry with `reused`: the run took it from its cache.
+    """
+    files = list(files)
+    known = {row["path"]: row["sha256"] for row in connection.execute("SELECT path, sha256 FROM files")}
+    changed = {entry["path"] for entry in files if not _unchanged(entry, known)}
+    gone = set(known) - {entry["path"] for entry in files}
+    with connection:
+        for path in changed | gone:
+            _forget_file(connection, path)
+        connection.executemany(
+            "INSERT OR REPLACE INTO files (path, sha256, status, error) VALUES (:path, :sha256, :status, :error)",
+            [entry for entry in files if entry["path"] in changed],
+        )
+        for record in records:
+            if record.source.file in changed:
+                _insert_notice(connection, record)
+        _replace_graph(connection, graph)
+
+
+def _unchanged(entry: dict, known: dict[str, str]) -> bool:
+    return entry["reused"] and known.get(entry["path"]) == entry["sha256"]
+
+
+def _forget_file(connection: sqlite3.Connection, path: str) -> None:
+    ids = [row[0] for row in connection.execute("SELECT id FROM notices WHERE file = ?", (path,))]
+    connection.executemany("DELETE FROM notice_words WHERE id = ?", [(id_,) for id_ in ids])
+    connection.execute("DELETE FROM notices WHERE file = ?", (path,))
+    connection.execute("DELETE FROM files WHERE path = ?", (path,))
+
+
+def _insert_notice(connection: sqlite3.Connection, record: NoticeRecord) -> None:
+    connection.execute("DELETE FROM notice_words WHERE id = ?", (record.id,))
+    issuers = json.dumps(record.issuers, ensure_ascii=False)
+    connection.execute(
+        "INSERT OR REPLACE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            record.id, record.source.file, record.doc_number, record.title, issuers, record.status, record.script,
+            _iso(record.issue_date), _iso(record.effective_date), record.text, record.model_dump_json(),
+        ),
+    )  # fmt: skip
+    connection.execute(
+        "INSERT INTO notice_words VALUES (?, ?, ?)", (record.id, words(record.title), words(record.text))
+    )
+    for fact_type in FACT_TYPES:
+        for fact in getattr(record, fact_type):
+            values = fact.model_dump(mode="json")
+            typed = [values.get(column) for column in FACT_COLUMNS]
+            evidence = fact.evidence
+            connection.execute(
+                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.id, fact_type, *typed, fact.scope, evidence.quote, evidence.start, evidence.end,
+                 json.dumps(values, ensure_ascii=False)),
+            )  # fmt: skip
+    connection.executemany(
+        'INSERT INTO "references" VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+            (record.id, ref.relation, ref.doc_number, ref.title, ref.code, ref.evidence.quote, ref.evidence.start,
+             ref.evidence.end)
+            for ref in record.references
+        ],
+    )  # fmt: skip
+
+
+def _replace_graph(connection: sqlite3.Connection, graph: nx.MultiDiGraph) -> None:
+    connection.execute("DELETE FROM documents")
+    connection.execute("DELETE FROM edges")
+    connection.executemany(
+        "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
+        [
+            (node, int(bool(data.get("in_corpus"))), data.get("doc_number"), data.get("title"), data.get("code"))
+            for node, data in graph.nodes(data=True)
+        ],
+    )
+    connection.executemany(
+        "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (source, target, edge["relation"], edge["evidence"], edge["evidence_start"], edge["evidence_end"])
+            for source, target, edge in graph.edges(data=True)
+        ],
+    )
+
+
+def _iso(value: object) -> str | None:
+    return value.isoformat() if value else None
