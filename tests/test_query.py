@@ -1,0 +1,119 @@
+"""The database and its queries, checked against the networkx graph of the same run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph import query, store
+from policygraph.cli import main
+from policygraph.pipeline import run
+from tests.conftest import CORPUS
+
+PROVINCIAL = "鲁医保函〔2024〕28号"
+CITY = "聊医保函〔2024〕13号"
+
+
+@pytest.fixture(scope="module")
+def database(corpus_run: Path):
+    connection = store.connect(corpus_run / store.DATABASE_NAME)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def linking_graph(corpus_run: Path) -> nx.DiGraph:
+    data = json.loads((corpus_run / "graph.json").read_text(encoding="utf-8"))
+    graph = nx.node_link_graph(data, edges="edges")
+    linking = [(s, t) for s, t, d in graph.edges(data=True) if d["relation"] in query.LINKING_RELATIONS]
+    return nx.DiGraph(linking)
+
+
+@pytest.mark.parametrize("written", [PROVINCIAL, "魯醫保函[2024]28號", "鲁医保函（2024）28号", "鲁医保函【2024】第28号"])
+def test_a_document_is_found_however_its_number_is_written(database, written: str) -> None:
+    assert query.resolve(database, written).node == PROVINCIAL
+
+
+def test_a_document_is_found_by_title_words(database) -> None:
+    assert query.resolve(database, "冠脉支架 期满接续").doc_number == "辽医保〔2022〕80号"
+
+
+def test_implementers_equal_the_graphs_ancestors(database, linking_graph: nx.DiGraph) -> None:
+    for node in linking_graph.nodes:
+        found = {row["node"] for row in query.implementers(database, node)}
+        assert found == nx.ancestors(linking_graph, node), node
+    assert [row["node"] for row in query.implementers(database, PROVINCIAL)] == [CITY]
+
+
+def test_chain_equals_the_graphs_descendants(database, linking_graph: nx.DiGraph) -> None:
+    for node in linking_graph.nodes:
+        assert {row["node"] for row in query.chain(database, node)} == nx.descendants(linking_graph, node), node
+    assert query.chain(database, CITY)[0]["node"] == PROVINCIAL
+
+
+def test_show_gives_facts_and_both_directions(database) -> None:
+    shown = query.show(database, PROVINCIAL)
+    assert shown["issue_date"] == "2024-05-22"
+    assert [cap["basis"] for cap in shown["price_caps"]] == ["selected_price", "max_selected_price", "selected_price"]
+    assert {(link["node"], link["relation"]) for link in shown["referenced_by"]} == {(CITY, "forwards"), (CITY, "cites")}
+    assert {link["relation"] for link in shown["references_documents"]} == {"implements"}
+
+
+def test_facts_compare_across_notices(database) -> None:
+    rows = query.facts(database, "prepayments")
+    assert [(row["doc_number"], row["ratio"]) for row in rows] == [
+        ("晋医保发〔2021〕22号", 0.5), ("晋医保发〔2021〕22号", 0.3), ("辽医保〔2022〕80号", 0.5), (None, 0.5),
+    ]  # fmt: skip
+    assert [row["ratio"] for row in query.facts(database, "prepayments", issuer="山西")] == [0.5, 0.3]
+    assert [row["ratio"] for row in query.facts(database, "prepayments", issuer="重慶")] == [0.5]
+    since = query.facts(database, "procurement_periods", since="2024-01-01", until="2024-12-31")
+    assert [row["months"] for row in since] == [24, 12]
+
+
+def test_search_in_either_script(database) -> None:
+    assert [row["doc_number"] for row in query.search(database, "冠脉支架")] == ["辽医保〔2022〕80号"]
+    assert [row["doc_number"] for row in query.search(database, "冠脈支架")] == ["辽医保〔2022〕80号"]
+
+
+def test_unknown_document_is_an_error(database) -> None:
+    with pytest.raises(query.NotFound):
+        query.resolve(database, "不存在的文件")
+
+
+def test_database_follows_the_corpus_incrementally(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(CORPUS, folder)
+    out = tmp_path / "out"
+    run([str(folder)], out)
+    (folder / "003_0cd56fd91030d65d.txt").unlink()
+    text = (folder / "001_5bd8d455ddfe790f.txt").read_text(encoding="utf-8")
+    (folder / "001_5bd8d455ddfe790f.txt").write_text(text.replace("采购周期为三年", "采购周期为两年"), encoding="utf-8")
+    run([str(folder)], out)
+    connection = store.connect(out / store.DATABASE_NAME)
+    try:
+        assert query.facts(connection, "prepayments", issuer="山西") == []
+        assert [row["months"] for row in query.facts(connection, "procurement_periods", issuer="辽宁")] == [24]
+        assert connection.execute("SELECT COUNT(*) FROM notices").fetchone()[0] == 5
+    finally:
+        connection.close()
+
+
+def test_migrations_bring_a_database_to_the_last_version(tmp_path: Path) -> None:
+    connection = store.connect(tmp_path / "new.sqlite")
+    try:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
+        assert store.migrate(connection) == len(store.MIGRATIONS)
+    finally:
+        connection.close()
+
+
+def test_command_line_answers_in_json(corpus_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["implementers", "魯醫保函[2024]28號", "--out", str(corpus_run), "--json"]) == 0
+    assert [row["node"] for row in json.loads(capsys.readouterr().out)] == [CITY]
+    assert main(["facts", "--type", "price_caps", "--issuer", "重庆", "--out", str(corpus_run)]) == 0
+    assert "max_selected_price" in capsys.readouterr().out
+    assert main(["show", "没有这个文件", "--out", str(corpus_run)]) == 1
