@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from graph import query, store
+from graph import neo4j, query, store
+from policygraph.outputs import write_atomically
 from policygraph.pipeline import FACT_FIELDS, SECONDS_PER_FILE, RunOptions, run
 from policygraph.render import as_card, as_json, as_table
 
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         "--seconds-per-file", type=float, default=SECONDS_PER_FILE, help=f"per-file limit (default: {SECONDS_PER_FILE})"
     )
     run_parser.set_defaults(handler=_run)
+    export_parser = commands.add_parser("export-neo4j", help="write neo4j-admin import files and a Cypher script")
+    export_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the run's output folder")
+    export_parser.add_argument("--to", type=Path, help="where to write (default: OUT/neo4j)")
+    export_parser.add_argument("--json", action="store_true", help="print the files written as JSON")
+    export_parser.set_defaults(handler=_query(_export_neo4j, lambda written, a: "\n".join(written)))
     for name, helptext, add_arguments, answer, render in QUERIES:
         sub = commands.add_parser(name, help=helptext)
         sub.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the run's output folder (default: outputs)")
@@ -54,6 +60,15 @@ def _run(args: argparse.Namespace) -> int:
     summary = run(args.inputs, args.out, options)
     print(summary.line())
     return 0 if summary.files and summary.failed + summary.skipped < summary.files else 1
+
+
+def _export_neo4j(connection: object, args: argparse.Namespace) -> list[str]:
+    folder = args.to or args.out / "neo4j"
+    written = []
+    for name, content in neo4j.import_files(connection).items():
+        write_atomically(folder / name, content)
+        written.append(str(folder / name))
+    return written
 
 
 def _query(answer: Callable, render: Callable) -> Callable[[argparse.Namespace], int]:
