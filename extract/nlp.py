@@ -51,8 +51,3 @@ def scope_of(phrase: str) -> str | None:
         words.pop()
     scope = "".join(words)
     return scope[-SCOPE_MAX_CHARS:] if scope else None
-
-
-def search_words(text: str) -> list[str]:
-    """Words for a full-text index: jieba's search mode also yields the parts of long words."""
-    return [word for word in segmenter().cut_for_search(text) if word.strip()]

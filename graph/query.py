@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from opencc import OpenCC
 
-from graph.store import FACT_TYPES, words
+from graph.store import FACT_TYPES
 from ingest.docnumber import canonical_doc_number
 
 LINKING_RELATIONS = ("forwards", "implements")
 MAX_DEPTH = 50
+TRIGRAM = 3  # FTS5 trigrams match terms this long; shorter ones are matched with LIKE
 _T2S = OpenCC("t2s")
 
 
@@ -53,8 +54,9 @@ def resolve(connection: sqlite3.Connection, name: str) -> Document:
 
 
 def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None:
+    condition, parameters = _text_condition(wanted, ("title",))
     hit = connection.execute(
-        "SELECT id FROM notice_words WHERE notice_words MATCH ? ORDER BY rank LIMIT 1", (_match_query(wanted, "title"),)
+        f"SELECT w.id FROM notice_words w WHERE {condition} ORDER BY length(w.title) LIMIT 1", parameters
     ).fetchone()
     if hit:
         return connection.execute("SELECT * FROM documents WHERE node = ?", (hit["id"],)).fetchone()
@@ -63,10 +65,19 @@ def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None
     ).fetchone()
 
 
-def _match_query(text: str, column: str | None = None) -> str:
-    terms = [f'"{term}"' for term in words(text).split() if term.replace('"', "")]
-    query = " AND ".join(terms) or '""'
-    return f"{column} : ({query})" if column else query
+def _text_condition(text: str, columns: tuple[str, ...]) -> tuple[str, list[str]]:
+    """SQL over `notice_words w` requiring every space-separated term of `text` in one of `columns`."""
+    terms = [term.replace('"', "") for term in text.split()] or [""]
+    conditions, parameters = [], []
+    long_terms = [term for term in terms if len(term) >= TRIGRAM]
+    if long_terms:
+        conditions.append("notice_words MATCH ?")
+        phrases = " AND ".join(f'"{term}"' for term in long_terms)
+        parameters.append(f"{{{' '.join(columns)}}} : ({phrases})")
+    for term in (term for term in terms if len(term) < TRIGRAM):
+        conditions.append("(" + " OR ".join(f"w.{column} LIKE ?" for column in columns) + ")")
+        parameters += [f"%{term}%"] * len(columns)
+    return " AND ".join(conditions), parameters
 
 
 def show(connection: sqlite3.Connection, name: str) -> dict:
@@ -146,11 +157,12 @@ def facts(
 
 
 def search(connection: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
-    """Notices whose title or text holds every word of `text` (jieba words, either script)."""
+    """Notices whose title or text holds every space-separated term of `text` (either script)."""
+    condition, parameters = _text_condition(simplified(text), ("title", "text"))
     rows = connection.execute(
-        """SELECT w.id, n.doc_number, n.title, n.issuers, n.issue_date
-           FROM notice_words w JOIN notices n ON n.id = w.id WHERE notice_words MATCH ? ORDER BY rank LIMIT ?""",
-        (_match_query(simplified(text)), limit),
+        f"""SELECT w.id, n.doc_number, n.title, n.issuers, n.issue_date
+            FROM notice_words w JOIN notices n ON n.id = w.id WHERE {condition} ORDER BY n.issue_date DESC LIMIT ?""",
+        [*parameters, limit],
     )
     return [_with_issuers(row) for row in rows]
 

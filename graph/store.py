@@ -1,8 +1,10 @@
 """The SQLite database beside a run's outputs: notices, facts, references, edges, files.
 
 Compliance officers query it without code (`policygraph show`, `implementers`, …); the
-JSON files stay the interface for machines. Migrations are numbered SQL scripts applied
-in order, and the database records the last one applied.
+JSON files stay the interface for machines. Full-text search uses FTS5 trigrams, which
+find any substring of three characters or more without segmenting Chinese into words.
+Migrations are numbered SQL scripts applied in order, and the database records the last
+one applied.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from pathlib import Path
 
 import networkx as nx
 
-from extract.nlp import search_words
 from schema import NoticeRecord
 
 DATABASE_NAME = "policygraph.sqlite"
@@ -58,6 +59,13 @@ MIGRATIONS: list[str] = [
     CREATE INDEX edges_target ON edges (target, relation);
     CREATE VIRTUAL TABLE notice_words USING fts5 (id UNINDEXED, title, text, tokenize = 'unicode61');
     """,
+    # Trigrams instead of jieba words: substring search needs no segmentation, which cost
+    # more than extraction itself (2.3 s of 5.7 s on 400 notices).
+    """
+    DROP TABLE notice_words;
+    CREATE VIRTUAL TABLE notice_words USING fts5 (id UNINDEXED, title, text, tokenize = 'trigram');
+    INSERT INTO notice_words SELECT id, coalesce(title, ''), text FROM notices;
+    """,
 ]
 
 
@@ -77,11 +85,6 @@ def migrate(connection: sqlite3.Connection) -> int:
             connection.executescript(script)
             connection.execute(f"PRAGMA user_version = {number}")
     return len(MIGRATIONS)
-
-
-def words(text: str | None) -> str:
-    """Chinese has no spaces between words: FTS5 indexes the jieba words, space-separated."""
-    return " ".join(search_words(text or ""))
 
 
 def update(
@@ -130,9 +133,7 @@ def _insert_notice(connection: sqlite3.Connection, record: NoticeRecord) -> None
             _iso(record.issue_date), _iso(record.effective_date), record.text, record.model_dump_json(),
         ),
     )  # fmt: skip
-    connection.execute(
-        "INSERT INTO notice_words VALUES (?, ?, ?)", (record.id, words(record.title), words(record.text))
-    )
+    connection.execute("INSERT INTO notice_words VALUES (?, ?, ?)", (record.id, record.title or "", record.text))
     for fact_type in FACT_TYPES:
         for fact in getattr(record, fact_type):
             values = fact.model_dump(mode="json")
