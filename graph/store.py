@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
 from pathlib import Path
 
 import networkx as nx
@@ -87,33 +86,35 @@ def migrate(connection: sqlite3.Connection) -> int:
     return len(MIGRATIONS)
 
 
-def update(
-    connection: sqlite3.Connection, files: Iterable[dict], records: list[NoticeRecord], graph: nx.MultiDiGraph
-) -> None:
-    """Bring the database in line with a run: only files the run did not reuse unchanged
-    are rewritten; documents and edges, which depend on the whole batch, are rewritten whole.
+class DatabaseUpdate:
+    """A run's changes, file by file, in one transaction: only files the run did not
+    reuse unchanged are rewritten; files no longer in the run are dropped; documents and
+    edges, which depend on the whole batch, are rewritten whole at the end."""
 
-    Each entry of `files` is a manifest entry with `reused`: the run took it from its cache.
-    """
-    files = list(files)
-    known = {row["path"]: row["sha256"] for row in connection.execute("SELECT path, sha256 FROM files")}
-    changed = {entry["path"] for entry in files if not _unchanged(entry, known)}
-    gone = set(known) - {entry["path"] for entry in files}
-    with connection:
-        for path in changed | gone:
-            _forget_file(connection, path)
-        connection.executemany(
-            "INSERT OR REPLACE INTO files (path, sha256, status, error) VALUES (:path, :sha256, :status, :error)",
-            [entry for entry in files if entry["path"] in changed],
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.known = {row["path"]: row["sha256"] for row in connection.execute("SELECT path, sha256 FROM files")}
+        self.seen: set[str] = set()
+
+    def add_file(self, entry: dict, reused: bool, records: list[NoticeRecord]) -> None:
+        """`entry` is the file's manifest entry; `reused`, whether the run took it from its cache."""
+        path = entry["path"]
+        self.seen.add(path)
+        if reused and self.known.get(path) == entry["sha256"]:
+            return
+        _forget_file(self.connection, path)
+        self.connection.execute(
+            "INSERT INTO files (path, sha256, status, error) VALUES (:path, :sha256, :status, :error)",
+            {key: entry[key] for key in ("path", "sha256", "status", "error")},
         )
         for record in records:
-            if record.source.file in changed:
-                _insert_notice(connection, record)
-        _replace_graph(connection, graph)
+            _insert_notice(self.connection, record)
 
-
-def _unchanged(entry: dict, known: dict[str, str]) -> bool:
-    return entry["reused"] and known.get(entry["path"]) == entry["sha256"]
+    def finish(self, graph: nx.MultiDiGraph) -> None:
+        for path in set(self.known) - self.seen:
+            _forget_file(self.connection, path)
+        _replace_graph(self.connection, graph)
+        self.connection.commit()
 
 
 def _forget_file(connection: sqlite3.Connection, path: str) -> None:

@@ -5,22 +5,32 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 
-def write_atomically(path: Path, content: str) -> None:
-    """Write beside the target, flush to disk, then rename over it in one step."""
+@contextmanager
+def atomic_file(path: Path) -> Iterator[TextIO]:
+    """A stream written beside the target, flushed to disk, then renamed over it in one
+    step when the block ends; if the block fails, the target is left as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, content: str) -> None:
+    with atomic_file(path) as stream:
+        stream.write(content)
 
 
 def json_text(data: object) -> str:

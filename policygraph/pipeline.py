@@ -13,8 +13,8 @@ import signal
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from graph.export import graphml, node_link_json
 from ingest.decode import MAX_BYTES, TOO_LARGE, DecodeError, decode_bytes
 from policygraph.cache import ResultCache, pipeline_digest
 from policygraph.inputs import InputFile, collect
-from policygraph.outputs import json_text, write_atomically
+from policygraph.outputs import atomic_file, json_text, write_atomically
 from policygraph.records import notice_records
 from schema import NoticeRecord
 
@@ -90,17 +90,72 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
     items = collect(inputs)
     work = partial(process_file, cache=ResultCache(out), force=options.force, seconds=options.seconds_per_file)
     bar = partial(tqdm, total=len(items), disable=not options.progress, unit="file", leave=False)
-    outcomes = list(bar(_map(work, items, options.jobs)))
-    records = [record for outcome in outcomes for record in outcome.notices]
-    _write_outputs(out, outcomes, records)
-    return RunSummary(
-        files=len(outcomes),
-        notices=len(records),
-        facts=sum(len(getattr(record, name)) for record in records for name in FACT_FIELDS),
-        failed=sum(outcome.status == "failed" for outcome in outcomes),
-        skipped=sum(outcome.status == "skipped" for outcome in outcomes),
-        reused=sum(outcome.reused for outcome in outcomes),
-        seconds=time.perf_counter() - started,
+    with RunOutputs(out) as outputs:
+        for outcome in bar(_map(work, items, options.jobs)):
+            outputs.add(outcome)
+        outputs.finish()
+    return replace(outputs.summary, seconds=time.perf_counter() - started)
+
+
+class RunOutputs:
+    """Everything a run writes, fed one file at a time so the corpus is never held in memory.
+
+    Records stream into notices.jsonl and the database as they come; the graph keeps
+    only what it needs of each record. The files are renamed into place at the end, the
+    manifest last: a manifest vouches for complete outputs. A run that dies leaves the
+    previous outputs as they were.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.summary = RunSummary(0, 0, 0, 0, 0, 0, 0.0)
+        self.manifest: list[dict] = []
+        self.for_graph: list[NoticeRecord] = []
+
+    def __enter__(self) -> RunOutputs:
+        self._stack = ExitStack()
+        self.notices = self._stack.enter_context(atomic_file(self.out / "notices.jsonl"))
+        self.connection = store.connect(self.out / store.DATABASE_NAME)
+        self._stack.callback(self.connection.close)
+        self.database = store.DatabaseUpdate(self.connection)
+        return self
+
+    def __exit__(self, *failure: object) -> None:
+        self._stack.__exit__(*failure)
+
+    def add(self, outcome: FileOutcome) -> None:
+        entry = outcome.manifest_entry()
+        self.manifest.append(entry)
+        self.database.add_file(entry, outcome.reused, outcome.notices)
+        for record in outcome.notices:
+            self.notices.write(record.model_dump_json() + "\n")
+            self.for_graph.append(_graph_part(record))
+        self.summary = _counted(self.summary, outcome)
+
+    def finish(self) -> None:
+        graph = build_graph(self.for_graph)
+        self.database.finish(graph)
+        write_atomically(self.out / "graph.json", node_link_json(graph))
+        write_atomically(self.out / "graph.graphml", graphml(graph))
+        self._stack.close()
+        manifest = {"manifest_version": MANIFEST_VERSION, "pipeline": pipeline_digest(), "files": self.manifest}
+        write_atomically(self.out / "manifest.json", json_text(manifest))
+
+
+def _graph_part(record: NoticeRecord) -> NoticeRecord:
+    """A record less its text and non-reference facts: the graph needs no more."""
+    return record.model_copy(update={"text": "", **{name: [] for name in FACT_FIELDS if name != "references"}})
+
+
+def _counted(summary: RunSummary, outcome: FileOutcome) -> RunSummary:
+    return replace(
+        summary,
+        files=summary.files + 1,
+        notices=summary.notices + len(outcome.notices),
+        facts=summary.facts + sum(len(getattr(record, name)) for record in outcome.notices for name in FACT_FIELDS),
+        failed=summary.failed + (outcome.status == "failed"),
+        skipped=summary.skipped + (outcome.status == "skipped"),
+        reused=summary.reused + outcome.reused,
     )
 
 
@@ -172,27 +227,3 @@ def time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def _write_outputs(out: Path, outcomes: list[FileOutcome], records: list[NoticeRecord]) -> None:
-    """Notices and graph first, the manifest last: a manifest vouches for complete outputs."""
-    graph = build_graph(records)
-    write_atomically(out / "notices.jsonl", "".join(record.model_dump_json() + "\n" for record in records))
-    write_atomically(out / "graph.json", node_link_json(graph))
-    write_atomically(out / "graph.graphml", graphml(graph))
-    manifest = {
-        "manifest_version": MANIFEST_VERSION,
-        "pipeline": pipeline_digest(),
-        "files": [outcome.manifest_entry() for outcome in outcomes],
-    }
-    _update_database(out, outcomes, records, graph)
-    write_atomically(out / "manifest.json", json_text(manifest))
-
-
-def _update_database(out: Path, outcomes: list[FileOutcome], records: list[NoticeRecord], graph: object) -> None:
-    files = [{**outcome.manifest_entry(), "reused": outcome.reused} for outcome in outcomes]
-    connection = store.connect(out / store.DATABASE_NAME)
-    try:
-        store.update(connection, files, records, graph)
-    finally:
-        connection.close()
