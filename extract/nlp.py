@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jieba
-import spacy
-from spacy.language import Language
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 DOMAIN_TERMS = Path(__file__).with_name("data") / "domain_terms.txt"
 # Words that can open the phrase before a fact without belonging to what it covers.
@@ -34,6 +36,9 @@ def segmenter() -> jieba.Tokenizer:
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
+    """Imported on first use: a re-run that reuses every result never needs spaCy."""
+    import spacy
+
     segmenter()
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 

@@ -28,6 +28,7 @@ AVERAGE_DAYS_PER_MONTH = 30.44
 DATE_RANGE_LEAD = re.compile(r"[（(，,:：]?(?:自|从|即)?")
 DATE_RANGE_CHARS = 60
 
+_CYCLE = re.compile(CYCLE)
 _PERIOD = re.compile(rf"{CYCLE}{LINK}{LENGTH}")
 _DATED_PERIOD = re.compile(rf"{CYCLE}{LINK}(?:自|从)?")
 _EXTENSION = re.compile(EXTENSION)
@@ -35,6 +36,8 @@ _EXTENSION = re.compile(EXTENSION)
 
 def find_periods(text: str, sentence: Span, default_year: int | None) -> list[ProcurementPeriod]:
     """Cycles given by length, then cycles given by their dates alone that no length covers."""
+    if not _CYCLE.search(sentence.text):
+        return []
     lengths = list(_PERIOD.finditer(sentence.text))
     covered = {match.start() for match in lengths}
     periods = [_period(text, sentence, match, default_year) for match in lengths]

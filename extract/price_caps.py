@@ -54,12 +54,16 @@ TOTALS = re.compile(r"采购(?:金额|总额|额|量)|(?:年度|年)(?:金额|�
 MULTIPLIER = re.compile(rf"(?P<number>{NUMBER})\s*倍")
 AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<wan>万)?元")
 
+# A sentence without one of these words holds no cap: checked before the costly patterns.
+_MENTIONS = re.compile(r"高于|超过|高出|支付标准")
 _BASES = [(basis, re.compile(pattern)) for basis, pattern in BASES]
 _TARGETS = [(target, re.compile(pattern)) for target, pattern in TARGETS]
 _BASE_TERMS = re.compile("|".join(pattern for _, pattern in BASES))
 
 
 def find_price_caps(text: str, sentence: Span) -> list[PriceCap]:
+    if not _MENTIONS.search(sentence.text):
+        return []
     caps: list[PriceCap] = []
     for clause in clauses(sentence):
         caps.extend(_bounds(text, sentence, clause))

@@ -27,6 +27,8 @@ _TITLE = re.compile(r"《(?P<title>[^《》\n]{2,150})》")
 _ID = r"(?:[^（()）〔〕\[\]【】［］\n]|[〔\[【(（［]\d{4}[〕\]】)）］])"
 _TRAILING_ID = re.compile(rf"[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}})\s*[）)\]】］]$")
 _FOLLOWING_ID = re.compile(rf"^\s*[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}}?)\s*[）)\]】］]")
+# A reference is a 《title》 or a 发文字号 with its bracketed year: checked before the costly patterns.
+_MENTIONS = re.compile(r"《|[〔\[【(（［﹝〖]\s*(?:19|20)\d\d")
 _CODE = re.compile(rf"^{CODE}$")
 _DOCUMENT = re.compile(rf"(?:{DOCUMENT_ENDINGS})(?:[（(][^（）()]{{1,8}}[)）])*$")
 # 《试点方案》 after 以下简称 is a short name for a document already referenced.
@@ -43,6 +45,8 @@ class Identifiers:
 
 
 def find_references(text: str, sentence: Span, own_doc_number: str | None) -> list[Reference]:
+    if not _MENTIONS.search(sentence.text):
+        return []
     found = []
     covered: list[tuple[int, int]] = []
     for match in _TITLE.finditer(sentence.text):

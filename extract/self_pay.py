@@ -61,6 +61,8 @@ FIGURE_WINDOW = 16
 
 
 def find_self_pay(text: str, sentence: Span) -> list[SelfPayAdjustment]:
+    if not TRIGGER.search(sentence.text):
+        return []
     facts = []
     for clause in clauses(sentence):
         for trigger in TRIGGER.finditer(clause.text):

@@ -2,7 +2,9 @@
 
 Detection counts characters that OpenCC would convert in each direction. Characters
 that only a simplified text has are noisy (OpenCC's s2t also rewrites variants such as
-床→牀), so the verdict is a share of occurrences, not a yes/no per character.
+床→牀), so the verdict is a share of occurrences, not a yes/no per character. Both sets
+of characters are read from OpenCC once and matched by a compiled pattern, so a text
+already in simplified script costs one regex scan.
 """
 
 from __future__ import annotations
@@ -19,27 +21,32 @@ Script = Literal["simplified", "traditional", "mixed"]
 
 TRADITIONAL_SHARE_AT_LEAST = 0.75
 SIMPLIFIED_SHARE_AT_MOST = 0.10
+HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 _T2S = OpenCC("t2s")
 _S2T = OpenCC("s2t")
 _LINE = re.compile(r"[^\n]+")
 
 
-@lru_cache(maxsize=65536)
-def _is_traditional(char: str) -> bool:
-    return _T2S.convert(char) != char
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(traditional characters, characters only simplified script has)."""
+    han = [chr(code) for start, stop in HAN_RANGES for code in range(start, stop)]
+    traditional = {char for char in han if _T2S.convert(char) != char}
+    simplified_only = {char for char in han if char not in traditional and _S2T.convert(char) != char}
+    return _char_class(traditional), _char_class(simplified_only)
 
 
-@lru_cache(maxsize=65536)
-def _is_simplified_only(char: str) -> bool:
-    return _S2T.convert(char) != char and not _is_traditional(char)
+def _char_class(chars: set[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted(chars)) + "]")
 
 
 def detect_script(text: str) -> Script:
-    traditional = sum(1 for char in text if _is_traditional(char))
+    traditional_chars, simplified_chars = _patterns()
+    traditional = len(traditional_chars.findall(text))
     if not traditional:
         return "simplified"
-    simplified = sum(1 for char in text if _is_simplified_only(char))
+    simplified = len(simplified_chars.findall(text))
     share = traditional / (traditional + simplified)
     if share >= TRADITIONAL_SHARE_AT_LEAST:
         return "traditional"
@@ -48,6 +55,8 @@ def detect_script(text: str) -> Script:
 
 def _simplify_line(match: re.Match[str]) -> str:
     line = match.group()
+    if not _patterns()[0].search(line):
+        return line
     converted = _T2S.convert(line)
     if len(converted) == len(line):
         return converted
@@ -57,9 +66,11 @@ def _simplify_line(match: re.Match[str]) -> str:
 def to_simplified(mapped: MappedText) -> MappedText:
     """OpenCC t2s line by line; phrase rules apply, and the offset map stays exact.
 
-    A line whose phrase conversion changes its length is converted character by
-    character instead, so that offsets stay one to one.
+    Only lines holding a traditional character are converted; a line whose phrase
+    conversion changes its length is converted character by character instead, so
+    that offsets stay one to one.
     """
-    if not any(_is_traditional(char) for char in mapped.text):
+    traditional_chars, _ = _patterns()
+    if not traditional_chars.search(mapped.text):
         return mapped
     return substitute(mapped, _LINE, _simplify_line)

@@ -49,7 +49,7 @@ class ResultCache:
 
     def save(self, sha256: str, status: str, error: str | None, records: list[NoticeRecord]) -> None:
         entry = {"status": status, "error": error, "records": [record.model_dump(mode="json") for record in records]}
-        write_atomically(self._path(sha256), json.dumps(entry, ensure_ascii=False))
+        write_atomically(self._path(sha256), json.dumps(entry, ensure_ascii=False), durable=False)
 
 
 def _moved(record: NoticeRecord, shown_as: str) -> NoticeRecord:
