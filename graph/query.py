@@ -35,7 +35,8 @@ class Document:
 
 
 def simplified(text: str) -> str:
-    return _T2S.convert(unicodedata.normalize("NFKC", text)).strip()
+    """What a person typed, as the database holds it: simplified, width-folded, no NULs."""
+    return _T2S.convert(unicodedata.normalize("NFKC", text.replace("\0", ""))).strip()
 
 
 def resolve(connection: sqlite3.Connection, name: str) -> Document:
@@ -54,9 +55,14 @@ def resolve(connection: sqlite3.Connection, name: str) -> Document:
 
 
 def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None:
-    condition, parameters = _text_condition(wanted, ("title",))
+    terms = _terms(wanted)
+    if not terms:
+        return None
+    condition, parameters = _text_condition(terms, ("title",))
     hit = connection.execute(
-        f"SELECT w.id FROM notice_words w WHERE {condition} ORDER BY length(w.title) LIMIT 1", parameters
+        f"""SELECT n.id FROM notice_words w JOIN notices n ON n.id = w.id
+            WHERE {condition} ORDER BY length(n.title) LIMIT 1""",
+        parameters,
     ).fetchone()
     if hit:
         return connection.execute("SELECT * FROM documents WHERE node = ?", (hit["id"],)).fetchone()
@@ -65,17 +71,24 @@ def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None
     ).fetchone()
 
 
-def _text_condition(text: str, columns: tuple[str, ...]) -> tuple[str, list[str]]:
-    """SQL over `notice_words w` requiring every space-separated term of `text` in one of `columns`."""
-    terms = [term.replace('"', "") for term in text.split()] or [""]
-    conditions, parameters = [], []
+def _terms(text: str) -> list[str]:
+    """The space-separated terms of a query; quotes would end an FTS5 phrase, so they go."""
+    return [term for term in (term.replace('"', "") for term in text.split()) if term]
+
+
+def _text_condition(terms: list[str], columns: tuple[str, ...]) -> tuple[str, list[str]]:
+    """SQL over `notice_words w JOIN notices n` requiring every term in one of `columns`.
+    Terms long enough for trigrams use the index; shorter ones are matched with LIKE on
+    the notices table: LIKE on the FTS5 trigram table itself crashes SQLite 3.40 for some
+    pairs of short terms."""
     long_terms = [term for term in terms if len(term) >= TRIGRAM]
+    conditions, parameters = ["1"], []
     if long_terms:
         conditions.append("notice_words MATCH ?")
         phrases = " AND ".join(f'"{term}"' for term in long_terms)
         parameters.append(f"{{{' '.join(columns)}}} : ({phrases})")
     for term in (term for term in terms if len(term) < TRIGRAM):
-        conditions.append("(" + " OR ".join(f"w.{column} LIKE ?" for column in columns) + ")")
+        conditions.append("(" + " OR ".join(f"coalesce(n.{column}, '') LIKE ?" for column in columns) + ")")
         parameters += [f"%{term}%"] * len(columns)
     return " AND ".join(conditions), parameters
 
@@ -158,7 +171,10 @@ def facts(
 
 def search(connection: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
     """Notices whose title or text holds every space-separated term of `text` (either script)."""
-    condition, parameters = _text_condition(simplified(text), ("title", "text"))
+    terms = _terms(simplified(text))
+    if not terms:
+        return []
+    condition, parameters = _text_condition(terms, ("title", "text"))
     rows = connection.execute(
         f"""SELECT w.id, n.doc_number, n.title, n.issuers, n.issue_date
             FROM notice_words w JOIN notices n ON n.id = w.id WHERE {condition} ORDER BY n.issue_date DESC LIMIT ?""",

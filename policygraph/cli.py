@@ -1,5 +1,5 @@
 """The `policygraph` command: `run` extracts; `show`, `implementers`, `chain`, `facts` and
-`search` query the database a run wrote."""
+`search` query the database a run wrote; `serve` browses it in a web browser."""
 
 from __future__ import annotations
 
@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         "--seconds-per-file", type=float, default=SECONDS_PER_FILE, help=f"per-file limit (default: {SECONDS_PER_FILE})"
     )
     run_parser.set_defaults(handler=_run)
+    serve_parser = commands.add_parser("serve", help="browse the database in a web browser, with a JSON API under /api")
+    serve_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the run's output folder")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve_parser.set_defaults(handler=_serve)
     export_parser = commands.add_parser("export-neo4j", help="write neo4j-admin import files and a Cypher script")
     export_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the run's output folder")
     export_parser.add_argument("--to", type=Path, help="where to write (default: OUT/neo4j)")
@@ -71,13 +76,35 @@ def _export_neo4j(connection: object, args: argparse.Namespace) -> list[str]:
     return written
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """Imports the web stack here, so that the other commands start without it."""
+    database = _database(args.out)
+    if database is None:
+        return 2
+    import uvicorn
+
+    from policygraph.web.app import create_app
+
+    print(f"serving {database} at http://{args.host}:{args.port}/", file=sys.stderr)
+    uvicorn.run(create_app(database), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _database(out: Path) -> Path | None:
+    """The run's database, or None after telling the user how to make it."""
+    database = out / store.DATABASE_NAME
+    if not database.exists():
+        print(f"no database at {database}: run `policygraph run … --out {out}` first", file=sys.stderr)
+        return None
+    return database
+
+
 def _query(answer: Callable, render: Callable) -> Callable[[argparse.Namespace], int]:
     """A command that opens the run's database, answers, and prints for a person or a program."""
 
     def handler(args: argparse.Namespace) -> int:
-        database = args.out / store.DATABASE_NAME
-        if not database.exists():
-            print(f"no database at {database}: run `policygraph run … --out {args.out}` first", file=sys.stderr)
+        database = _database(args.out)
+        if database is None:
             return 2
         connection = store.connect(database)
         try:

@@ -1,0 +1,253 @@
+"""The web application: HTML pages for people and a JSON API for programs, both answered
+by the queries of `graph.query` over the database a run wrote.
+
+Every question opens its own SQLite connection and closes it before returning: FastAPI runs
+handlers on a pool of threads, and a sqlite3 connection must stay on the thread that made it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path as FilePath
+from typing import Annotated, Any, TypeVar
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from graph import query, store
+from policygraph.cli import FACT_COLUMNS
+from policygraph.web.highlight import Span, highlighted
+from policygraph.web.models import FactRow, FactType, Problem, SearchHit, ShownDocument, WalkStep
+
+HERE = FilePath(__file__).parent
+DATE_OR_BLANK = r"^(\d{4}-\d{2}-\d{2})?$"  # an HTML form sends an empty field as ""
+NO_NUL = r"^[^\x00]*$"  # SQLite's full-text queries fail on NUL, and no notice holds one
+LABEL_CHARS = 24  # longer labels of graph nodes are cut, or titles would cover the graph
+Answer = TypeVar("Answer")
+
+
+class Database:
+    """The run's database, opened afresh for each question."""
+
+    def __init__(self, path: FilePath) -> None:
+        self.path = path
+        store.connect(path).close()  # migrates an older database once, before requests race to do it
+
+    def ask(self, question: Callable[..., Answer], *args: Any) -> Answer:
+        connection = store.connect(self.path)
+        try:
+            return question(connection, *args)
+        finally:
+            connection.close()
+
+
+def create_app(database: FilePath) -> FastAPI:
+    if not database.is_file():
+        raise FileNotFoundError(f"no database at {database}: run `policygraph run … --out DIR` first")
+    app = FastAPI(title="policygraph", description="Procurement notices, their facts and their citation graph.")
+    app.state.database = Database(database)
+    app.state.templates = _templates()
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(API)
+    app.include_router(PAGES)
+    app.add_exception_handler(query.NotFound, _not_found)
+    return app
+
+
+def _templates() -> Jinja2Templates:
+    """Autoescaping on for every template: titles and texts of notices are untrusted."""
+    environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+    environment.filters["notice_href"] = notice_href
+    return Jinja2Templates(env=environment)
+
+
+def notice_href(node: str) -> str:
+    """Ids hold '/', '#' or '?' at times (`ref:LM-HD2024-01/02`): quote them all."""
+    return "/notices/" + quote(node, safe="")
+
+
+def _database(request: Request) -> Database:
+    return request.app.state.database
+
+
+DatabaseDependency = Annotated[Database, Depends(_database)]
+DocumentName = Annotated[
+    str, Path(pattern=NO_NUL, description="a 发文字号 in any script and brackets, a record id, or title words")
+]
+SearchWords = Annotated[str, Query(pattern=NO_NUL, description="words of a title or text, or a 发文字号")]
+Depth = Annotated[int, Query(ge=1, le=query.MAX_DEPTH, description="how many steps to follow")]
+
+
+async def _not_found(request: Request, error: Exception) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": str(error)}, status_code=404)
+    return _page(request, "not_found.html", {"message": str(error)}, status_code=404)
+
+
+def _page(request: Request, template: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+# The JSON API: one route per query, answering what the query answers.
+
+API = APIRouter(prefix="/api", tags=["api"], responses={404: {"model": Problem, "description": "no such document"}})
+
+
+@API.get("/search", response_model=list[SearchHit], summary="Notices whose title or text holds every word")
+def api_search(db: DatabaseDependency, q: Annotated[SearchWords, Query(min_length=1)]) -> list[dict]:
+    return db.ask(query.search, q)
+
+
+# Document ids may hold '/', so `name` is a path; the longer routes come first to win.
+@API.get("/documents/{name:path}/implementers", response_model=list[WalkStep], summary="Who forwards or implements")
+def api_implementers(db: DatabaseDependency, name: DocumentName, depth: Depth = query.MAX_DEPTH) -> list[dict]:
+    return db.ask(query.implementers, name, depth)
+
+
+@API.get("/documents/{name:path}/chain", response_model=list[WalkStep], summary="What it forwards or implements")
+def api_chain(db: DatabaseDependency, name: DocumentName, depth: Depth = query.MAX_DEPTH) -> list[dict]:
+    return db.ask(query.chain, name, depth)
+
+
+@API.get("/documents/{name:path}", response_model=ShownDocument, summary="A document, its facts and its links")
+def api_show(db: DatabaseDependency, name: DocumentName) -> dict:
+    return db.ask(query.show, name)
+
+
+@API.get("/facts", response_model=list[FactRow], summary="One type of fact compared across notices")
+def api_facts(
+    db: DatabaseDependency,
+    fact_type: Annotated[FactType, Query(alias="type")],
+    issuer: Annotated[str | None, Query(description="part of an issuer's name, e.g. 山东")] = None,
+    since: Annotated[date | None, Query(description="issued on or after")] = None,
+    until: Annotated[date | None, Query(description="issued on or before")] = None,
+) -> list[dict]:
+    return db.ask(query.facts, fact_type, issuer, _iso(since), _iso(until))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# The pages.
+
+PAGES = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+@PAGES.get("/")
+def search_page(request: Request, db: DatabaseDependency, q: SearchWords = "") -> HTMLResponse:
+    named, hits = db.ask(_search, q.strip()) if q.strip() else (None, [])
+    return _page(request, "search.html", {"q": q, "named": named, "hits": hits})
+
+
+def _search(connection: sqlite3.Connection, text: str) -> tuple[query.Document | None, list[dict]]:
+    """The document the text names, however its number is written, and the notices holding the text."""
+    try:
+        named = query.resolve(connection, text)
+    except query.NotFound:
+        named = None
+    hits = [hit for hit in query.search(connection, text) if not named or hit["id"] != named.node]
+    return named, hits
+
+
+@PAGES.get("/notices/{name:path}/graph")
+def graph_page(request: Request, db: DatabaseDependency, name: DocumentName) -> HTMLResponse:
+    shown, elements = db.ask(_neighbourhood, name)
+    return _page(request, "graph.html", {"document": shown, "elements": elements})
+
+
+@PAGES.get("/notices/{name:path}")
+def notice_page(request: Request, db: DatabaseDependency, name: DocumentName) -> HTMLResponse:
+    shown, text = db.ask(_document_and_text, name)
+    facts = _facts_of(shown)
+    spans = [Span(fact["start"], fact["end"], fact["label"]) for fact in facts]
+    context = {"document": shown, "facts": facts, "text": highlighted(text, spans) if text else None}
+    return _page(request, "notice.html", context)
+
+
+def _document_and_text(connection: sqlite3.Connection, name: str) -> tuple[dict, str | None]:
+    """`show` leaves the text out; the page shows it with the evidence marked."""
+    shown = query.show(connection, name)
+    row = connection.execute("SELECT text FROM notices WHERE id = ?", (shown["node"],)).fetchone()
+    return shown, row["text"] if row else None
+
+
+def _facts_of(shown: dict) -> list[dict]:
+    """Every fact of a notice, with its values and its evidence span (references have their own list)."""
+    found = []
+    for field in store.FACT_TYPES:
+        for fact in shown.get(field) or []:
+            evidence = fact["evidence"]
+            values = {key: value for key, value in fact.items() if key != "evidence" and value is not None}
+            found.append({
+                "type": field,
+                "values": values,
+                "label": f"{field}: " + ", ".join(f"{key}={value}" for key, value in values.items()),
+                "quote": evidence["quote"],
+                "start": evidence["start"],
+                "end": evidence["end"],
+            })  # fmt: skip
+    return found
+
+
+def _neighbourhood(connection: sqlite3.Connection, name: str) -> tuple[dict, list[dict]]:
+    """The document, what it links to and what links to it, and the forwarding chains through it,
+    as cytoscape.js elements."""
+    shown = query.show(connection, name)
+    centre = shown["node"]
+    nodes = {centre: shown}
+    edges = set()
+    for link in shown["referenced_by"]:
+        nodes[link["node"]] = link
+        edges.add((link["node"], centre, link["relation"]))
+    for link in shown["references_documents"]:
+        nodes[link["node"]] = link
+        edges.add((centre, link["node"], link["relation"]))
+    for step in query.implementers(connection, centre):
+        nodes.setdefault(step["node"], step)
+        edges.add((step["node"], step["via"], step["relation"]))
+    for step in query.chain(connection, centre):
+        nodes.setdefault(step["node"], step)
+        edges.add((step["via"], step["node"], step["relation"]))
+    node_elements = [_graph_node(node, data, node == centre) for node, data in nodes.items()]
+    edge_elements = [
+        {"data": {"id": f"{source}|{relation}|{target}", "source": source, "target": target, "relation": relation}}
+        for source, target, relation in sorted(edges)
+    ]
+    return shown, node_elements + edge_elements
+
+
+def _graph_node(node: str, data: dict, is_centre: bool) -> dict:
+    label = data.get("doc_number") or data.get("title") or node
+    if len(label) > LABEL_CHARS:
+        label = label[: LABEL_CHARS - 1] + "…"
+    kind = "centre" if is_centre else "notice" if data.get("in_corpus") else "referenced"
+    return {"data": {"id": node, "label": label, "href": notice_href(node), "kind": kind}}
+
+
+@PAGES.get("/facts")
+def facts_page(
+    request: Request,
+    db: DatabaseDependency,
+    fact_type: Annotated[FactType, Query(alias="type")] = "prepayments",
+    issuer: str = "",
+    since: Annotated[str, Query(pattern=DATE_OR_BLANK)] = "",
+    until: Annotated[str, Query(pattern=DATE_OR_BLANK)] = "",
+) -> HTMLResponse:
+    rows = db.ask(query.facts, fact_type, issuer.strip() or None, since or None, until or None)
+    context = {
+        "fact_types": store.FACT_TYPES,
+        "fact_type": fact_type,
+        "issuer": issuer,
+        "since": since,
+        "until": until,
+        "columns": FACT_COLUMNS[fact_type],
+        "rows": rows,
+    }
+    return _page(request, "facts.html", context)

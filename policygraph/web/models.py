@@ -1,0 +1,100 @@
+"""What the JSON API answers, as pydantic models: they make the OpenAPI description say
+exactly what each field holds, and FastAPI checks every answer against them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel
+
+from graph.store import FACT_TYPES
+from schema import Prepayment, PriceCap, ProcurementPeriod, Reference, SelfPayAdjustment, Source
+
+FactType = Literal[FACT_TYPES]  # the tuple spreads into the allowed values
+Relation = Literal["forwards", "implements", "cites"]
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+class SearchHit(BaseModel):
+    id: str
+    doc_number: str | None
+    title: str | None
+    issuers: list[str]
+    issue_date: date | None
+
+
+class Link(BaseModel):
+    """An edge seen from one end: the document at the other end, and the sentence that makes the link."""
+
+    node: str
+    relation: Relation
+    quote: str | None
+    doc_number: str | None
+    title: str | None
+    in_corpus: bool
+
+
+class ShownDocument(BaseModel):
+    """A notice of the corpus with all its record's fields but the text, or a document only
+    referenced, of which just the number, title and code are known."""
+
+    node: str
+    in_corpus: bool
+    doc_number: str | None
+    title: str | None
+    code: str | None = None
+    id: str | None = None
+    schema_version: str | None = None
+    source: Source | None = None
+    script: str | None = None
+    issuers: list[str] = []
+    status: str | None = None
+    issue_date: date | None = None
+    effective_date: date | None = None
+    procurement_periods: list[ProcurementPeriod] = []
+    prepayments: list[Prepayment] = []
+    self_pay_adjustments: list[SelfPayAdjustment] = []
+    price_caps: list[PriceCap] = []
+    references: list[Reference] = []
+    referenced_by: list[Link]
+    references_documents: list[Link]
+
+
+class WalkStep(BaseModel):
+    """A document reached by following forwards/implements edges, `depth` steps away, `via` the one before."""
+
+    node: str
+    depth: int
+    via: str
+    relation: Relation
+    doc_number: str | None
+    title: str | None
+    in_corpus: bool
+    issuers: list[str]
+    issue_date: date | None
+
+
+class FactRow(BaseModel):
+    """One fact and its notice; the typed columns a fact type does not use are null."""
+
+    id: str
+    doc_number: str | None
+    title: str | None
+    issuers: list[str]
+    issue_date: date | None
+    effective_date: date | None
+    months: int | None
+    extension_months: int | None
+    ratio: float | None
+    mode: str | None
+    population: str | None
+    basis: str | None
+    multiplier: float | None
+    amount_yuan: float | None
+    target: str | None
+    scope: str | None
+    quote: str

@@ -1,0 +1,144 @@
+"""`policygraph serve` as a compliance officer uses it: headless Chromium, driven by Playwright,
+against a real server on a loopback port. Screenshots land in tests/artifacts/."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from graph.store import DATABASE_NAME
+from policygraph.pipeline import run
+from policygraph.web.app import create_app
+from tests.conftest import CORPUS, PROJECT
+from tests.test_web_api import CITY, LIAONING, PROVINCIAL, SCRIPT_NUMBER, write_script_notice
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ARTIFACTS = PROJECT / "tests" / "artifacts"
+TIMEOUT_MS = 10_000
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+if not CHROMIUM.exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (Debian: apt-get install chromium)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the corpus plus a notice that carries a script, served on a free loopback port."""
+    folder = tmp_path_factory.mktemp("browser")
+    run([str(CORPUS), str(write_script_notice(folder / "in"))], folder / "out")
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(create_app(folder / "out" / DATABASE_NAME), log_level="warning")
+    serving = uvicorn.Server(config)
+    thread = threading.Thread(target=serving.run, kwargs={"sockets": [listening]}, daemon=True)
+    thread.start()
+    while not serving.started and thread.is_alive():
+        thread.join(0.05)
+    yield f"http://127.0.0.1:{listening.getsockname()[1]}"
+    serving.should_exit = True
+    thread.join(5)
+    listening.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def problems() -> list[str]:
+    """JavaScript errors and dialogs (an `alert` that got through) on the test's page."""
+    return []
+
+
+@pytest.fixture
+def page(browser, server: str, problems: list[str]) -> Iterator[object]:
+    """A fresh page that fails the test on any JavaScript error or dialog."""
+    page = browser.new_page(base_url=server, viewport={"width": 1200, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    yield page
+    page.close()
+    assert problems == []
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_then_follow_the_forwarding_notice(page) -> None:
+    page.goto("/")
+    page.get_by_role("searchbox").fill(PROVINCIAL)
+    page.get_by_role("button", name="Search").click()
+    page.locator(".results a", has_text=PROVINCIAL).first.click()
+    sync_api.expect(page.locator("h1")).to_contain_text("关于执行国家组织人工晶体类")
+    referrers = page.locator("section.referenced-by li", has_text="forwards")
+    sync_api.expect(referrers.get_by_role("link", name=CITY)).to_be_visible()
+    screenshot(page, "provincial_notice")
+    referrers.get_by_role("link", name=CITY).click()
+    sync_api.expect(page.locator("h1")).to_contain_text("关于转发")
+    self_pay = page.locator(".notice-text mark", has_text="职工首先自付比例0%")
+    sync_api.expect(self_pay).to_be_visible()
+    screenshot(page, "city_notice")
+
+
+def test_a_prepayment_is_highlighted_in_its_notice(page) -> None:
+    page.goto(f"/notices/{LIAONING}")
+    row = page.locator("table.facts tr", has_text="prepayments")
+    evidence = row.get_by_role("link")
+    sync_api.expect(evidence).to_contain_text("50%")
+    evidence.click()
+    sync_api.expect(page.locator(".notice-text mark:target")).to_contain_text("50%")
+
+
+def test_the_graph_view_draws_the_neighbourhood(page) -> None:
+    page.goto(f"/notices/{PROVINCIAL}/graph")
+    page.wait_for_function("window.cy && window.cy.nodes().length > 0")
+    embedded = page.evaluate("JSON.parse(document.getElementById('graph-data').textContent)")
+    assert page.evaluate("cy.nodes().length") == len([e for e in embedded if "source" not in e["data"]]) >= 3
+    assert page.evaluate(f"cy.getElementById({CITY!r}).outgoers('edge').length") == 2  # forwards and cites
+    assert page.locator("#graph canvas").count() > 0
+    screenshot(page, "graph")
+
+
+def test_facts_table_sorts_by_a_column_and_filters_by_issuer(page) -> None:
+    page.goto("/facts?type=prepayments")
+    ratio = page.locator("table.sortable th", has_text="ratio")
+    ratio.click()
+    assert _column(page, 4) == ["0.3", "0.3", "0.5", "0.5", "0.5"]  # Shanxi's 30% and the script notice's
+    ratio.click()
+    assert _column(page, 4) == ["0.5", "0.5", "0.5", "0.3", "0.3"]
+    screenshot(page, "facts")
+    page.get_by_label("Issuer").fill("山西")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/facts?type=prepayments&issuer=*")
+    assert _column(page, 4) == ["0.5", "0.3"]
+
+
+def _column(page, number: int) -> list[str]:
+    return page.locator(f"table.sortable tbody td:nth-child({number})").all_inner_texts()
+
+
+def test_a_notice_carrying_a_script_renders_inert(page, problems: list[str]) -> None:
+    page.goto(f"/notices/{SCRIPT_NUMBER}")
+    sync_api.expect(page.locator("h1")).to_have_text("关于<script>alert(1)</script>执行集中带量采购中选结果的通知")
+    sync_api.expect(page.locator(".notice-text mark", has_text="<script>alert(2)</script>")).to_be_visible()
+    screenshot(page, "script_notice")
+    page.goto(f"/notices/{SCRIPT_NUMBER}/graph")
+    page.wait_for_function("window.cy && window.cy.nodes().length > 0")
+    assert page.evaluate(f"cy.getElementById({SCRIPT_NUMBER!r}).data('label')").startswith("测医保")
+    assert problems == []
