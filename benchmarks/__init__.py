@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks.run` (not part of the test suite)."""

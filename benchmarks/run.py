@@ -1,0 +1,152 @@
+"""The speed and memory benchmark of issue 5, printed as one table.
+
+    python -m benchmarks.run [--notices 10000] [--pdfs 20] [--work /tmp/policygraph-bench]
+
+Generates a seeded corpus, then measures: the pipeline on one and two workers against
+bare spaCy (blank zh, jieba) over the same texts; time per stage; PDF pages/s against
+bare pdfplumber; peak memory at N and 10·N notices (each in a fresh process); and a
+re-run of the unchanged corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.corpus import generate, write
+from benchmarks.pdfs import write_pdfs
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notices", type=int, default=10_000)
+    parser.add_argument("--pdfs", type=int, default=20)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/policygraph-bench"))
+    parser.add_argument("--skip-memory", action="store_true", help="skip the 10·N memory run")
+    args = parser.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    rows: list[tuple[str, str]] = []
+    texts = _corpus(args.work / "text", args.notices)
+    characters = sum(len(text) for text in texts)
+    rows.append(("corpus", f"{len(texts):,} notices, {characters:,} characters"))
+    rows += _throughput(args.work, texts, characters)
+    rows += _stages(texts)
+    rows += _pdf(args.work / "pdf", args.pdfs)
+    if not args.skip_memory:
+        rows += _memory(args.work, args.notices)
+    width = max(len(name) for name, _ in rows)
+    print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
+
+
+def _corpus(folder: Path, count: int) -> list[str]:
+    notices = generate(count)
+    write(notices, folder)
+    return [notice.text for notice in notices]
+
+
+def _timed_run(inputs: Path, out: Path, *options: str) -> float:
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "policygraph.cli", "run", str(inputs), "--out", str(out), *options]
+    subprocess.run(command, check=True, cwd=PROJECT, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _throughput(work: Path, texts: list[str], characters: int) -> list[tuple[str, str]]:
+    one = _timed_run(work / "text", work / "out1")
+    two = _timed_run(work / "text", work / "out2", "--jobs", "2")
+    rerun = _timed_run(work / "text", work / "out1")
+    spacy_seconds = _bare_spacy(texts)
+    return [
+        ("pipeline, 1 worker", f"{len(texts) / one:,.0f} notices/s, {characters / one:,.0f} chars/s ({one:.1f} s)"),
+        ("pipeline, 2 workers", f"{len(texts) / two:,.0f} notices/s ({two:.1f} s), {one / two:.2f}x one worker"),
+        ("bare spaCy nlp.pipe", f"{characters / spacy_seconds:,.0f} chars/s; pipeline is "
+                                f"{(characters / one) / (characters / spacy_seconds):.2f}x"),
+        ("re-run, unchanged", f"{rerun:.2f} s, {one / rerun:.0f}x faster than the first run"),
+    ]  # fmt: skip
+
+
+def _bare_spacy(texts: list[str]) -> float:
+    from extract.nlp import pipeline
+
+    nlp = pipeline()
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
+    return time.perf_counter() - started
+
+
+def _stages(texts: list[str]) -> list[tuple[str, str]]:
+    """Seconds per stage over the corpus, in-process (imports and start-up excluded)."""
+    from extract.notice import extract_notice
+    from ingest.decode import decode_bytes
+    from ingest.normalize import normalize
+    from ingest.script import detect_script
+    from ingest.structure import find_notices
+
+    totals = dict.fromkeys(("decode", "normalize", "script", "structure", "extract"), 0.0)
+    for text in texts:
+        data = text.encode("utf-8")
+        clock = time.perf_counter()
+        decoded = decode_bytes(data).text
+        totals["decode"] += (now := time.perf_counter()) - clock
+        normalized = normalize(decoded)
+        totals["normalize"] += (clock := time.perf_counter()) - now
+        detect_script(decoded)
+        totals["script"] += (now := time.perf_counter()) - clock
+        layouts = find_notices(normalized.text)
+        totals["structure"] += (clock := time.perf_counter()) - now
+        for layout in layouts:
+            extract_notice(normalized.text[layout.start : layout.end], layout)
+        totals["extract"] += time.perf_counter() - clock
+    return [(f"stage: {name}", f"{seconds:.2f} s") for name, seconds in totals.items()]
+
+
+def _pdf(folder: Path, count: int) -> list[tuple[str, str]]:
+    import pdfplumber
+
+    from ingest.decode import decode_bytes
+
+    paths = write_pdfs(folder, count)
+    pages = 0
+    started = time.perf_counter()
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            pages += len(pdf.pages)
+            for page in pdf.pages:
+                page.extract_text()
+    bare = time.perf_counter() - started
+    started = time.perf_counter()
+    for path in paths:
+        decode_bytes(path.read_bytes(), path.name)
+    ours = time.perf_counter() - started
+    return [
+        ("PDF, bare pdfplumber", f"{pages / bare:,.0f} pages/s ({pages} pages)"),
+        ("PDF, policygraph decode", f"{pages / ours:,.0f} pages/s, {bare / ours:.1f}x pdfplumber"),
+    ]
+
+
+def _memory(work: Path, count: int) -> list[tuple[str, str]]:
+    """Peak resident memory of a whole run at N and at 10·N notices, each in a fresh process."""
+    peaks = []
+    for size in (count, 10 * count):
+        folder = work / f"memory-{size}"
+        write(generate(size, seed=11), folder)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        _timed_run(folder, work / f"memory-out-{size}")
+        peaks.append(max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024)
+        shutil.rmtree(folder)
+    return [
+        (f"peak memory, {count:,} notices", f"{peaks[0]:,.0f} MB"),
+        (f"peak memory, {10 * count:,} notices", f"{peaks[1]:,.0f} MB, {peaks[1] / peaks[0]:.2f}x"),
+    ]
+
+
+if __name__ == "__main__":
+    main()
