@@ -1,28 +1,26 @@
 """Turn one input file's bytes into the source text the rest of the pipeline works on.
 
-Notices arrive as UTF-8, UTF-16, GB18030/GBK or Big5 text, or as PDF with a text layer.
+Notices arrive as UTF-8, UTF-16, GB18030/GBK or Big5 text, as PDF (read by ingest/pdf.py), as saved
+web pages (read by ingest/html.py) or as Word .docx files (read by ingest/docx.py).
 The only normalisation done here is of line endings: the normaliser downstream keeps an
 offset map from its output back to exactly this text.
 """
 
 import codecs
-import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.page import Page
-from pdfplumber.utils.exceptions import PdfminerException
+from ingest.docx import DOCX_SUFFIX, OLE_MAGIC, ZIP_MAGIC, docx_to_text, refuse_ole
+from ingest.html import html_to_text, looks_like_html, page_charset
+from ingest.pdf import read_pdf
+from ingest.source import DecodeError, SourceText
+from ingest.source import NeedsOCR as NeedsOCR  # re-exported: callers catch it with DecodeError
+from ingest.source import Table as Table  # re-exported: the type of SourceText.tables
 
 MAX_BYTES: int = 20 * 1024 * 1024
 
 PDF_MAGIC = b"%PDF-"
 PDF_SUFFIX = ".pdf"
-PDF_EOF_MARKER = b"%%EOF"
-PDF_EOF_WINDOW = 1024  # PDF readers look for %%EOF this close to the end of the file
-PAGE_SEPARATOR = "\f"
 
 # (byte-order mark, codec that strips it and is also the reported encoding, name for messages)
 BYTE_ORDER_MARKS = (
@@ -46,21 +44,12 @@ UNDECODABLE = (
     "cannot decode: the bytes are not valid UTF-8, UTF-16, GB18030 or Big5; re-save the file as UTF-8"
 )
 GARBLED = "cannot decode: the bytes read as garbage in GB18030 and in Big5; re-save the file as UTF-8"
-PDF_TRUNCATED = "truncated PDF: no %%EOF marker at the end of the file; download it again"
-PDF_CORRUPT = "corrupt PDF, cannot parse it: {detail}"
-PDF_NO_PAGES = "PDF has no pages"
-PDF_NO_TEXT = "PDF has no text layer (scanned?); needs OCR"
-PDF_UNMAPPED = "PDF text has no Unicode mapping (only (cid:N) glyph codes); needs OCR"
-# Checked in order: PDFPasswordIncorrect is a kind of PDFEncryptionError.
-PDF_FAILURES = (
-    (PDFPasswordIncorrect, "encrypted PDF: it needs a password to open"),
-    (PDFEncryptionError, "encrypted PDF: unsupported encryption"),
-)
-MAX_DETAIL_CHARS = 160
+HTML_SUFFIXES = (".html", ".htm")
+HTML_NO_TEXT = "web page has no notice text: nothing is left once the site's navigation and chrome are removed"
+DOCX_NO_TEXT = "Word document has no text"
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # all but \t \n \v \f \r
 MAX_CONTROL_SHARE = 0.02
-UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 
 # Guessing an encoding: each decoded character earns a weight, and the candidate with the
 # highest mean weight wins. GBK bytes often decode as Big5 without error and vice versa, but
@@ -124,17 +113,6 @@ EXPECTED_SYMBOL_BLOCKS = (
 TEXT_WHITESPACE = "\t\n\v\f\r"
 
 
-@dataclass(frozen=True)
-class SourceText:
-    text: str  # the decoded text; for a PDF, pages joined with "\f" (form feed)
-    encoding: str  # "utf-8", "utf-8-sig", "gb18030", "big5", "utf-16", or "pdf"
-    pages: int | None = None  # page count for a PDF, else None
-
-
-class DecodeError(Exception):
-    """The file cannot be read as a notice; str(err) is a one-line reason a person can act on."""
-
-
 def decode_file(path: Path, max_bytes: int = MAX_BYTES) -> SourceText:
     """Read and decode one notice file, refusing oversized files before reading them."""
     path = Path(path)
@@ -152,7 +130,7 @@ def decode_bytes(data: bytes, name: str = "") -> SourceText:
     except DecodeError as err:
         if not name:
             raise
-        raise DecodeError(f"{name}: {err}") from err
+        raise type(err)(f"{name}: {err}") from err  # keeps the kind: NeedsOCR stays NeedsOCR
 
 
 def _read_at_most(path: Path, max_bytes: int) -> bytes:
@@ -174,9 +152,15 @@ def _decode(data: bytes, name: str) -> SourceText:
     if not data:
         raise DecodeError(EMPTY)
     if data.startswith(PDF_MAGIC):
-        return _decode_pdf(data)
+        return read_pdf(data)
     if name.lower().endswith(PDF_SUFFIX):
         raise DecodeError(NOT_PDF.format(start=data[:16]))
+    if data.startswith(OLE_MAGIC):
+        raise DecodeError(refuse_ole(name))
+    if data.startswith(ZIP_MAGIC) or name.lower().endswith(DOCX_SUFFIX):
+        return _decode_docx(data)
+    if looks_like_html(data) or name.lower().endswith(HTML_SUFFIXES):
+        return _decode_html(data)
     return _decode_text(data)
 
 
@@ -188,6 +172,38 @@ def _decode_text(data: bytes) -> SourceText:
     if control_share > MAX_CONTROL_SHARE:
         raise DecodeError(BINARY_CONTROL.format(share=control_share))
     return SourceText(_unify_line_endings(text), encoding)
+
+
+def _decode_docx(data: bytes) -> SourceText:
+    text = docx_to_text(data)
+    if not text.strip():
+        raise DecodeError(DOCX_NO_TEXT)
+    return SourceText(text, "docx")
+
+
+def _decode_html(data: bytes) -> SourceText:
+    text = html_to_text(_page_source(data))
+    if not text.strip():
+        raise DecodeError(HTML_NO_TEXT)
+    return SourceText(_unify_line_endings(text), "html")
+
+
+def _page_source(data: bytes) -> str:
+    """A page is read in the charset it declares, unless a byte-order mark or valid UTF-8 says
+    otherwise (GBK or Big5 text is never valid UTF-8 by chance, but pages do misdeclare); if the
+    declaration does not fit, as any text file is; if nothing fits, as a browser shows it, in
+    the declared charset with the stray bytes replaced."""
+    charset = page_charset(data)
+    has_bom = any(data.startswith(mark) for mark, _, _ in BYTE_ORDER_MARKS)
+    if charset is None or has_bom or _strict_decode(data, "utf-8") is not None:
+        return _detect_and_decode(data)[0]
+    text = _strict_decode(data, charset)
+    if text is not None:
+        return text
+    try:
+        return _detect_and_decode(data)[0]
+    except DecodeError:
+        return data.decode(charset, errors="replace")
 
 
 def _detect_and_decode(data: bytes) -> tuple[str, str]:
@@ -259,54 +275,6 @@ def _decodable_pairs(codec: str, first: int, last: int) -> set[str]:
 
 
 _CHARACTER_WEIGHTS = _character_weights()
-
-
-def _decode_pdf(data: bytes) -> SourceText:
-    """A truncated PDF can still parse (pdfminer rebuilds a lost xref), so check its end first."""
-    if PDF_EOF_MARKER not in data[-PDF_EOF_WINDOW:]:
-        raise DecodeError(PDF_TRUNCATED)
-    page_texts = _extract_page_texts(data)
-    if not page_texts:
-        raise DecodeError(PDF_NO_PAGES)
-    text = PAGE_SEPARATOR.join(page_texts)
-    if not text.strip():
-        raise DecodeError(PDF_NO_TEXT)
-    if _mostly_unmapped_glyphs(text):
-        raise DecodeError(PDF_UNMAPPED)
-    return SourceText(_unify_line_endings(text), "pdf", len(page_texts))
-
-
-def _extract_page_texts(data: bytes) -> list[str]:
-    """pdfminer raises many exception types on malformed input, not only its own, so catch them all."""
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [_page_text(page) for page in pdf.pages]
-    except Exception as err:
-        raise DecodeError(_pdf_failure(err)) from err
-
-
-def _page_text(page: Page) -> str:
-    """layout=False keeps the text free of the padding spaces that imitate the page layout."""
-    try:
-        return page.extract_text(layout=False)
-    finally:
-        page.close()
-
-
-def _pdf_failure(err: Exception) -> str:
-    cause = err.args[0] if isinstance(err, PdfminerException) and err.args else err
-    for error_type, reason in PDF_FAILURES:
-        if isinstance(cause, error_type):
-            return reason
-    detail = " ".join(f"{type(cause).__name__}: {cause}".split())
-    return PDF_CORRUPT.format(detail=detail[:MAX_DETAIL_CHARS])
-
-
-def _mostly_unmapped_glyphs(text: str) -> bool:
-    """pdfminer writes (cid:N) for glyphs whose font has no Unicode mapping."""
-    unmapped = len(UNMAPPED_GLYPH.findall(text))
-    mapped = len("".join(UNMAPPED_GLYPH.sub("", text).split()))
-    return unmapped > mapped
 
 
 def _unify_line_endings(text: str) -> str:

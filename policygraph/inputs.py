@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-NOTICE_SUFFIXES = {".txt", ".text", ".md", ".pdf"}
+NOTICE_SUFFIXES = {".txt", ".text", ".md", ".pdf", ".html", ".htm", ".docx", ".doc"}  # .doc: to refuse it clearly
 
 
 @dataclass(frozen=True)

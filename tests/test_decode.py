@@ -1,16 +1,11 @@
 """Every supported encoding decodes to the original text; every bad file fails with a clear reason."""
 
 import codecs
-import io
 import re
-from collections.abc import Callable, Iterable
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from ingest.decode import MAX_BYTES, DecodeError, SourceText, decode_bytes, decode_file
 
@@ -22,13 +17,6 @@ SHORT_SIMPLIFIED = "采购周期为2年。"
 SHORT_TRADITIONAL = "採購周期為2年。"
 NOTICE_SIMPLIFIED = f"{TITLE_SIMPLIFIED}\n{LINE_SIMPLIFIED}\n"
 NOTICE_TRADITIONAL = f"{TITLE_TRADITIONAL}\n{LINE_TRADITIONAL}\n"
-
-CID_FONT = "STSong-Light"
-PDF_PAGES = (
-    (TITLE_SIMPLIFIED, LINE_SIMPLIFIED),
-    (LINE_TRADITIONAL, SHORT_SIMPLIFIED),
-)
-PASSWORD = "secret"
 
 
 def _case(text: str, codec: str, encoding: str, case_id: str, bom: bytes = b""):
@@ -100,128 +88,6 @@ def test_decode_file_reads_the_file(tmp_path) -> None:
 
 def test_max_bytes_default_is_20_mib() -> None:
     assert MAX_BYTES == 20 * 1024 * 1024
-
-
-@pytest.fixture(scope="module")
-def cid_font() -> str:
-    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    return CID_FONT
-
-
-def _draw_pdf(font: str, pages: Iterable[tuple[str, ...]], encrypt: str | None = None) -> bytes:
-    """One page per entry: each line drawn with drawString, or a bare rectangle for an empty entry."""
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, encrypt=encrypt)
-    for lines in pages:
-        pdf.setFont(font, 12)
-        for number, line in enumerate(lines):
-            pdf.drawString(72, 760 - 20 * number, line)
-        if not lines:
-            pdf.rect(72, 500, 200, 100)
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
-@pytest.fixture(scope="module")
-def notice_pdf(cid_font: str) -> bytes:
-    return _draw_pdf(cid_font, PDF_PAGES)
-
-
-def test_pdf_text_round_trips_through_the_cid_font(notice_pdf: bytes, tmp_path) -> None:
-    path = tmp_path / "notice.pdf"
-    path.write_bytes(notice_pdf)
-    expected = "\f".join("\n".join(lines) for lines in PDF_PAGES)
-    assert decode_file(path) == SourceText(text=expected, encoding="pdf", pages=2)
-
-
-def test_pdf_keeps_a_page_without_text_in_its_place(cid_font: str) -> None:
-    pdf = _draw_pdf(cid_font, [(SHORT_SIMPLIFIED,), (), (SHORT_TRADITIONAL,)])
-    assert decode_bytes(pdf) == SourceText(f"{SHORT_SIMPLIFIED}\f\f{SHORT_TRADITIONAL}", "pdf", pages=3)
-
-
-def test_pdf_is_recognised_by_magic_not_name(notice_pdf: bytes) -> None:
-    assert decode_bytes(notice_pdf, "download.bin").pages == 2
-
-
-def _assemble_pdf(objects: list[bytes]) -> bytes:
-    """A minimal PDF with an exact xref table; objects[0] becomes object 1, the catalog."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref_offset = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref_offset)
-    return bytes(out)
-
-
-def _pdf_without_unicode_mapping() -> bytes:
-    """Glyph ids in an Identity-H font with no ToUnicode map: pdfminer can only say (cid:N)."""
-    content = b"BT /F1 12 Tf 72 700 Td <0001000200030004> Tj ET"
-    return _assemble_pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
-            b" /Resources << /Font << /F1 4 0 R >> >> /Contents 6 0 R >>",
-            b"<< /Type /Font /Subtype /Type0 /BaseFont /NoUnicode /Encoding /Identity-H"
-            b" /DescendantFonts [5 0 R] >>",
-            b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /NoUnicode"
-            b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>"
-            b" /FontDescriptor << /Type /FontDescriptor /FontName /NoUnicode /Flags 4"
-            b" /FontBBox [0 0 1000 1000] >> >>",
-            b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-        ]
-    )
-
-
-def _pdf_without_pages() -> bytes:
-    return _assemble_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
-
-
-def _first_half(notice_pdf: bytes, font: str) -> bytes:
-    return notice_pdf[: len(notice_pdf) // 2]
-
-
-def _first_half_with_eof_marker(notice_pdf: bytes, font: str) -> bytes:
-    return _first_half(notice_pdf, font) + b"\n%%EOF\n"
-
-
-def _encrypted(notice_pdf: bytes, font: str) -> bytes:
-    return _draw_pdf(font, PDF_PAGES, encrypt=PASSWORD)
-
-
-def _rectangles_only(notice_pdf: bytes, font: str) -> bytes:
-    return _draw_pdf(font, [(), ()])
-
-
-def _glyph_codes_only(notice_pdf: bytes, font: str) -> bytes:
-    return _pdf_without_unicode_mapping()
-
-
-def _no_pages(notice_pdf: bytes, font: str) -> bytes:
-    return _pdf_without_pages()
-
-
-BAD_PDFS = [
-    pytest.param(_first_half, "truncated PDF: no %%EOF marker", id="truncated"),
-    pytest.param(_first_half_with_eof_marker, "corrupt PDF, cannot parse it: ", id="corrupt"),
-    pytest.param(_encrypted, "encrypted PDF: it needs a password to open", id="encrypted"),
-    pytest.param(_rectangles_only, "PDF has no text layer (scanned?); needs OCR", id="no-text"),
-    pytest.param(_glyph_codes_only, "PDF text has no Unicode mapping", id="cid-codes-only"),
-    pytest.param(_no_pages, "PDF has no pages", id="no-pages"),
-]
-
-
-@pytest.mark.parametrize(("build", "reason"), BAD_PDFS)
-def test_bad_pdfs_fail_with_their_reason(
-    build: Callable[[bytes, str], bytes], reason: str, notice_pdf: bytes, cid_font: str
-) -> None:
-    with pytest.raises(DecodeError, match="^notice.pdf: " + re.escape(reason)):
-        decode_bytes(build(notice_pdf, cid_font), "notice.pdf")
 
 
 BAD_BYTES = [
@@ -303,14 +169,5 @@ def test_any_utf8_notice_text_round_trips(text: str) -> None:
 def test_arbitrary_bytes_decode_or_raise_decode_error(data: bytes) -> None:
     try:
         assert isinstance(decode_bytes(data).text, str)
-    except DecodeError as err:
-        assert "\n" not in str(err)
-
-
-@settings(max_examples=50, deadline=None)
-@given(st.binary(max_size=400))
-def test_arbitrary_pdf_bodies_decode_or_raise_decode_error(body: bytes) -> None:
-    try:
-        assert decode_bytes(b"%PDF-1.4\n" + body + b"\n%%EOF\n").encoding == "pdf"
     except DecodeError as err:
         assert "\n" not in str(err)
