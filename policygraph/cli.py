@@ -10,8 +10,9 @@ from pathlib import Path
 
 from graph import neo4j, query, store
 from policygraph.outputs import write_atomically
-from policygraph.pipeline import FACT_FIELDS, SECONDS_PER_FILE, RunOptions, run
+from policygraph.pipeline import SECONDS_PER_FILE, RunOptions, run
 from policygraph.render import as_card, as_json, as_table
+from schema import FACT_FIELDS
 
 DEFAULT_OUT = Path("outputs")
 WALK_COLUMNS = ["depth", "relation", "doc_number", "title", "issuers", "issue_date"]

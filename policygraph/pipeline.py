@@ -23,17 +23,16 @@ from tqdm import tqdm
 from graph import store
 from graph.build import build_graph
 from graph.export import graphml, node_link_json
-from ingest.decode import MAX_BYTES, TOO_LARGE, DecodeError, decode_bytes
+from ingest.decode import MAX_BYTES, TOO_LARGE, DecodeError, NeedsOCR, decode_bytes
 from policygraph.cache import ResultCache, pipeline_digest
 from policygraph.inputs import InputFile, collect
 from policygraph.outputs import atomic_file, json_text, write_atomically
 from policygraph.records import notice_records
-from schema import NoticeRecord
+from schema import FACT_FIELDS, NoticeRecord
 
 MANIFEST_VERSION = "1"
 SECONDS_PER_FILE = 120
 TIMED_OUT = "timed out"
-FACT_FIELDS = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps", "references")
 
 
 class FileTimeout(Exception):
@@ -44,7 +43,7 @@ class FileTimeout(Exception):
 class FileOutcome:
     file: str
     sha256: str | None
-    status: str  # ok, failed, skipped
+    status: str  # ok, failed, skipped, or needs_ocr (a scan, and no OCR engine here)
     error: str | None = None
     notices: list[NoticeRecord] = field(default_factory=list)
     reused: bool = False
@@ -153,7 +152,7 @@ def _counted(summary: RunSummary, outcome: FileOutcome) -> RunSummary:
         files=summary.files + 1,
         notices=summary.notices + len(outcome.notices),
         facts=summary.facts + sum(len(getattr(record, name)) for record in outcome.notices for name in FACT_FIELDS),
-        failed=summary.failed + (outcome.status == "failed"),
+        failed=summary.failed + (outcome.status in ("failed", "needs_ocr")),
         skipped=summary.skipped + (outcome.status == "skipped"),
         reused=summary.reused + outcome.reused,
     )
@@ -190,7 +189,9 @@ def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileO
     try:
         with time_limit(seconds):
             source = decode_bytes(data, item.path.name)
-            records = notice_records(source.text, item.shown_as, sha256)
+            records = notice_records(source, item.shown_as, sha256)
+    except NeedsOCR as error:
+        return FileOutcome(item.shown_as, sha256, "needs_ocr", str(error))
     except DecodeError as error:
         return FileOutcome(item.shown_as, sha256, "failed", str(error))
     except FileTimeout:

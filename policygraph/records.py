@@ -5,24 +5,43 @@ from __future__ import annotations
 import hashlib
 
 from extract.notice import extract_notice
+from extract.tables import attachment_rows
 from ingest.normalize import normalize
 from ingest.script import detect_script
+from ingest.source import SourceText, Table
 from ingest.structure import NoticeLayout, find_notices
 from ingest.textmap import MappedText
-from schema import Evidence, NoticeRecord, Source
+from schema import FACT_FIELDS, Evidence, NoticeRecord, Source
 
-FACT_FIELDS = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps", "references")
+PAGE_BREAK = "\f"
 
 
-def notice_records(source_text: str, file: str, sha256: str) -> list[NoticeRecord]:
-    normalized = normalize(source_text)
+def notice_records(source: SourceText, file: str, sha256: str) -> list[NoticeRecord]:
+    normalized = normalize(source.text)
+    layouts = find_notices(normalized.text)
+    notices = [normalized.slice(layout.start, layout.end) for layout in layouts]
+    spans = [mapped.source_span(0, len(mapped.text)) for mapped in notices]
+    tables = _tables_by_notice(source, spans)
     return [
-        _record(normalized.slice(layout.start, layout.end), layout, source_text, file, sha256)
-        for layout in find_notices(normalized.text)
+        _record(mapped, layout, source.text, file, sha256, tables[number])
+        for number, (mapped, layout) in enumerate(zip(notices, layouts, strict=True))
     ]
 
 
-def _record(mapped: MappedText, layout: NoticeLayout, source_text: str, file: str, sha256: str) -> NoticeRecord:
+def _tables_by_notice(source: SourceText, spans: list[tuple[int, int]]) -> list[tuple[Table, ...]]:
+    """Each table goes to the notice whose text holds the page the table starts on, else the last."""
+    page_starts = [0] + [index + 1 for index, char in enumerate(source.text) if char == PAGE_BREAK]
+    found: list[list[Table]] = [[] for _ in spans]
+    for table in source.tables:
+        offset = page_starts[min(table.page, len(page_starts)) - 1]
+        owner = next((number for number, (start, end) in enumerate(spans) if start <= offset < end), len(spans) - 1)
+        found[owner].append(table)
+    return [tuple(tables) for tables in found]
+
+
+def _record(
+    mapped: MappedText, layout: NoticeLayout, source_text: str, file: str, sha256: str, tables: tuple[Table, ...]
+) -> NoticeRecord:
     start, end = mapped.source_span(0, len(mapped.text))
     facts = extract_notice(mapped.text, layout)
     return NoticeRecord(
@@ -37,6 +56,7 @@ def _record(mapped: MappedText, layout: NoticeLayout, source_text: str, file: st
         issue_date=facts.issue_date,
         effective_date=facts.effective_date,
         **{name: _with_source_spans(getattr(facts, name), mapped) for name in FACT_FIELDS},
+        attachment_rows=attachment_rows(tables),
     )
 
 

@@ -1,7 +1,9 @@
 """The output record: typed models and the JSON Schema generated from them."""
 
 from schema.models import (
+    FACT_FIELDS,
     SCHEMA_VERSION,
+    AttachmentRow,
     Evidence,
     NoticeRecord,
     Prepayment,
@@ -13,7 +15,9 @@ from schema.models import (
 )
 
 __all__ = [
+    "FACT_FIELDS",
     "SCHEMA_VERSION",
+    "AttachmentRow",
     "Evidence",
     "NoticeRecord",
     "Prepayment",

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "1"
+# The record's lists of facts, each fact with its evidence.
+FACT_FIELDS = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps", "references")
 MAX_QUOTE_CHARS = 400
 
 
@@ -72,6 +74,17 @@ class Reference(Fact):
     relation: Literal["forwards", "implements", "cites"]
 
 
+class AttachmentRow(Model):
+    """A row of an attachment table (中选结果表) read from a PDF page."""
+
+    page: int = Field(ge=1, description="the 1-based page of the source PDF the table starts on")
+    product: str | None = None
+    company: str | None = None
+    specification: str | None = None
+    price_yuan: float | None = Field(default=None, ge=0)
+    cells: dict[str, str] = Field(description="the row as printed: column header → cell")
+
+
 class Source(Model):
     file: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
@@ -96,3 +109,4 @@ class NoticeRecord(Model):
     self_pay_adjustments: list[SelfPayAdjustment]
     price_caps: list[PriceCap]
     references: list[Reference]
+    attachment_rows: list[AttachmentRow] = Field(default_factory=list)

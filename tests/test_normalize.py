@@ -104,9 +104,11 @@ notice_like = st.lists(
 @settings(max_examples=150, deadline=None)
 @given(st.one_of(notice_like, st.text(max_size=200)))
 def test_records_never_raise_and_evidence_stays_valid(source: str) -> None:
-    from policygraph.records import FACT_FIELDS, notice_records
+    from ingest.source import SourceText
+    from policygraph.records import notice_records
+    from schema import FACT_FIELDS
 
-    for record in notice_records(source, "x.txt", "0" * 64):
+    for record in notice_records(SourceText(source, "utf-8"), "x.txt", "0" * 64):
         for fact in (fact for name in FACT_FIELDS for fact in getattr(record, name)):
             evidence = fact.evidence
             assert record.text[evidence.start : evidence.end] == evidence.quote

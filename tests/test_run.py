@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from policygraph.cli import main
+from schema import FACT_FIELDS
 from tests.conftest import CORPUS
 
 NOTICE = (CORPUS / "001_5bd8d455ddfe790f.txt").read_text(encoding="utf-8")
@@ -24,7 +25,6 @@ def records(out: Path) -> list[dict]:
     return [json.loads(line) for line in (out / "notices.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
-FACT_FIELDS = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps", "references")
 
 
 def comparable(record: dict) -> dict:
