@@ -16,6 +16,9 @@ ENUMERATION = (
     r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d)"
     r"|[①-⑳]|第[一二三四五六七八九十百\d]+[条章节部分])"
 )
+# A GB/T 9704 page is 28 characters wide: an enumerated line that long is a wrapped
+# paragraph (一、2024年5月31日起，全市…执行集采中 / 选结果。), not a heading.
+HEADING_MAX_CHARS = 22
 DATE_LINE = r"[0-9一二三四五六七八九〇○零]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日"
 
 LINE_KINDS: dict[str, re.Pattern[str]] = {
@@ -25,12 +28,13 @@ LINE_KINDS: dict[str, re.Pattern[str]] = {
     "issuer": re.compile(rf"(?:[{CJK}（）()、]{{2,40}}(?:{ORG_SUFFIXES})\s*)+(?:文件)?"),
     "draft_marker": re.compile(rf"[（(](?:{DRAFT_MARKERS})[)）]"),
     "title": re.compile(rf"[^，。；,;：:]*?(?:{TITLE_ENDINGS})(?:[（(](?:{DRAFT_MARKERS})[)）])?"),
-    "attachment": re.compile(r"附件\s*\d*(?:[：:].*)?"),
+    "attachment_mark": re.compile(r"附件\s*\d*"),
+    "attachment": re.compile(r"附件\s*\d*[：:].*"),
     "note": re.compile(r"[（(](?:此件|此页|本件).*[)）]"),
     "copy_to": re.compile(r"抄送[：:].*"),
-    "heading": re.compile(rf"{ENUMERATION}[^。]{{0,30}}"),
+    "heading": re.compile(rf"{ENUMERATION}[^。]{{0,{HEADING_MAX_CHARS}}}"),
 }
-OPENS_PARAGRAPH = re.compile(rf"{ENUMERATION}|附件|抄送|主送|印发|[（(]此件|联系人|主题词")
+OPENS_PARAGRAPH = re.compile(rf"{ENUMERATION}|附件\s*\d*(?:[：:]|$)|抄送|主送|印发|[（(]此件|联系人|主题词")
 ADDRESSEE = re.compile(r"[^。；]{2,200}[：:]")
 
 

@@ -38,9 +38,11 @@ FULL_WIDTH_FOLD = {
 }
 
 # A line break is kept after a line that ends a paragraph or is a document element of
-# its own, and before a line that opens one; every other break is layout and is removed.
+# its own (a title, a date, (此件主动公开): told apart by its kind), and before a line that
+# opens one; every other break is layout and is removed.
 PARAGRAPH_END = "。！？；：:;!?"
-_CONTINUES = re.compile(rf"[{CJK}A-Za-z0-9，、《“‘（(—\-/]$")
+# Kinds of line that may wrap onto the next: a paragraph, and 附件：… naming a long title.
+WRAPPABLE_KINDS = (None, "attachment")
 
 
 def _compile_debris() -> re.Pattern[str]:
@@ -110,8 +112,8 @@ def _rejoin_lines(mapped: MappedText) -> MappedText:
 
 
 def _breaks_inside_paragraph(previous: str, following: str) -> bool:
-    if not previous or not following or not _CONTINUES.search(previous):
+    if not previous or not following or previous[-1] in PARAGRAPH_END:
         return False
     if OPENS_PARAGRAPH.match(following):
         return False
-    return line_kind(previous) is None
+    return line_kind(previous) in WRAPPABLE_KINDS

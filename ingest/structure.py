@@ -86,7 +86,7 @@ def _notice_starts(lines: list[Line]) -> list[int]:
         previous = lines[index - 1]
         if previous.kind in HEADER_KINDS:
             continue
-        starts.append(index - 1 if previous.kind == "attachment" and "：" not in previous.text else index)
+        starts.append(index - 1 if previous.kind == "attachment_mark" else index)
     return starts
 
 
@@ -123,7 +123,7 @@ def _header(lines: list[Line]) -> tuple[list[Element], int]:
     elements, index = [], 0
     while index < len(lines):
         line = lines[index]
-        if line.kind == "attachment" and index == 0:
+        if line.kind == "attachment_mark" and index == 0:
             elements.append(_element("attachment_mark", line))
         elif line.kind in kinds and not (line.kind == "title" and elements and elements[-1].kind == "title"):
             elements.append(_element(kinds[line.kind], line))
