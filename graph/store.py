@@ -16,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from schema import NoticeRecord
+from schema.models import Fact
 
 DATABASE_NAME = "policygraph.sqlite"
 FACT_TYPES = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps")
@@ -64,6 +65,14 @@ MIGRATIONS: list[str] = [
     DROP TABLE notice_words;
     CREATE VIRTUAL TABLE notice_words USING fts5 (id UNINDEXED, title, text, tokenize = 'trigram');
     INSERT INTO notice_words SELECT id, coalesce(title, ''), text FROM notices;
+    """,
+    # Deleting a file's rows scanned the whole facts table and the whole text index per
+    # file, which made a re-run over changed files quadratic. Facts get an index on their
+    # notice, and each notice's index row shares the notice's rowid.
+    """
+    CREATE INDEX facts_notice ON facts (notice_id);
+    DELETE FROM notice_words;
+    INSERT INTO notice_words (rowid, id, title, text) SELECT rowid, id, coalesce(title, ''), text FROM notices;
     """,
 ]
 
@@ -118,33 +127,29 @@ class DatabaseUpdate:
 
 
 def _forget_file(connection: sqlite3.Connection, path: str) -> None:
-    ids = [row[0] for row in connection.execute("SELECT id FROM notices WHERE file = ?", (path,))]
-    connection.executemany("DELETE FROM notice_words WHERE id = ?", [(id_,) for id_ in ids])
+    connection.execute("DELETE FROM notice_words WHERE rowid IN (SELECT rowid FROM notices WHERE file = ?)", (path,))
     connection.execute("DELETE FROM notices WHERE file = ?", (path,))
     connection.execute("DELETE FROM files WHERE path = ?", (path,))
 
 
 def _insert_notice(connection: sqlite3.Connection, record: NoticeRecord) -> None:
-    connection.execute("DELETE FROM notice_words WHERE id = ?", (record.id,))
+    connection.execute("DELETE FROM notice_words WHERE rowid IN (SELECT rowid FROM notices WHERE id = ?)", (record.id,))
     issuers = json.dumps(record.issuers, ensure_ascii=False)
-    connection.execute(
+    inserted = connection.execute(
         "INSERT OR REPLACE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             record.id, record.source.file, record.doc_number, record.title, issuers, record.status, record.script,
             _iso(record.issue_date), _iso(record.effective_date), record.text, record.model_dump_json(),
         ),
     )  # fmt: skip
-    connection.execute("INSERT INTO notice_words VALUES (?, ?, ?)", (record.id, record.title or "", record.text))
-    for fact_type in FACT_TYPES:
-        for fact in getattr(record, fact_type):
-            values = fact.model_dump(mode="json")
-            typed = [values.get(column) for column in FACT_COLUMNS]
-            evidence = fact.evidence
-            connection.execute(
-                "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (record.id, fact_type, *typed, fact.scope, evidence.quote, evidence.start, evidence.end,
-                 json.dumps(values, ensure_ascii=False)),
-            )  # fmt: skip
+    connection.execute(
+        "INSERT INTO notice_words (rowid, id, title, text) VALUES (?, ?, ?, ?)",
+        (inserted.lastrowid, record.id, record.title or "", record.text),
+    )
+    connection.executemany(
+        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [_fact_row(record.id, fact_type, fact) for fact_type in FACT_TYPES for fact in getattr(record, fact_type)],
+    )
     connection.executemany(
         'INSERT INTO "references" VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         [
@@ -152,6 +157,15 @@ def _insert_notice(connection: sqlite3.Connection, record: NoticeRecord) -> None
              ref.evidence.end)
             for ref in record.references
         ],
+    )  # fmt: skip
+
+
+def _fact_row(notice_id: str, fact_type: str, fact: Fact) -> tuple:
+    values = fact.model_dump(mode="json")
+    evidence = fact.evidence
+    return (
+        notice_id, fact_type, *(values.get(column) for column in FACT_COLUMNS), fact.scope, evidence.quote,
+        evidence.start, evidence.end, json.dumps(values, ensure_ascii=False),
     )  # fmt: skip
 
 
