@@ -16,6 +16,13 @@ ENUMERATION = (
     r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d)"
     r"|[①-⑳]|第[一二三四五六七八九十百\d]+[条章节部分])"
 )
+# Page numbers as notices print them; a line that is one is debris wherever it stands.
+PAGE_NUMBER_FORMS = (
+    r"[-—–－―]{1,2}\s*\d{1,4}\s*[-—–－―]{1,2}",  # — 3 —, -3-
+    r"第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?",  # 第3页, 第 3 页 共 10 页
+    r"共\s*\d{1,4}\s*页\s*[,，/]?\s*第\s*\d{1,4}\s*页",  # 共10页 第3页
+    r"\d{1,4}\s*/\s*\d{1,4}",  # 3/10
+)
 # A GB/T 9704 page is 28 characters wide: an enumerated line that long is a wrapped
 # paragraph (一、2024年5月31日起，全市…执行集采中 / 选结果。), not a heading.
 HEADING_MAX_CHARS = 22

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.lines import OPENS_PARAGRAPH, line_kind
+from ingest.lines import OPENS_PARAGRAPH, PAGE_NUMBER_FORMS, line_kind
 from ingest.script import to_simplified
 from ingest.textmap import MappedText, substitute, translate
 
@@ -23,11 +23,6 @@ DEBRIS = [
     (r"\*{2,}", "markdown emphasis"),
     (r"\?+(?![A-Za-z0-9=&])|(?<![A-Za-z0-9/=&])\?+", "lost full-width spaces shown as ?"),
     (r"[\ufffd\u200b\u200c\u200d\ufeff]", "replacement and zero-width characters"),
-]
-PAGE_NUMBER_LINES = [
-    r"[-—–－―]{1,2}\s*\d{1,4}\s*[-—–－―]{1,2}",
-    r"第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?",
-    r"\d{1,4}\s*/\s*\d{1,4}",
 ]
 
 FULL_WIDTH_FOLD = {
@@ -51,7 +46,7 @@ def _compile_debris() -> re.Pattern[str]:
 
 _DEBRIS = _compile_debris()
 _PAGE_NUMBER = re.compile(
-    rf"^{HORIZONTAL_SPACE}*(?:{'|'.join(PAGE_NUMBER_LINES)}){HORIZONTAL_SPACE}*$", re.MULTILINE
+    rf"^{HORIZONTAL_SPACE}*(?:{'|'.join(PAGE_NUMBER_FORMS)}){HORIZONTAL_SPACE}*$", re.MULTILINE
 )
 _LINE_END = re.compile(r"\r\n?|\f|(?:\\r)?\\n")
 _SPACE_RUN = re.compile(f"{HORIZONTAL_SPACE}+")

@@ -29,6 +29,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ingest.lines import PAGE_NUMBER_FORMS
 from ingest.source import DecodeError, NeedsOCR, SourceText, Table
 
 MAX_PAGES = 500
@@ -74,14 +75,9 @@ EDGE_LINES = 2
 RUNNING_SHARE = 0.5
 MIN_RUNNING_PAGES = 2
 MAX_RUNNING_NUMBERS = 2
-PAGE_NUMBER_FORMS = (
-    r"[-—–－―]{1,2}\s*\d{1,4}\s*[-—–－―]{1,2}",  # — 3 —, -3-
-    r"第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?",  # 第3页, 第 3 页 共 10 页
-    r"共\s*\d{1,4}\s*页\s*[,，/]?\s*第\s*\d{1,4}\s*页",  # 共10页 第3页
-    r"\d{1,4}\s*/\s*\d{1,4}",  # 3/10
-    r"\d{1,4}",  # a bare number at the edge of a page
-)
-_PAGE_NUMBER = re.compile("|".join(f"(?:{form})" for form in PAGE_NUMBER_FORMS))
+# At the edge of a page, a bare number is a page number too.
+EDGE_PAGE_NUMBER_FORMS = (*PAGE_NUMBER_FORMS, r"\d{1,4}")
+_PAGE_NUMBER = re.compile("|".join(f"(?:{form})" for form in EDGE_PAGE_NUMBER_FORMS))
 _NUMBER = re.compile(r"\d+")
 
 # A table row is its header when at least MIN_HEADER_CELLS of its cells name a column with
