@@ -39,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
     run_parser.add_argument("--force", action="store_true", help="redo files whose results are already cached")
     run_parser.add_argument(
+        "--executor", choices=("local", "dask"), default="local", help="where files are processed (default: local)"
+    )
+    run_parser.add_argument("--scheduler", help="with --executor dask: the scheduler's address, e.g. tcp://host:8786")
+    run_parser.add_argument(
         "--seconds-per-file", type=float, default=SECONDS_PER_FILE, help=f"per-file limit (default: {SECONDS_PER_FILE})"
     )
     run_parser.set_defaults(handler=_run)
@@ -62,7 +66,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    options = RunOptions(args.jobs, args.force, args.seconds_per_file, progress=sys.stderr.isatty())
+    if args.executor == "dask" and not args.scheduler:
+        print("--executor dask needs --scheduler ADDRESS", file=sys.stderr)
+        return 2
+    scheduler = args.scheduler if args.executor == "dask" else None
+    options = RunOptions(args.jobs, args.force, args.seconds_per_file, sys.stderr.isatty(), scheduler)
     summary = run(args.inputs, args.out, options)
     print(summary.line())
     return 0 if summary.files and summary.failed + summary.skipped < summary.files else 1

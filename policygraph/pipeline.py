@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import signal
+import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -24,6 +24,7 @@ from graph import store
 from graph.build import build_graph
 from graph.export import graphml, node_link_json
 from ingest.decode import MAX_BYTES, TOO_LARGE, DecodeError, NeedsOCR, decode_bytes
+from policygraph import executors
 from policygraph.cache import ResultCache, pipeline_digest
 from policygraph.inputs import InputFile, collect
 from policygraph.outputs import atomic_file, json_text, write_atomically
@@ -81,6 +82,7 @@ class RunOptions:
     force: bool = False
     seconds_per_file: float = SECONDS_PER_FILE
     progress: bool = False
+    scheduler: str | None = None  # a Dask scheduler's address: run the files on that cluster
 
 
 def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunSummary:
@@ -90,10 +92,16 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
     work = partial(process_file, cache=ResultCache(out), force=options.force, seconds=options.seconds_per_file)
     bar = partial(tqdm, total=len(items), disable=not options.progress, unit="file", leave=False)
     with RunOutputs(out) as outputs:
-        for outcome in bar(_map(work, items, options.jobs)):
+        for outcome in bar(_outcomes(work, items, options)):
             outputs.add(outcome)
         outputs.finish()
     return replace(outputs.summary, seconds=time.perf_counter() - started)
+
+
+def _outcomes(work: partial, items: list[InputFile], options: RunOptions) -> Iterator[FileOutcome]:
+    if options.scheduler:
+        return executors.dask(work, items, options.scheduler)
+    return executors.local(work, items, options.jobs)
 
 
 class RunOutputs:
@@ -158,14 +166,6 @@ def _counted(summary: RunSummary, outcome: FileOutcome) -> RunSummary:
     )
 
 
-def _map(work: partial, items: list[InputFile], jobs: int) -> Iterator[FileOutcome]:
-    if jobs <= 1 or len(items) <= 1:
-        yield from map(work, items)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(work, items, chunksize=4)
-
-
 def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: float) -> FileOutcome:
     """One file to its outcome, reusing an earlier run's result for unchanged content."""
     if item.skip_reason:
@@ -216,7 +216,11 @@ def _read(path: Path) -> bytes:
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Interrupt the work on one file after `seconds` (Python code only: a regex running
-    in C is interrupted when it returns)."""
+    in C is interrupted when it returns). Signals reach only a main thread, so in a
+    worker thread (a Dask worker's) the limit is the cluster's to keep."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
     def expire(signum: int, frame: object) -> None:
         raise FileTimeout
