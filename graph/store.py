@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # only for hints: the query commands open the database without them
+    import networkx as nx
 
-from schema import NoticeRecord
-from schema.models import Fact
+    from schema import NoticeRecord
+    from schema.models import Fact
 
 DATABASE_NAME = "policygraph.sqlite"
 FACT_TYPES = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps")

@@ -6,28 +6,14 @@ and data), so changing either one redoes the file; a file that only moved is not
 
 from __future__ import annotations
 
-import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 
 from policygraph.outputs import write_atomically
+from policygraph.state import pipeline_digest
 from schema import NoticeRecord
 
-PIPELINE_PACKAGES = ("ingest", "extract", "schema", "policygraph")
 CACHE_FOLDER = ".cache"
-
-
-@lru_cache(maxsize=1)
-def pipeline_digest() -> str:
-    """A digest of every source and data file the per-file work depends on."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for package in PIPELINE_PACKAGES:
-        for path in sorted((root / package).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".txt", ".json"):
-                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 class ResultCache:

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from graph import neo4j, query, store
+from policygraph import state
 from policygraph.outputs import write_atomically
-from policygraph.pipeline import SECONDS_PER_FILE, RunOptions, run
 from policygraph.render import as_card, as_json, as_table
-from schema import FACT_FIELDS
+from policygraph.state import SECONDS_PER_FILE, RunOptions
 
 DEFAULT_OUT = Path("outputs")
 WALK_COLUMNS = ["depth", "relation", "doc_number", "title", "issuers", "issue_date"]
@@ -69,9 +69,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.executor == "dask" and not args.scheduler:
         print("--executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
-    scheduler = args.scheduler if args.executor == "dask" else None
-    options = RunOptions(args.jobs, args.force, args.seconds_per_file, sys.stderr.isatty(), scheduler)
-    summary = run(args.inputs, args.out, options)
+    summary = None if args.force else state.settled(args.inputs, args.out)
+    if summary is None:
+        from policygraph.pipeline import run  # the heavy imports, only when there is work to do
+
+        scheduler = args.scheduler if args.executor == "dask" else None
+        options = RunOptions(args.jobs, args.force, args.seconds_per_file, sys.stderr.isatty(), scheduler)
+        summary = run(args.inputs, args.out, options)
     print(summary.line())
     return 0 if summary.files and summary.failed + summary.skipped < summary.files else 1
 
@@ -129,6 +133,12 @@ def _query(answer: Callable, render: Callable) -> Callable[[argparse.Namespace],
     return handler
 
 
+def _card(document: dict) -> str:
+    from schema import FACT_FIELDS  # pydantic, only for the command that shows facts
+
+    return as_card(document, FACT_FIELDS)
+
+
 def _document(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("document", help="发文字号 (any script, any brackets), record id, or title words")
 
@@ -156,7 +166,7 @@ QUERIES = [
         "a notice by number, id or title words: facts, references, referrers",
         _document,
         lambda db, a: query.show(db, a.document),
-        lambda result, a: as_card(result, FACT_FIELDS),
+        lambda result, a: _card(result),
     ),
     (
         "implementers",

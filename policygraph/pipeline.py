@@ -24,15 +24,15 @@ from graph import store
 from graph.build import build_graph
 from graph.export import graphml, node_link_json
 from ingest.decode import MAX_BYTES, TOO_LARGE, DecodeError, NeedsOCR, decode_bytes
-from policygraph import executors
-from policygraph.cache import ResultCache, pipeline_digest
+from policygraph import executors, state
+from policygraph.cache import ResultCache
 from policygraph.inputs import InputFile, collect
 from policygraph.outputs import atomic_file, json_text, write_atomically
 from policygraph.records import notice_records
+from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from schema import FACT_FIELDS, NoticeRecord
 
 MANIFEST_VERSION = "1"
-SECONDS_PER_FILE = 120
 TIMED_OUT = "timed out"
 
 
@@ -49,6 +49,11 @@ class FileOutcome:
     notices: list[NoticeRecord] = field(default_factory=list)
     reused: bool = False
 
+    @property
+    def timed_out(self) -> bool:
+        """A timeout says nothing of the file itself: it is never cached, and retried."""
+        return (self.error or "").startswith(TIMED_OUT)
+
     def manifest_entry(self) -> dict:
         return {
             "path": self.file,
@@ -59,43 +64,24 @@ class FileOutcome:
         }
 
 
-@dataclass(frozen=True)
-class RunSummary:
-    files: int
-    notices: int
-    facts: int
-    failed: int
-    skipped: int
-    reused: int
-    seconds: float
-
-    def line(self) -> str:
-        return (
-            f"{self.files} files, {self.notices} notices, {self.facts} facts, {self.failed} failed, "
-            f"{self.skipped} skipped ({self.reused} unchanged) in {self.seconds:.1f} s"
-        )
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    jobs: int = 1
-    force: bool = False
-    seconds_per_file: float = SECONDS_PER_FILE
-    progress: bool = False
-    scheduler: str | None = None  # a Dask scheduler's address: run the files on that cluster
-
-
 def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunSummary:
     options = options or RunOptions()
     started = time.perf_counter()
     items = collect(inputs)
+    files = state.fingerprint(items)
+    earlier = None if options.force else state.unchanged(out, files)
+    if earlier:
+        return replace(earlier, seconds=time.perf_counter() - started)
     work = partial(process_file, cache=ResultCache(out), force=options.force, seconds=options.seconds_per_file)
     bar = partial(tqdm, total=len(items), disable=not options.progress, unit="file", leave=False)
     with RunOutputs(out) as outputs:
         for outcome in bar(_outcomes(work, items, options)):
             outputs.add(outcome)
         outputs.finish()
-    return replace(outputs.summary, seconds=time.perf_counter() - started)
+    summary = replace(outputs.summary, seconds=time.perf_counter() - started)
+    if not outputs.timed_out:
+        state.record(out, files, summary)
+    return summary
 
 
 def _outcomes(work: partial, items: list[InputFile], options: RunOptions) -> Iterator[FileOutcome]:
@@ -118,6 +104,7 @@ class RunOutputs:
         self.summary = RunSummary(0, 0, 0, 0, 0, 0, 0.0)
         self.manifest: list[dict] = []
         self.for_graph: list[NoticeRecord] = []
+        self.timed_out = False
 
     def __enter__(self) -> RunOutputs:
         self._stack = ExitStack()
@@ -138,6 +125,7 @@ class RunOutputs:
             self.notices.write(record.model_dump_json() + "\n")
             self.for_graph.append(_graph_part(record))
         self.summary = _counted(self.summary, outcome)
+        self.timed_out = self.timed_out or outcome.timed_out
 
     def finish(self) -> None:
         graph = build_graph(self.for_graph)
@@ -180,7 +168,7 @@ def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: floa
         status, error, records = earlier
         return FileOutcome(item.shown_as, sha256, status, error, records, reused=True)
     outcome = _extract(item, data, sha256, seconds)
-    if not (outcome.error or "").startswith(TIMED_OUT):
+    if not outcome.timed_out:
         cache.save(sha256, outcome.status, outcome.error, outcome.notices)
     return outcome
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from graph import store
+from policygraph import state
 from policygraph.pipeline import RunOptions, run
 from tests.conftest import CORPUS, PROJECT
 
@@ -44,6 +46,22 @@ def test_rerun_reuses_unchanged_files_and_writes_the_same(tmp_path: Path) -> Non
     forced = run([str(CORPUS)], out, RunOptions(force=True))
     assert forced.reused == 0
     assert outputs(out) == before
+
+
+def test_a_settled_rerun_does_nothing_until_a_file_or_an_output_changes(tmp_path: Path) -> None:
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    shutil.copytree(CORPUS, corpus)
+    run([str(corpus)], out)
+    written = {name: (out / name).stat().st_mtime_ns for name in OUTPUT_FILES}
+    assert state.settled([str(corpus)], out).reused == 5
+    run([str(corpus)], out)
+    assert {name: (out / name).stat().st_mtime_ns for name in OUTPUT_FILES} == written
+    (out / "graph.json").unlink()
+    assert state.settled([str(corpus)], out) is None
+    run([str(corpus)], out)
+    os.utime(corpus / "001_5bd8d455ddfe790f.txt", ns=(1, 1))
+    assert state.settled([str(corpus)], out) is None
+    assert store.DATABASE_NAME in state.REQUIRED_OUTPUTS
 
 
 def test_a_moved_file_is_reused_under_its_new_path(tmp_path: Path) -> None:

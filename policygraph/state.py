@@ -1,0 +1,106 @@
+"""What a run is asked to do and what it did, and what the last complete run read, so
+that a re-run with nothing changed does nothing at all.
+
+A run ends by recording, for every input file, its size and modification time (as make
+and rsync judge change), the pipeline's digest and the run's summary. A later run over
+the same files, unchanged, with the same pipeline, finds its outputs already current and
+returns at once. This module imports only the standard library, so that answer costs
+no more than walking the inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from policygraph.inputs import InputFile, collect
+
+PIPELINE_PACKAGES = ("ingest", "extract", "schema", "graph", "policygraph")
+STATE_NAME = ".state.json"
+# graph.store.DATABASE_NAME is named here, not imported: this module stays light (a test
+# keeps the two in step).
+REQUIRED_OUTPUTS = ("notices.jsonl", "graph.json", "graph.graphml", "manifest.json", "policygraph.sqlite")
+SECONDS_PER_FILE = 120
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    jobs: int = 1
+    force: bool = False
+    seconds_per_file: float = SECONDS_PER_FILE
+    progress: bool = False
+    scheduler: str | None = None  # a Dask scheduler's address: run the files on that cluster
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    files: int
+    notices: int
+    facts: int
+    failed: int
+    skipped: int
+    reused: int
+    seconds: float
+
+    def line(self) -> str:
+        return (
+            f"{self.files} files, {self.notices} notices, {self.facts} facts, {self.failed} failed, "
+            f"{self.skipped} skipped ({self.reused} unchanged) in {self.seconds:.1f} s"
+        )
+
+
+@lru_cache(maxsize=1)
+def pipeline_digest() -> str:
+    """A digest of every source and data file a run's outputs depend on."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for package in PIPELINE_PACKAGES:
+        for path in sorted((root / package).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".txt", ".json"):
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def fingerprint(items: list[InputFile]) -> dict[str, list[int] | None]:
+    """Each input's size and modification time; None for one that cannot be read."""
+    found: dict[str, list[int] | None] = {}
+    for item in items:
+        try:
+            status = os.stat(item.path)
+            found[item.shown_as] = [status.st_size, status.st_mtime_ns]
+        except OSError:
+            found[item.shown_as] = None
+    return found
+
+
+def unchanged(out: Path, files: dict[str, list[int] | None]) -> RunSummary | None:
+    """The last run's summary when its outputs are complete and nothing it read has changed."""
+    try:
+        state = json.loads((out / STATE_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if state.get("pipeline") != pipeline_digest() or state.get("files") != files:
+        return None
+    if not all((out / name).exists() for name in REQUIRED_OUTPUTS):
+        return None
+    return RunSummary(**{**state["summary"], "reused": state["summary"]["files"], "seconds": 0.0})
+
+
+def settled(inputs: list[str], out: Path) -> RunSummary | None:
+    """The last run's summary if a run over `inputs` would change nothing in `out`."""
+    started = time.perf_counter()
+    summary = unchanged(out, fingerprint(collect(inputs)))
+    return summary and replace(summary, seconds=time.perf_counter() - started)
+
+
+def record(out: Path, files: dict[str, list[int] | None], summary: RunSummary) -> None:
+    """Written last, after the manifest: a state file vouches for complete outputs."""
+    state = {"pipeline": pipeline_digest(), "files": files, "summary": asdict(summary)}
+    temporary = out / f"{STATE_NAME}.tmp"
+    temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, out / STATE_NAME)
