@@ -18,6 +18,8 @@ INTRODUCED_BY = re.compile(
 )
 # A year that depends on something else is not the notice's own date: 同年7月1日起.
 RELATIVE_YEAR = re.compile(r"(?:同年|次年|当年|每年|下一年度|下年度|下年)$")
+# Every phrasing above names one of these: checked before looking for dates.
+_MENTIONS = re.compile(r"起|开始|时间|日期")
 FROM_ISSUE = re.compile(r"自(?:印发|发布|公布|下发|发文|颁布)之日起(?:执行|实施|施行|生效)")
 MONTHS_PER_YEAR = 12
 # A month without its day (自2022年1月起执行) starts on the month's first day.
@@ -29,6 +31,8 @@ YEAR_MONTH = re.compile(
 
 def find_effective_date(sentences: list[Span], default_year: int | None, issue_date: date | None) -> date | None:
     for sentence in sentences:
+        if not _MENTIONS.search(sentence.text):
+            continue
         found = _effective_in(sentence.text, default_year)
         if found:
             return found

@@ -67,12 +67,8 @@ def _reference_year(facts: NoticeFacts) -> int | None:
 
 
 def _fact_sentences(text: str, layout: NoticeLayout) -> list[Span]:
-    regions = [element for element in layout.elements if element.kind in FACT_ELEMENTS]
-    return [
-        sentence
-        for sentence in sentences(text)
-        if any(region.start <= sentence.start < region.end for region in regions)
-    ]
+    regions = sorted((element.start, element.end) for element in layout.elements if element.kind in FACT_ELEMENTS)
+    return [sentence for start, end in regions for sentence in sentences(text, start, end)]
 
 
 def merge_references(references: list[Reference]) -> list[Reference]:

@@ -24,8 +24,9 @@ class Span:
     text: str
 
 
-def sentences(text: str) -> Iterator[Span]:
-    for match in _SENTENCE.finditer(text):
+def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[Span]:
+    """The sentences of `text[start:end]`, with offsets into `text`."""
+    for match in _SENTENCE.finditer(text, start, len(text) if end is None else end):
         if match.group().strip():
             yield Span(match.start(), match.end(), match.group())
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from extract.notice import extract_notice
 from extract.tables import attachment_rows
@@ -30,7 +31,9 @@ def notice_records(source: SourceText, file: str, sha256: str) -> list[NoticeRec
 
 def _tables_by_notice(source: SourceText, spans: list[tuple[int, int]]) -> list[tuple[Table, ...]]:
     """Each table goes to the notice whose text holds the page the table starts on, else the last."""
-    page_starts = [0] + [index + 1 for index, char in enumerate(source.text) if char == PAGE_BREAK]
+    if not source.tables:
+        return [() for _ in spans]
+    page_starts = [0] + [match.end() for match in re.finditer(PAGE_BREAK, source.text)]
     found: list[list[Table]] = [[] for _ in spans]
     for table in source.tables:
         offset = page_starts[min(table.page, len(page_starts)) - 1]
