@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-CJK = r"\u3400-\u9fff"
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
 ORG_SUFFIXES = "局|厅|委员会|委|中心|办公室|办公厅|政府|部|院|会|所|处|室"
 TITLE_ENDINGS = "通知|意见|方案|办法|规定|决定|批复|公告|通告|函|细则|规则|通报|报告|指引"
 DRAFT_MARKERS = "征求意见稿|征求意见|草案|送审稿|讨论稿"

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import re
 
-from ingest.lines import OPENS_PARAGRAPH, PAGE_NUMBER_FORMS, line_kind
+from ingest.lines import CJK, OPENS_PARAGRAPH, PAGE_NUMBER_FORMS, line_kind
 from ingest.script import to_simplified
 from ingest.textmap import MappedText, substitute, translate
 
-CJK = r"\u3400-\u9fff\uf900-\ufaff"
 HORIZONTAL_SPACE = "[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]"
 
-# Layout debris: (pattern, what it stands for) — removed outright.
 PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
+# Layout debris: (pattern, what it stands for) — removed outright.
 DEBRIS = [
     (rf"(?<=[{CJK}])[ \t]*[(（][{PINYIN}]{{1,7}}[)）]", "pinyin glosses from reposting converters: 醫(yī)療"),
     (r"\[bookmark:[^\]]*\]", "Word bookmark anchors"),
@@ -40,11 +39,7 @@ PARAGRAPH_END = "。！？；：:;!?"
 WRAPPABLE_KINDS = (None, "attachment")
 
 
-def _compile_debris() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{pattern})" for pattern, _ in DEBRIS))
-
-
-_DEBRIS = _compile_debris()
+_DEBRIS = re.compile("|".join(f"(?:{pattern})" for pattern, _ in DEBRIS))
 _PAGE_NUMBER = re.compile(
     rf"^{HORIZONTAL_SPACE}*(?:{'|'.join(PAGE_NUMBER_FORMS)}){HORIZONTAL_SPACE}*$", re.MULTILINE
 )
