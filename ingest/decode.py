@@ -117,20 +117,18 @@ def decode_file(path: Path, max_bytes: int = MAX_BYTES) -> SourceText:
     """Read and decode one notice file, refusing oversized files before reading them."""
     path = Path(path)
     try:
-        data = _read_at_most(path, max_bytes)
+        return decode_bytes(_read_at_most(path, max_bytes), path.name)
     except DecodeError as err:
-        raise DecodeError(f"{path}: {err}") from err
-    return decode_bytes(data, str(path))
+        raise type(err)(f"{path}: {err}") from err  # keeps the kind: NeedsOCR stays NeedsOCR
 
 
 def decode_bytes(data: bytes, name: str = "") -> SourceText:
-    """Decode a notice's bytes; name (a file name) prefixes error messages and flags expected PDFs."""
-    try:
-        return _decode(data, name)
-    except DecodeError as err:
-        if not name:
-            raise
-        raise type(err)(f"{name}: {err}") from err  # keeps the kind: NeedsOCR stays NeedsOCR
+    """Decode a notice's bytes; `name` (a file name) tells what the file claims to be.
+
+    Messages do not repeat the name: the caller knows which file it was, and the same
+    bytes under another name must give the same message (results are cached by content).
+    """
+    return _decode(data, name)
 
 
 def _read_at_most(path: Path, max_bytes: int) -> bytes:

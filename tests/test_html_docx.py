@@ -401,6 +401,6 @@ def test_bad_files_fail_with_a_clear_reason(name: str, make, reason: str) -> Non
     with pytest.raises(DecodeError) as failure:
         decode_bytes(make(), name)
     message = str(failure.value)
-    assert message.startswith(f"{name}: ")
+    assert name not in message
     assert reason in message
     assert "\n" not in message

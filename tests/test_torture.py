@@ -102,8 +102,9 @@ def test_every_bad_file_has_its_status_and_a_reason(torture, tmp_path: Path) -> 
     entries = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["files"]
     statuses = {Path(entry["path"]).name: entry["status"] for entry in entries}
     assert statuses == {**expected, "000_61ff265ac555f13c.txt": "ok", "002_3c2483d3016c1a44.txt": "ok"}
-    reasons = [entry["error"] for entry in entries if entry["status"] != "ok"]
-    assert all(reason and "\n" not in reason and not reason.startswith("internal error") for reason in reasons)
+    reasons = {Path(entry["path"]).name: entry["error"] for entry in entries if entry["status"] != "ok"}
+    assert all(reason and "\n" not in reason and not reason.startswith("internal error") for reason in reasons.values())
+    assert reasons["empty.txt"] == reasons["empty.html"] == "empty file", "a message names no other file"
     assert len(expected) >= 15
     assert summary.notices == 3
 
