@@ -11,10 +11,11 @@ import re
 import unicodedata
 
 from ingest.docnumber import canonical_doc_number
+from ingest.lines import DRAFT_MARKERS
 
 _ISSUER_PREFIX = re.compile(r"^(?P<issuer>.+?)(?P<rest>关于.+)$")
 _NOISE = re.compile(r"[\s《》〈〉“”\"'‘’「」]")
-_DRAFT = re.compile(r"[（(](?:征求意见稿|草案|送审稿|讨论稿)[)）]$")
+_DRAFT = re.compile(rf"[（(](?:{DRAFT_MARKERS})[)）]$")
 
 
 def normal_title(title: str) -> str:
