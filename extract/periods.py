@@ -27,6 +27,11 @@ AVERAGE_DAYS_PER_MONTH = 30.44
 # What may stand between a cycle and its dates ((自, ，从), and how far its range may run.
 DATE_RANGE_LEAD = re.compile(r"[（(，,:：]?(?:自|从|即)?")
 DATE_RANGE_CHARS = 60
+# A cycle given by its last day (采购周期至2025年12月31日) starts where the sentence's
+# execution starts (于2023年7月1日起执行…); without that start its length is unknown,
+# and it is no procurement period of the contract's (a length in months).
+UNTIL = re.compile(r"(?:至|到|截至|截止到?)")
+STARTS_AT = re.compile(r"^(?:零时|0时)?(?:起|开始)")
 
 _CYCLE = re.compile(CYCLE)
 _PERIOD = re.compile(rf"{CYCLE}{LINK}{LENGTH}")
@@ -69,19 +74,34 @@ def _period(text: str, sentence: Span, match: re.Match[str], default_year: int |
 def _dated_period(
     text: str, sentence: Span, match: re.Match[str], default_year: int | None
 ) -> ProcurementPeriod | None:
-    """A cycle given by its dates alone: 采购周期为2024年1月1日至2025年12月31日."""
+    """A cycle given by its dates alone: 采购周期为2024年1月1日至2025年12月31日, or by its
+    last day after the day execution starts."""
     start, end = _date_range(sentence.text[match.end() :], default_year)
+    if not start and not end:
+        start = _start_before(sentence.text[: match.start()], default_year)
+        end = _until(sentence.text, match, default_year)
     if not start or not end or end <= start:
         return None
-    months = round(((end - start).days + 1) / AVERAGE_DAYS_PER_MONTH)
+    months = max(round(((end - start).days + 1) / AVERAGE_DAYS_PER_MONTH), 1)
     focus = sentence.start + match.start()
     return ProcurementPeriod(
-        months=max(months, 1),
+        months=months,
         start=start,
         end=end,
         scope=_scope(sentence.text, match),
         evidence=evidence(text, sentence, focus, focus + len(match.group())),
     )
+
+
+def _until(sentence: str, match: re.Match[str], default_year: int | None) -> date | None:
+    until = UNTIL.match(sentence, match.end())
+    dates = find_dates(sentence[until.end() : until.end() + DATE_RANGE_CHARS], default_year) if until else []
+    return dates[0].value if dates and dates[0].start == 0 else None
+
+
+def _start_before(before: str, default_year: int | None) -> date | None:
+    starts = [found.value for found in find_dates(before, default_year) if STARTS_AT.match(before[found.end :])]
+    return starts[-1] if starts else None
 
 
 def _extension(match: re.Match[str], months: int) -> int | None:
