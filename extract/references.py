@@ -22,7 +22,8 @@ RELATION_CUES = [
 ]
 FORWARD_CUE = "转发"
 
-_TITLE = re.compile(r"《(?P<title>[^《》\n]{2,150})》")
+# A title may quote another one level deep: 《关于印发《…办法》的通知》 is the notice.
+_TITLE = re.compile(r"《(?P<title>(?:[^《》\n]|《[^《》\n]*》){2,150})》")
 # An identifier in brackets; a 发文字号 inside brings its own bracketed year.
 _ID = r"(?:[^（()）〔〕\[\]【】［］\n]|[〔\[【(（［]\d{4}[〕\]】)）］])"
 _TRAILING_ID = re.compile(rf"[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}})\s*[）)\]】］]$")

@@ -82,6 +82,11 @@ CASES = [
         "根据《国家组织药品集中采购和使用试点方案》（以下简称《试点方案》）要求。",
         [("implements", None, None, "国家组织药品集中采购和使用试点方案")],
     ),
+    (
+        "a title quoting another title is the outer notice",
+        "根据《国家医保局关于印发《医疗保障基金结算清单填写规范》的通知》（医保办发〔2021〕34号）要求。",
+        [("implements", "医保办发〔2021〕34号", None, "国家医保局关于印发《医疗保障基金结算清单填写规范》的通知")],
+    ),
     ("bare number", "按照医保发〔2019〕56号文件要求执行。", [("implements", "医保发〔2019〕56号", None, None)]),
     ("a list or a contract is not a document", "签订《医用耗材带量采购购销合同》，详见《中选品种清单》。", []),
     ("the notice's own number is no reference", "本通知（鲁医保函〔2024〕28号）自印发之日起执行。", []),
