@@ -18,7 +18,7 @@ from schema import Prepayment, PriceCap, ProcurementPeriod, Reference, SelfPayAd
 
 # Facts are read from these elements; the rest (issuer marks, numbers, signatures, 抄送)
 # name the notice itself and would only yield false references.
-FACT_ELEMENTS = ("title", "body", "attachments")
+FACT_ELEMENTS = ("title", "body", "attachments", "appendix")
 
 
 @dataclass

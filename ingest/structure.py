@@ -108,13 +108,26 @@ def _is_addressee(line: Line) -> bool:
 
 
 def _elements(lines: list[Line]) -> list[Element]:
+    """Header, body and closing; the attachments printed after the closing (附件1, its
+    table, …) are an appendix, so the signature above them is still found."""
     header, body_from = _header(lines)
-    closing, body_to = _closing(lines, body_from)
-    body = lines[body_from:body_to]
-    elements = header
-    if body:
-        elements.append(Element("body", body[0].start, body[-1].end, "\n".join(line.text for line in body)))
-    return elements + closing
+    appendix_from = _appendix_start(lines, body_from)
+    closing, body_to = _closing(lines[:appendix_from], body_from)
+    elements = header + _span("body", lines[body_from:body_to]) + closing
+    return elements + _span("appendix", lines[appendix_from:])
+
+
+def _appendix_start(lines: list[Line], body_from: int) -> int:
+    """The first 附件/附件N line standing alone after the body has begun, else the end."""
+    return next(
+        (index for index in range(body_from + 1, len(lines)) if lines[index].kind == "attachment_mark"), len(lines)
+    )
+
+
+def _span(kind: str, lines: list[Line]) -> list[Element]:
+    if not lines:
+        return []
+    return [Element(kind, lines[0].start, lines[-1].end, "\n".join(line.text for line in lines))]
 
 
 def _header(lines: list[Line]) -> tuple[list[Element], int]:

@@ -106,3 +106,17 @@ def test_attachment_notice_after_the_covering_notice() -> None:
         ["广东省医疗保障局"],
     )
     assert [period.months for period in second.procurement_periods] == [24]
+
+
+def test_signature_above_printed_attachments_is_found() -> None:
+    source = (
+        "济南市医疗保障局\n济医保发〔2024〕8号\n关于执行人工关节集中带量采购中选结果的通知\n各区县医疗保障局：\n"
+        "一、自2024年3月1日起执行中选结果，采购周期为2年。\n二、医保基金按年度约定采购金额的30%预付。\n"
+        "济南市医疗保障局\n2024年2月20日\n"
+        "附件1\n中选结果表\n序号 产品名称 生产企业 中选价格\n1 髋关节A 某某公司 7000\n附件2\n执行机构名单\n"
+    )
+    (facts,) = facts_of(source)
+    assert (facts.issue_date, facts.issuers, facts.effective_date) == (
+        date(2024, 2, 20), ["济南市医疗保障局"], date(2024, 3, 1),
+    )  # fmt: skip
+    assert ([period.months for period in facts.procurement_periods], [p.ratio for p in facts.prepayments]) == ([24], [0.3])
