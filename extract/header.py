@@ -8,7 +8,7 @@ from datetime import date
 from extract.dates import find_dates
 from ingest.docnumber import canonical_doc_number
 from ingest.lines import DRAFT_MARKERS
-from ingest.structure import NoticeLayout
+from ingest.structure import Element, NoticeLayout
 
 # An issuing body ends with one of these; a joint header names several in a row.
 ORGANISATION = re.compile(
@@ -39,14 +39,19 @@ def status(layout: NoticeLayout) -> str:
 
 
 def issuers(layout: NoticeLayout) -> list[str]:
-    """From the header mark, else the signature, else a title that names its issuer."""
-    marks = layout.all("issuer_mark") or layout.all("signature")
-    names = [name for mark in marks for name in split_organisations(ISSUER_MARK_SUFFIX.sub("", mark.text))]
-    if names:
-        return names
+    """From the header mark, else the signature, else a title that names its issuer, else
+    the office that printed it (印发机关: a last resort, since it is usually the issuer's office)."""
+    for kind in ("issuer_mark", "signature"):
+        names = _organisations(layout.all(kind))
+        if names:
+            return names
     element = layout.first("title")
     prefix = TITLE_PREFIX_ISSUER.match(element.text) if element else None
-    return split_organisations(prefix.group("issuers")) if prefix else []
+    return split_organisations(prefix.group("issuers")) if prefix else _organisations(layout.all("printer"))
+
+
+def _organisations(elements: list[Element]) -> list[str]:
+    return [name for element in elements for name in split_organisations(ISSUER_MARK_SUFFIX.sub("", element.text))]
 
 
 def split_organisations(text: str) -> list[str]:

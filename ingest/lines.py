@@ -28,10 +28,14 @@ PAGE_NUMBER_FORMS = (
 HEADING_MAX_CHARS = 22
 DATE_LINE = r"[0-9一二三四五六七八九〇○零]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日"
 
+# Issuing bodies in a row: a header mark, or a signature printed on its date's line.
+SIGNATORIES = rf"(?:[{CJK}（）()、]{{2,40}}?(?:{ORG_SUFFIXES})\s*)+"
+SIGNATORIES_BEFORE_DATE = re.compile(rf"(?P<signatories>{SIGNATORIES})(?={DATE_LINE})")
+
 LINE_KINDS: dict[str, re.Pattern[str]] = {
     "doc_number": re.compile(r"[^\s，。]{1,12}[〔\[【(（［﹝][0-9]{4}[〕\]】)）］﹞]第?[0-9]+号"),
-    "print_date": re.compile(rf"{DATE_LINE}印发"),
-    "date": re.compile(rf"{DATE_LINE}"),
+    "print_date": re.compile(rf"(?:{SIGNATORIES})?{DATE_LINE}印发"),
+    "date": re.compile(rf"(?:{SIGNATORIES})?{DATE_LINE}"),
     "issuer": re.compile(rf"(?:[{CJK}（）()、]{{2,40}}(?:{ORG_SUFFIXES})\s*)+(?:文件)?"),
     "draft_marker": re.compile(rf"[（(](?:{DRAFT_MARKERS})[)）]"),
     "title": re.compile(rf"[^，。；,;：:]*?(?:{TITLE_ENDINGS})(?:[（(](?:{DRAFT_MARKERS})[)）])?"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.lines import ADDRESSEE, line_kind
+from ingest.lines import ADDRESSEE, SIGNATORIES_BEFORE_DATE, line_kind
 
 HEADER_KINDS = {"issuer", "doc_number", "title", "draft_marker"}
 ATTACHMENT_ITEM = re.compile(r"\d{1,2}[.、．].*")
@@ -154,26 +154,35 @@ def _closing(lines: list[Line], body_from: int) -> tuple[list[Element], int]:
     elements: list[Element] = []
     index = len(lines) - 1
     while index >= body_from:
-        taken = _closing_element(lines, index, body_from)
-        if not taken:
+        taken, consumed = _closing_element(lines, index, body_from)
+        if not consumed:
             break
         elements = taken + elements
-        index -= len(taken)
+        index -= consumed
     return elements, index + 1
 
 
-def _closing_element(lines: list[Line], index: int, body_from: int) -> list[Element]:
-    """The closing element(s) ending at line `index`, in reading order; [] if none."""
+def _closing_element(lines: list[Line], index: int, body_from: int) -> tuple[list[Element], int]:
+    """The closing element(s) ending at line `index`, in reading order, and how many
+    lines they take; ([], 0) if none."""
     line = lines[index]
     if line.kind in ("print_date", "date"):
         date_kind = "print_date" if line.kind == "print_date" else "signed_date"
         org_kind = "printer" if line.kind == "print_date" else "signature"
-        orgs = _issuer_lines_above(lines, index, body_from)
-        return [_element(org_kind, org) for org in orgs] + [_element(date_kind, line)]
+        orgs = [_element(org_kind, org) for org in _issuer_lines_above(lines, index, body_from)]
+        return [*orgs, *_signatories_on_date_line(org_kind, line), _element(date_kind, line)], len(orgs) + 1
     if line.kind in ("note", "copy_to"):
-        return [_element(line.kind, line)]
+        return [_element(line.kind, line)], 1
     items = _attachment_block(lines, index, body_from)
-    return [_element("attachments", item) for item in items]
+    return [_element("attachments", item) for item in items], len(items)
+
+
+def _signatories_on_date_line(kind: str, line: Line) -> list[Element]:
+    """山东省医疗保障局办公室2024年5月22日印发: the bodies printed before the date."""
+    match = SIGNATORIES_BEFORE_DATE.match(line.text)
+    if not match:
+        return []
+    return [Element(kind, line.start, line.start + match.end(), match.group("signatories"))]
 
 
 def _issuer_lines_above(lines: list[Line], index: int, body_from: int) -> list[Line]:

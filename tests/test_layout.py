@@ -120,3 +120,17 @@ def test_signature_above_printed_attachments_is_found() -> None:
         date(2024, 2, 20), ["济南市医疗保障局"], date(2024, 3, 1),
     )  # fmt: skip
     assert ([period.months for period in facts.procurement_periods], [p.ratio for p in facts.prepayments]) == ([24], [0.3])
+
+
+@pytest.mark.parametrize(
+    ("closing", "issuers", "issued"),
+    [
+        ("安徽省医疗保障局　　　　2023年8月1日", ["安徽省医疗保障局"], date(2023, 8, 1)),
+        ("安徽省医疗保障局办公室　　2023年8月3日印发", ["安徽省医疗保障局办公室"], date(2023, 8, 3)),
+        ("安徽省医疗保障局 安徽省卫生健康委员会 二〇二三年八月一日", ["安徽省医疗保障局", "安徽省卫生健康委员会"], date(2023, 8, 1)),
+    ],
+)
+def test_signature_printed_on_the_date_line(closing: str, issuers: list[str], issued: date) -> None:
+    source = f"关于执行集采结果的通知\n各市医疗保障局：\n{BODY}{closing}\n"
+    (facts,) = facts_of(source)
+    assert (facts.issuers, facts.issue_date) == (issuers, issued)
