@@ -14,12 +14,12 @@ from extract.sentences import Span
 FROM_DATE = re.compile(r"^\s*(?:零时|0时|0点|零点|24时)?\s*(?:起|开始|之日起)")
 EXECUTION_VERBS = re.compile(r"执行|实施|施行|落地|启用|生效|开始采购|使用中选")
 INTRODUCED_BY = re.compile(
-    r"(?:执行|实施|施行|生效)(?:时间|日期)(?:统一)?(?:确定为|定为|为|是|[:：])?\s*(?:自|从|于)?\s*$"
+    r"(?:执行|实施|施行|生效)(?:时间|日期|日)(?:统一)?(?:确定为|定为|为|是|[:：])?\s*(?:自|从|于)?\s*$"
 )
 # A year that depends on something else is not the notice's own date: 同年7月1日起.
 RELATIVE_YEAR = re.compile(r"(?:同年|次年|当年|每年|下一年度|下年度|下年)$")
 # Every phrasing above names one of these: checked before looking for dates.
-_MENTIONS = re.compile(r"起|开始|时间|日期")
+_MENTIONS = re.compile(r"起|开始|时间|日期|执行日|实施日|施行日|生效日")
 FROM_ISSUE = re.compile(r"自(?:印发|发布|公布|下发|发文|颁布)之日起(?:执行|实施|施行|生效)")
 MONTHS_PER_YEAR = 12
 # A month without its day (自2022年1月起执行) starts on the month's first day.
