@@ -24,6 +24,7 @@ STANDARD_FROM_PRICE = re.compile(
 STANDARD_IS_PRICE = re.compile(
     r"支付标准(?:原则上|统一|暂|均)*(?:确定为|定为|为|按照|按|参照|以)(?P<object>[^，。；]{1,24}?)"
     r"(?:确定|执行|制定|为准)?(?:[，。；]|$)"
+    r"|支付标准(?:原则上|统一|均)*与(?P<object2>[^，。；]{1,24}?)(?:保持|相)一致"
 )
 STANDARD_AMOUNT = re.compile(
     rf"支付标准[^，。；\d]{{0,10}}?(?:确定为|定为|设定为|为|按)\s*(?:每[^\d，。；]{{1,3}})?"
@@ -98,8 +99,9 @@ def _standards(text: str, sentence: Span, clause: Span) -> list[PriceCap]:
         if PRICE_WORDS.search(priced):
             caps.append(_standard(text, sentence, clause, match, priced))
     for match in STANDARD_IS_PRICE.finditer(clause.text):
-        if _basis(match.group("object")) not in ("other", "fixed_amount"):
-            caps.append(_standard(text, sentence, clause, match, match.group("object")))
+        priced = match.group("object") or match.group("object2")
+        if _basis(priced) not in ("other", "fixed_amount"):
+            caps.append(_standard(text, sentence, clause, match, priced))
     for match in STANDARD_AMOUNT.finditer(clause.text):
         caps.append(_standard(text, sentence, clause, match, match.group()))
     return caps

@@ -177,6 +177,8 @@ def test_self_pay(sentence, expected):
 
 # (sentence, [(basis, multiplier, amount_yuan, target), …])
 PRICE_CAPS = [
+    # The standard said to equal a price: 与中选价格保持一致.
+    ("中选药品的医保支付标准与中选价格保持一致。", [("selected_price", None, None, "payment_standard")]),
     # 最高有效申报价 is the tender's ceiling on bids, not the highest selected price: the
     # contract names no basis for it, so it is `other`.
     ("非中选产品挂网价格不得高于最高有效申报价。", [("other", None, None, "listing_price")]),
