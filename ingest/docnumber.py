@@ -13,7 +13,8 @@ CLOSE_BRACKETS = "〕]】)）］﹞〗"
 # Words that stand before a number in a sentence but are not part of its issuer code:
 # the code is what follows the last of them.
 BOUNDARY_WORDS = (
-    "根据", "按照", "依据", "依照", "参照", "贯彻", "落实", "转发", "印发", "详见", "见", "和", "及", "与", "的",
+    "根据", "按照", "依据", "依照", "参照", "贯彻", "落实", "转发", "印发", "详见",
+    "见", "和", "及", "与", "的", "文件",
 )
 MAX_CODE_CHARS = 8
 

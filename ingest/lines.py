@@ -36,7 +36,7 @@ LINE_KINDS: dict[str, re.Pattern[str]] = {
     "doc_number": re.compile(r"[^\s，。]{1,12}[〔\[【(（［﹝][0-9]{4}[〕\]】)）］﹞]第?[0-9]+号"),
     "print_date": re.compile(rf"(?:{SIGNATORIES})?{DATE_LINE}印发"),
     "date": re.compile(rf"(?:{SIGNATORIES})?{DATE_LINE}"),
-    "issuer": re.compile(rf"(?:[{CJK}（）()、]{{2,40}}(?:{ORG_SUFFIXES})\s*)+(?:文件)?"),
+    "issuer": re.compile(rf"(?:[{CJK}（）()、]{{2,40}}(?:{ORG_SUFFIXES})\s*)+(?:文件)?|文件"),
     "draft_marker": re.compile(rf"[（(](?:{DRAFT_MARKERS})[)）]"),
     "title": re.compile(rf"[^，。；,;：:]*?(?:{TITLE_ENDINGS})(?:[（(](?:{DRAFT_MARKERS})[)）])?"),
     "attachment_mark": re.compile(r"附件\s*\d*"),

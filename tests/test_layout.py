@@ -134,3 +134,15 @@ def test_signature_printed_on_the_date_line(closing: str, issuers: list[str], is
     source = f"关于执行集采结果的通知\n各市医疗保障局：\n{BODY}{closing}\n"
     (facts,) = facts_of(source)
     assert (facts.issuers, facts.issue_date) == (issuers, issued)
+
+
+def test_joint_header_one_body_a_line_with_文件_below() -> None:
+    source = (
+        "国家医疗保障局\n财政部\n国家卫生健康委员会\n文件\n医保发〔2022〕6号\n"
+        "关于做好国家组织药品集中采购中选结果落地实施工作的通知\n各省、自治区、直辖市医疗保障局、财政厅（局）、卫生健康委：\n"
+        f"{BODY}国家医疗保障局　　财政部　　国家卫生健康委员会\n2022年1月10日\n"
+    )
+    (facts,) = facts_of(source)
+    assert (facts.doc_number, facts.issuers, facts.issue_date) == (
+        "医保发〔2022〕6号", ["国家医疗保障局", "财政部", "国家卫生健康委员会"], date(2022, 1, 10),
+    )  # fmt: skip
