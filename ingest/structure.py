@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.lines import ADDRESSEE, SIGNATORIES_BEFORE_DATE, line_kind
+from ingest.lines import ADDRESSEE, CJK, SIGNATORIES_BEFORE_DATE, line_kind
 
 HEADER_KINDS = {"issuer", "doc_number", "title", "draft_marker"}
 ATTACHMENT_ITEM = re.compile(r"\d{1,2}[.、．].*")
 ADDRESSEE_MAX_CHARS = 200
-_HAS_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_HAS_CHINESE = re.compile(f"[{CJK}]")
 
 
 @dataclass(frozen=True)
