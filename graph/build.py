@@ -2,92 +2,144 @@
 
 Notices are registered first, so a reference resolves to a notice wherever in the batch
 that notice came from; references to a document outside the corpus meet in one external
-node, which carries the best identifiers any mention gave.
+node, which carries the best identifiers any mention gave. The graph is resolved in the
+run's database, in input order, and kept there as the documents and edges tables: a
+national batch has millions of identifying keys, more than a run should hold in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from itertools import count
 
 import networkx as nx
 
+from graph import store
 from graph.identity import strong_keys, weak_key
-from schema import NoticeRecord, Reference
+from schema import NoticeRecord
+
+ORDERED_NOTICES = """
+    SELECT n.id, n.doc_number, n.title, n.issuers FROM notices n JOIN files f ON f.path = n.file
+    ORDER BY f.position, n.position"""
+ORDERED_REFERENCES = """
+    SELECT r.notice_id, r.relation, r.doc_number, r.title, r.code, r.quote, r.start, r."end"
+    FROM "references" r JOIN notices n ON n.id = r.notice_id JOIN files f ON f.path = n.file
+    ORDER BY f.position, n.position, r.rowid"""
 
 
 class DocumentIndex:
-    """Which node each key leads to."""
+    """Which node each key leads to: the first node registered with it (strong keys), or
+    every node registered with it (weak keys), in temporary tables."""
 
-    def __init__(self) -> None:
-        self.strong: dict[str, str] = {}
-        self.weak: dict[str, set[str]] = {}
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        for table, unique in (("strong_keys", "key"), ("weak_keys", "key, node")):
+            connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (key, node, PRIMARY KEY ({unique}))")
+            connection.execute(f"DELETE FROM temp.{table}")
 
     def register(self, node: str, keys: list[str], weak: str | None) -> None:
-        for key in keys:
-            self.strong.setdefault(key, node)
+        self.connection.executemany("INSERT OR IGNORE INTO strong_keys VALUES (?, ?)", [(key, node) for key in keys])
         if weak:
-            self.weak.setdefault(weak, set()).add(node)
+            self.connection.execute("INSERT OR IGNORE INTO weak_keys VALUES (?, ?)", (weak, node))
 
     def resolve(self, keys: list[str], weak: str | None) -> str | None:
-        found = next((self.strong[key] for key in keys if key in self.strong), None)
-        if found or not weak:
-            return found
-        candidates = self.weak.get(weak, set())
-        return next(iter(candidates)) if len(candidates) == 1 else None
+        """The node of the first key known, else the one node with the weak key."""
+        if keys:
+            marks = ", ".join("?" * len(keys))
+            found = dict(self.connection.execute(f"SELECT key, node FROM strong_keys WHERE key IN ({marks})", keys))
+            known = [found[key] for key in keys if key in found]
+            if known or not weak:
+                return known[0] if known else None
+        if not weak:
+            return None
+        candidates = self.connection.execute("SELECT node FROM weak_keys WHERE key = ? LIMIT 2", (weak,)).fetchall()
+        return candidates[0][0] if len(candidates) == 1 else None
 
 
-def build_graph(records: Iterable[NoticeRecord]) -> nx.MultiDiGraph:
-    records = list(records)
-    graph = nx.MultiDiGraph()
-    index = DocumentIndex()
-    for record in records:
-        _add_notice(graph, index, record)
-    for record in records:
-        for reference in record.references:
-            _add_reference(graph, index, record, reference)
-    return graph
+def resolve_graph(connection: sqlite3.Connection) -> None:
+    """Rewrites the documents and edges tables from the notices and references tables."""
+    connection.execute("DELETE FROM documents")
+    connection.execute("DELETE FROM edges")
+    index = DocumentIndex(connection)
+    positions = count()
+    for notice_id, doc_number, title, issuers in connection.execute(ORDERED_NOTICES):
+        connection.execute(
+            "INSERT INTO documents VALUES (?, ?, 1, ?, ?, NULL)", (notice_id, next(positions), doc_number, title)
+        )
+        index.register(notice_id, strong_keys(doc_number, None, title, json.loads(issuers)), weak_key(title))
+    edges = count()
+    for reference in connection.execute(ORDERED_REFERENCES):
+        _add_reference(connection, index, reference, positions, edges)
 
 
-def _add_notice(graph: nx.MultiDiGraph, index: DocumentIndex, record: NoticeRecord) -> None:
-    graph.add_node(
-        record.id,
-        in_corpus=True,
-        doc_number=record.doc_number,
-        title=record.title,
-        issuers=list(record.issuers),
-        issue_date=record.issue_date.isoformat() if record.issue_date else None,
-        file=record.source.file,
-    )
-    index.register(
-        record.id, strong_keys(record.doc_number, None, record.title, record.issuers), weak_key(record.title)
-    )
-
-
-def _add_reference(graph: nx.MultiDiGraph, index: DocumentIndex, record: NoticeRecord, reference: Reference) -> None:
-    keys = strong_keys(reference.doc_number, reference.code, reference.title, [])
-    weak = weak_key(reference.title)
+def _add_reference(
+    connection: sqlite3.Connection, index: DocumentIndex, reference: tuple, positions: count, edges: count
+) -> None:
+    source, relation, doc_number, title, code, quote, start, end = reference
+    keys = strong_keys(doc_number, code, title, [])
+    weak = weak_key(title)
     target = index.resolve(keys, weak)
     if target is None:
         target = "ref:" + keys[0].split(":", 1)[1] if keys else "ref:" + (weak or "?")
-        graph.add_node(target, in_corpus=False, doc_number=None, title=None, code=None)
+        connection.execute(
+            "INSERT OR IGNORE INTO documents VALUES (?, ?, 0, NULL, NULL, NULL)", (target, next(positions))
+        )
     index.register(target, keys, weak)
-    _fill_identifiers(graph.nodes[target], reference)
-    if target == record.id or graph.has_edge(record.id, target, key=reference.relation):
-        return
-    graph.add_edge(
-        record.id,
-        target,
-        key=reference.relation,
-        relation=reference.relation,
-        evidence=reference.evidence.quote,
-        evidence_start=reference.evidence.start,
-        evidence_end=reference.evidence.end,
+    connection.execute(
+        """UPDATE documents SET doc_number = coalesce(nullif(doc_number, ''), ?),
+           title = coalesce(nullif(title, ''), ?), code = coalesce(nullif(code, ''), ?)
+           WHERE node = ? AND in_corpus = 0""",
+        (doc_number, title, code, target),
     )
+    if target != source:
+        connection.execute(
+            "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (source, target, relation, next(edges), quote, start, end),
+        )
 
 
-def _fill_identifiers(node: dict, reference: Reference) -> None:
-    if node.get("in_corpus"):
-        return
-    for key in ("doc_number", "title", "code"):
-        if not node.get(key):
-            node[key] = getattr(reference, key)
+def nodes(connection: sqlite3.Connection) -> Iterator[dict]:
+    """Each node with its attributes, in the order the graph found them."""
+    rows = connection.execute(
+        """SELECT d.node, d.in_corpus, d.doc_number, d.title, d.code, n.issuers, n.issue_date, n.file
+           FROM documents d LEFT JOIN notices n ON n.id = d.node ORDER BY d.position"""
+    )
+    for node, in_corpus, doc_number, title, code, issuers, issue_date, file in rows:
+        if in_corpus:
+            yield {"id": node, "in_corpus": True, "doc_number": doc_number, "title": title,
+                   "issuers": json.loads(issuers), "issue_date": issue_date, "file": file}  # fmt: skip
+        else:
+            yield {"id": node, "in_corpus": False, "doc_number": doc_number, "title": title, "code": code}
+
+
+def edges(connection: sqlite3.Connection) -> Iterator[dict]:
+    rows = connection.execute('SELECT source, target, relation, quote, start, "end" FROM edges ORDER BY position')
+    for source, target, relation, quote, start, end in rows:
+        yield {"source": source, "target": target, "key": relation, "relation": relation,
+               "evidence": quote, "evidence_start": start, "evidence_end": end}  # fmt: skip
+
+
+def networkx_graph(connection: sqlite3.Connection) -> nx.MultiDiGraph:
+    """The resolved graph in memory, for analysis in Python."""
+    graph = nx.MultiDiGraph()
+    for node in nodes(connection):
+        graph.add_node(node.pop("id"), **node)
+    for edge in edges(connection):
+        graph.add_edge(edge.pop("source"), edge.pop("target"), **edge)
+    return graph
+
+
+def build_graph(records: Iterable[NoticeRecord]) -> nx.MultiDiGraph:
+    """The graph of `records` alone, resolved exactly as a run resolves it."""
+    by_file: dict[str, list[NoticeRecord]] = {}
+    for record in records:
+        by_file.setdefault(record.source.file, []).append(record)
+    connection = store.connect(":memory:")
+    update = store.DatabaseUpdate(connection)
+    for file, found in by_file.items():
+        entry = {"path": file, "sha256": None, "status": "ok", "error": None}
+        update.add_file(entry, False, [store.notice_rows(record, record.model_dump_json()) for record in found])
+    resolve_graph(connection)
+    return networkx_graph(connection)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for hints: the query commands open the database without them
-    import networkx as nx
-
     from schema import NoticeRecord
     from schema.models import Fact
 
@@ -76,6 +76,26 @@ MIGRATIONS: list[str] = [
     DELETE FROM notice_words;
     INSERT INTO notice_words (rowid, id, title, text) SELECT rowid, id, coalesce(title, ''), text FROM notices;
     """,
+    # The graph is resolved in the database rather than in memory, so that a run's
+    # memory stays flat however large the batch. Resolution follows input order, which
+    # files and notices now record; documents and edges are derived, so they are
+    # recreated, in the order they were found.
+    """
+    ALTER TABLE files ADD COLUMN position INTEGER;
+    ALTER TABLE notices ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+    DROP TABLE documents;
+    DROP TABLE edges;
+    CREATE TABLE documents (
+        node TEXT PRIMARY KEY, position INTEGER NOT NULL, in_corpus INTEGER NOT NULL,
+        doc_number TEXT, title TEXT, code TEXT
+    );
+    CREATE INDEX documents_doc_number ON documents (doc_number);
+    CREATE TABLE edges (
+        source TEXT NOT NULL, target TEXT NOT NULL, relation TEXT NOT NULL, position INTEGER NOT NULL,
+        quote TEXT, start INTEGER, "end" INTEGER, PRIMARY KEY (source, target, relation)
+    );
+    CREATE INDEX edges_target ON edges (target, relation);
+    """,
 ]
 
 
@@ -97,35 +117,70 @@ def migrate(connection: sqlite3.Connection) -> int:
     return len(MIGRATIONS)
 
 
+@dataclass(frozen=True)
+class NoticeRows:
+    """A notice as database rows, made where the record is made (in a worker), so that the
+    process writing the database only inserts them."""
+
+    notice: tuple
+    words: tuple
+    facts: list[tuple]
+    references: list[tuple]
+
+
+def notice_rows(record: NoticeRecord, line: str) -> NoticeRows:
+    """`line` is the record as JSON, as notices.jsonl holds it."""
+    issuers = json.dumps(record.issuers, ensure_ascii=False)
+    return NoticeRows(
+        notice=(
+            record.id, record.source.file, record.doc_number, record.title, issuers, record.status, record.script,
+            _iso(record.issue_date), _iso(record.effective_date), record.text, line,
+        ),
+        words=(record.id, record.title or "", record.text),
+        facts=[_fact_row(record.id, kind, fact) for kind in FACT_TYPES for fact in getattr(record, kind)],
+        references=[
+            (record.id, ref.relation, ref.doc_number, ref.title, ref.code, ref.evidence.quote, ref.evidence.start,
+             ref.evidence.end)
+            for ref in record.references
+        ],
+    )  # fmt: skip
+
+
 class DatabaseUpdate:
-    """A run's changes, file by file, in one transaction: only files the run did not
-    reuse unchanged are rewritten; files no longer in the run are dropped; documents and
-    edges, which depend on the whole batch, are rewritten whole at the end."""
+    """A run's changes, file by file, in one transaction.
+
+    Only files the run did not reuse unchanged are rewritten; every file the run reads
+    gets its position in the run, and files without one at the end are no longer in the
+    run and are dropped. Nothing is kept in memory per file.
+    """
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
-        self.known = {row["path"]: row["sha256"] for row in connection.execute("SELECT path, sha256 FROM files")}
-        self.seen: set[str] = set()
+        self.files = 0
+        connection.execute("UPDATE files SET position = NULL")
 
-    def add_file(self, entry: dict, reused: bool, records: list[NoticeRecord]) -> None:
-        """`entry` is the file's manifest entry; `reused`, whether the run took it from its cache."""
-        path = entry["path"]
-        self.seen.add(path)
-        if reused and self.known.get(path) == entry["sha256"]:
+    def add_file(self, entry: dict, reused: bool, rows: Iterable[NoticeRows]) -> None:
+        """`entry` is the file's manifest entry; `reused`, whether the run took it from its
+        cache; `rows` is only read when the file's rows must be written."""
+        path, position = entry["path"], self.files
+        self.files += 1
+        known = self.connection.execute("SELECT sha256 FROM files WHERE path = ?", (path,)).fetchone()
+        if reused and known and known["sha256"] == entry["sha256"]:
+            self.connection.execute("UPDATE files SET position = ? WHERE path = ?", (position, path))
             return
         _forget_file(self.connection, path)
         self.connection.execute(
-            "INSERT INTO files (path, sha256, status, error) VALUES (:path, :sha256, :status, :error)",
-            {key: entry[key] for key in ("path", "sha256", "status", "error")},
+            "INSERT INTO files (path, sha256, status, error, position) VALUES (?, ?, ?, ?, ?)",
+            (path, entry["sha256"], entry["status"], entry["error"], position),
         )
-        for record in records:
-            _insert_notice(self.connection, record)
+        for number, notice in enumerate(rows):
+            _insert_notice(self.connection, notice, number)
 
-    def finish(self, graph: nx.MultiDiGraph) -> None:
-        for path in set(self.known) - self.seen:
+    def finish(self) -> None:
+        """Drops the files this run did not read; the caller rebuilds the graph and commits."""
+        gone = [row["path"] for row in self.connection.execute("SELECT path FROM files WHERE position IS NULL")]
+        for path in gone:
             _forget_file(self.connection, path)
-        _replace_graph(self.connection, graph)
-        self.connection.commit()
 
 
 def _forget_file(connection: sqlite3.Connection, path: str) -> None:
@@ -134,32 +189,16 @@ def _forget_file(connection: sqlite3.Connection, path: str) -> None:
     connection.execute("DELETE FROM files WHERE path = ?", (path,))
 
 
-def _insert_notice(connection: sqlite3.Connection, record: NoticeRecord) -> None:
-    connection.execute("DELETE FROM notice_words WHERE rowid IN (SELECT rowid FROM notices WHERE id = ?)", (record.id,))
-    issuers = json.dumps(record.issuers, ensure_ascii=False)
+def _insert_notice(connection: sqlite3.Connection, rows: NoticeRows, position: int) -> None:
+    notice_id = rows.notice[0]
+    connection.execute("DELETE FROM notice_words WHERE rowid IN (SELECT rowid FROM notices WHERE id = ?)", (notice_id,))
     inserted = connection.execute(
-        "INSERT OR REPLACE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            record.id, record.source.file, record.doc_number, record.title, issuers, record.status, record.script,
-            _iso(record.issue_date), _iso(record.effective_date), record.text, record.model_dump_json(),
-        ),
-    )  # fmt: skip
-    connection.execute(
-        "INSERT INTO notice_words (rowid, id, title, text) VALUES (?, ?, ?, ?)",
-        (inserted.lastrowid, record.id, record.title or "", record.text),
+        "INSERT OR REPLACE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*rows.notice, position)
     )
-    connection.executemany(
-        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [_fact_row(record.id, fact_type, fact) for fact_type in FACT_TYPES for fact in getattr(record, fact_type)],
-    )
-    connection.executemany(
-        'INSERT INTO "references" VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [
-            (record.id, ref.relation, ref.doc_number, ref.title, ref.code, ref.evidence.quote, ref.evidence.start,
-             ref.evidence.end)
-            for ref in record.references
-        ],
-    )  # fmt: skip
+    connection.execute("INSERT INTO notice_words (rowid, id, title, text) VALUES (?, ?, ?, ?)",
+                       (inserted.lastrowid, *rows.words))  # fmt: skip
+    connection.executemany("INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows.facts)
+    connection.executemany('INSERT INTO "references" VALUES (?, ?, ?, ?, ?, ?, ?, ?)', rows.references)
 
 
 def _fact_row(notice_id: str, fact_type: str, fact: Fact) -> tuple:
@@ -169,25 +208,6 @@ def _fact_row(notice_id: str, fact_type: str, fact: Fact) -> tuple:
         notice_id, fact_type, *(values.get(column) for column in FACT_COLUMNS), fact.scope, evidence.quote,
         evidence.start, evidence.end, json.dumps(values, ensure_ascii=False),
     )  # fmt: skip
-
-
-def _replace_graph(connection: sqlite3.Connection, graph: nx.MultiDiGraph) -> None:
-    connection.execute("DELETE FROM documents")
-    connection.execute("DELETE FROM edges")
-    connection.executemany(
-        "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
-        [
-            (node, int(bool(data.get("in_corpus"))), data.get("doc_number"), data.get("title"), data.get("code"))
-            for node, data in graph.nodes(data=True)
-        ],
-    )
-    connection.executemany(
-        "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            (source, target, edge["relation"], edge["evidence"], edge["evidence_start"], edge["evidence_end"])
-            for source, target, edge in graph.edges(data=True)
-        ],
-    )
 
 
 def _iso(value: object) -> str | None:

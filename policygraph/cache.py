@@ -2,41 +2,88 @@
 
 A result is keyed by the file's content digest and the pipeline's own digest (its code
 and data), so changing either one redoes the file; a file that only moved is not redone.
+Results live in one SQLite file rather than a file each, which a batch of a hundred
+thousand notices would pay for in file creation. Workers only read it; the run's own
+process writes it, committing every few dozen files so that a killed run keeps what
+it has done.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
-from policygraph.outputs import write_atomically
+from policygraph.outcome import NoticeOutput
 from policygraph.state import pipeline_digest
 from schema import NoticeRecord
 
-CACHE_FOLDER = ".cache"
+CACHE_PATH = Path(".cache") / "results.sqlite"
+COMMIT_EVERY = 32  # files: a commit without fsync costs little
+Result = tuple[str, str | None, list[NoticeOutput]]  # status, error, notices
 
 
 class ResultCache:
+    """The reading side, one connection per worker process, opened on first use."""
+
     def __init__(self, out: Path) -> None:
-        self.folder = out / CACHE_FOLDER
+        self.path = (out / CACHE_PATH).resolve()
+        self._connection: sqlite3.Connection | None = None
 
-    def _path(self, sha256: str) -> Path:
-        return self.folder / f"{sha256}-{pipeline_digest()}.json"
+    def __getstate__(self) -> dict:
+        return {"path": self.path, "_connection": None}
 
-    def load(self, sha256: str, shown_as: str) -> tuple[str, str | None, list[NoticeRecord]] | None:
-        """(status, error, records) of an earlier run on the same content, re-attributed to
-        the path it has now; None when there is none or it cannot be read."""
+    def load(self, sha256: str, shown_as: str) -> Result | None:
+        """An earlier run's result for the same content, re-attributed to the path it has now."""
         try:
-            entry = json.loads(self._path(sha256).read_text(encoding="utf-8"))
-            records = [NoticeRecord.model_validate(record) for record in entry["records"]]
-        except (OSError, ValueError, KeyError):
+            if self._connection is None:
+                self._connection = sqlite3.connect(self.path.as_uri() + "?mode=ro", uri=True)
+            row = self._connection.execute(
+                "SELECT file, status, error, notices FROM results WHERE sha256 = ? AND pipeline = ?",
+                (sha256, pipeline_digest()),
+            ).fetchone()
+        except sqlite3.Error:
             return None
-        return entry["status"], entry["error"], [_moved(record, shown_as) for record in records]
+        if row is None:
+            return None
+        file, status, error, notices = row
+        found = [NoticeOutput(*notice) for notice in json.loads(notices)]
+        return status, error, found if file == shown_as else [_moved(notice, shown_as) for notice in found]
 
-    def save(self, sha256: str, status: str, error: str | None, records: list[NoticeRecord]) -> None:
-        entry = {"status": status, "error": error, "records": [record.model_dump(mode="json") for record in records]}
-        write_atomically(self._path(sha256), json.dumps(entry, ensure_ascii=False), durable=False)
+
+class CacheWriter:
+    """The writing side, in the run's own process."""
+
+    def __init__(self, out: Path) -> None:
+        (out / CACHE_PATH).parent.mkdir(parents=True, exist_ok=True)
+        self.connection = sqlite3.connect(out / CACHE_PATH)
+        self.connection.execute("PRAGMA journal_mode = WAL")  # workers read while this process writes
+        self.connection.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost is only redone
+        self.connection.execute(
+            """CREATE TABLE IF NOT EXISTS results (sha256 TEXT, pipeline TEXT, file TEXT, status TEXT, error TEXT,
+               notices TEXT, PRIMARY KEY (sha256, pipeline)) WITHOUT ROWID"""
+        )
+        self.connection.execute("DELETE FROM results WHERE pipeline != ?", (pipeline_digest(),))  # never read again
+        self.connection.commit()
+        self.pending = 0
+
+    def save(self, sha256: str, file: str, status: str, error: str | None, notices: list[NoticeOutput]) -> None:
+        entries = json.dumps([[notice.id, notice.line, notice.facts] for notice in notices], ensure_ascii=False)
+        self.connection.execute(
+            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
+            (sha256, pipeline_digest(), file, status, error, entries),
+        )
+        self.pending += 1
+        if self.pending >= COMMIT_EVERY:
+            self.connection.commit()
+            self.pending = 0
+
+    def close(self) -> None:
+        self.connection.commit()
+        self.connection.close()
 
 
-def _moved(record: NoticeRecord, shown_as: str) -> NoticeRecord:
-    return record.model_copy(update={"source": record.source.model_copy(update={"file": shown_as})})
+def _moved(notice: NoticeOutput, shown_as: str) -> NoticeOutput:
+    record = NoticeRecord.model_validate_json(notice.line)
+    moved = record.model_copy(update={"source": record.source.model_copy(update={"file": shown_as})})
+    return NoticeOutput(notice.id, moved.model_dump_json(), notice.facts)

@@ -9,24 +9,30 @@ from pathlib import Path
 NOTICE_SUFFIXES = {".txt", ".text", ".md", ".pdf", ".html", ".htm", ".docx", ".doc"}  # .doc: to refuse it clearly
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputFile:
-    path: Path
+    """A file to read, kept as small as it can be: a national batch lists hundreds of thousands."""
+
     shown_as: str  # the path as the user gave it, for the manifest and the records
     skip_reason: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return Path(self.shown_as)
 
 
 def collect(inputs: list[str]) -> list[InputFile]:
     """Every file once, in a stable order; folders are walked without following links."""
-    found: dict[Path, InputFile] = {}
+    seen: set[str] = set()
+    found: list[InputFile] = []
     for given in inputs:
         root = Path(given)
-        paths = _walk(root) if root.is_dir() else [root]
-        for path in paths:
-            real = path.resolve()
-            if real not in found:
-                found[real] = InputFile(path, str(path), _skip_reason(path))
-    return sorted(found.values(), key=lambda item: item.shown_as)
+        for path in _walk(root) if root.is_dir() else [root]:
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen.add(real)
+                found.append(InputFile(str(path), _skip_reason(path)))
+    return sorted(found, key=lambda item: item.shown_as)
 
 
 def _walk(root: Path) -> list[Path]:

@@ -14,54 +14,30 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
 
 from graph import store
-from graph.build import build_graph
-from graph.export import graphml, node_link_json
+from graph.build import resolve_graph
+from graph.export import write_graphml, write_node_link_json
 from ingest.decode import MAX_BYTES, TOO_LARGE, DecodeError, NeedsOCR, decode_bytes
 from policygraph import executors, state
-from policygraph.cache import ResultCache
+from policygraph.cache import CacheWriter, ResultCache
 from policygraph.inputs import InputFile, collect
-from policygraph.outputs import atomic_file, json_text, write_atomically
+from policygraph.outcome import TIMED_OUT, FileOutcome, notice_output
+from policygraph.outputs import atomic_file
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
-from schema import FACT_FIELDS, NoticeRecord
+from schema.jsonstream import ObjectWriter
 
 MANIFEST_VERSION = "1"
-TIMED_OUT = "timed out"
 
 
 class FileTimeout(Exception):
     """A file took longer than its time limit."""
-
-
-@dataclass
-class FileOutcome:
-    file: str
-    sha256: str | None
-    status: str  # ok, failed, skipped, or needs_ocr (a scan, and no OCR engine here)
-    error: str | None = None
-    notices: list[NoticeRecord] = field(default_factory=list)
-    reused: bool = False
-
-    @property
-    def timed_out(self) -> bool:
-        """A timeout says nothing of the file itself: it is never cached, and retried."""
-        return (self.error or "").startswith(TIMED_OUT)
-
-    def manifest_entry(self) -> dict:
-        return {
-            "path": self.file,
-            "sha256": self.sha256,
-            "status": self.status,
-            "error": self.error,
-            "notices": [record.id for record in self.notices],
-        }
 
 
 def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunSummary:
@@ -91,27 +67,31 @@ def _outcomes(work: partial, items: list[InputFile], options: RunOptions) -> Ite
 
 
 class RunOutputs:
-    """Everything a run writes, fed one file at a time so the corpus is never held in memory.
+    """Everything a run writes, fed one file at a time, holding nothing per file in memory.
 
-    Records stream into notices.jsonl and the database as they come; the graph keeps
-    only what it needs of each record. The files are renamed into place at the end, the
-    manifest last: a manifest vouches for complete outputs. A run that dies leaves the
-    previous outputs as they were.
+    Records stream into notices.jsonl, the manifest and the database as they come; the
+    graph is resolved in the database and streamed from it. The files are renamed into
+    place at the end, the manifest last: a manifest vouches for complete outputs. A run
+    that dies leaves the previous outputs as they were.
     """
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.summary = RunSummary(0, 0, 0, 0, 0, 0, 0.0)
-        self.manifest: list[dict] = []
-        self.for_graph: list[NoticeRecord] = []
         self.timed_out = False
 
     def __enter__(self) -> RunOutputs:
         self._stack = ExitStack()
+        self.manifest = ObjectWriter(self._stack.enter_context(atomic_file(self.out / "manifest.json")))
+        self.manifest.member("manifest_version", MANIFEST_VERSION)
+        self.manifest.member("pipeline", pipeline_digest())
+        self.manifest.begin_array("files")
         self.notices = self._stack.enter_context(atomic_file(self.out / "notices.jsonl"))
         self.connection = store.connect(self.out / store.DATABASE_NAME)
         self._stack.callback(self.connection.close)
         self.database = store.DatabaseUpdate(self.connection)
+        self.cache = CacheWriter(self.out)
+        self._stack.callback(self.cache.close)
         return self
 
     def __exit__(self, *failure: object) -> None:
@@ -119,27 +99,25 @@ class RunOutputs:
 
     def add(self, outcome: FileOutcome) -> None:
         entry = outcome.manifest_entry()
-        self.manifest.append(entry)
-        self.database.add_file(entry, outcome.reused, outcome.notices)
-        for record in outcome.notices:
-            self.notices.write(record.model_dump_json() + "\n")
-            self.for_graph.append(_graph_part(record))
+        self.manifest.item(entry)
+        self.database.add_file(entry, outcome.reused, (notice.database_rows() for notice in outcome.notices))
+        self.notices.writelines(notice.line + "\n" for notice in outcome.notices)
+        if not (outcome.reused or outcome.timed_out or outcome.sha256 is None):
+            self.cache.save(outcome.sha256, outcome.file, outcome.status, outcome.error, outcome.notices)
         self.summary = _counted(self.summary, outcome)
         self.timed_out = self.timed_out or outcome.timed_out
 
     def finish(self) -> None:
-        graph = build_graph(self.for_graph)
-        self.database.finish(graph)
-        write_atomically(self.out / "graph.json", node_link_json(graph))
-        write_atomically(self.out / "graph.graphml", graphml(graph))
+        self.database.finish()
+        resolve_graph(self.connection)
+        with atomic_file(self.out / "graph.json") as stream:
+            write_node_link_json(self.connection, stream)
+        with atomic_file(self.out / "graph.graphml") as stream:
+            write_graphml(self.connection, stream)
+        self.connection.commit()
+        self.manifest.end_array()
+        self.manifest.close()
         self._stack.close()
-        manifest = {"manifest_version": MANIFEST_VERSION, "pipeline": pipeline_digest(), "files": self.manifest}
-        write_atomically(self.out / "manifest.json", json_text(manifest))
-
-
-def _graph_part(record: NoticeRecord) -> NoticeRecord:
-    """A record less its text and non-reference facts: the graph needs no more."""
-    return record.model_copy(update={"text": "", **{name: [] for name in FACT_FIELDS if name != "references"}})
 
 
 def _counted(summary: RunSummary, outcome: FileOutcome) -> RunSummary:
@@ -147,7 +125,7 @@ def _counted(summary: RunSummary, outcome: FileOutcome) -> RunSummary:
         summary,
         files=summary.files + 1,
         notices=summary.notices + len(outcome.notices),
-        facts=summary.facts + sum(len(getattr(record, name)) for record in outcome.notices for name in FACT_FIELDS),
+        facts=summary.facts + sum(notice.facts for notice in outcome.notices),
         failed=summary.failed + (outcome.status in ("failed", "needs_ocr")),
         skipped=summary.skipped + (outcome.status == "skipped"),
         reused=summary.reused + outcome.reused,
@@ -165,19 +143,16 @@ def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: floa
     sha256 = hashlib.sha256(data).hexdigest()
     earlier = None if force else cache.load(sha256, item.shown_as)
     if earlier:
-        status, error, records = earlier
-        return FileOutcome(item.shown_as, sha256, status, error, records, reused=True)
-    outcome = _extract(item, data, sha256, seconds)
-    if not outcome.timed_out:
-        cache.save(sha256, outcome.status, outcome.error, outcome.notices)
-    return outcome
+        status, error, notices = earlier
+        return FileOutcome(item.shown_as, sha256, status, error, notices, reused=True)
+    return _extract(item, data, sha256, seconds)
 
 
 def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileOutcome:
     try:
         with time_limit(seconds):
             source = decode_bytes(data, item.path.name)
-            records = notice_records(source, item.shown_as, sha256)
+            notices = [notice_output(record) for record in notice_records(source, item.shown_as, sha256)]
     except NeedsOCR as error:
         return FileOutcome(item.shown_as, sha256, "needs_ocr", str(error))
     except DecodeError as error:
@@ -186,9 +161,9 @@ def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileO
         return FileOutcome(item.shown_as, sha256, "failed", f"{TIMED_OUT}: over {seconds:g} s for this file")
     except Exception as error:  # one bad file must not stop the batch
         return FileOutcome(item.shown_as, sha256, "failed", f"internal error: {type(error).__name__}: {error}")
-    if not records:
+    if not notices:
         return FileOutcome(item.shown_as, sha256, "failed", "no notice text found in the file")
-    return FileOutcome(item.shown_as, sha256, "ok", notices=records)
+    return FileOutcome(item.shown_as, sha256, "ok", notices=notices)
 
 
 def _read(path: Path) -> bytes:

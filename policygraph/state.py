@@ -1,8 +1,9 @@
 """What a run is asked to do and what it did, and what the last complete run read, so
 that a re-run with nothing changed does nothing at all.
 
-A run ends by recording, for every input file, its size and modification time (as make
-and rsync judge change), the pipeline's digest and the run's summary. A later run over
+A run ends by recording a digest of every input file's path, size and modification time
+(as make and rsync judge change), the pipeline's digest and the run's summary: a digest,
+so the state of a national batch is a line, not a list. A later run over
 the same files, unchanged, with the same pipeline, finds its outputs already current and
 returns at once. This module imports only the standard library, so that answer costs
 no more than walking the inputs.
@@ -66,19 +67,20 @@ def pipeline_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def fingerprint(items: list[InputFile]) -> dict[str, list[int] | None]:
-    """Each input's size and modification time; None for one that cannot be read."""
-    found: dict[str, list[int] | None] = {}
+def fingerprint(items: list[InputFile]) -> str:
+    """A digest of every input's path, size and modification time (or that it cannot be read)."""
+    digest = hashlib.sha256()
     for item in items:
         try:
-            status = os.stat(item.path)
-            found[item.shown_as] = [status.st_size, status.st_mtime_ns]
+            status = os.stat(item.shown_as)
+            seen = f"{status.st_size} {status.st_mtime_ns}"
         except OSError:
-            found[item.shown_as] = None
-    return found
+            seen = "unreadable"
+        digest.update(f"{item.shown_as}\0{seen}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
-def unchanged(out: Path, files: dict[str, list[int] | None]) -> RunSummary | None:
+def unchanged(out: Path, files: str) -> RunSummary | None:
     """The last run's summary when its outputs are complete and nothing it read has changed."""
     try:
         state = json.loads((out / STATE_NAME).read_text(encoding="utf-8"))
@@ -98,7 +100,7 @@ def settled(inputs: list[str], out: Path) -> RunSummary | None:
     return summary and replace(summary, seconds=time.perf_counter() - started)
 
 
-def record(out: Path, files: dict[str, list[int] | None], summary: RunSummary) -> None:
+def record(out: Path, files: str, summary: RunSummary) -> None:
     """Written last, after the manifest: a state file vouches for complete outputs."""
     state = {"pipeline": pipeline_digest(), "files": files, "summary": asdict(summary)}
     temporary = out / f"{STATE_NAME}.tmp"

@@ -1,0 +1,55 @@
+"""What the per-file work hands back to the run: plain data, cheap to send between processes.
+
+Workers make each notice's line of notices.jsonl and its database rows, so that the one
+process writing the outputs only writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graph.store import NoticeRows, notice_rows
+from schema import FACT_FIELDS, NoticeRecord
+
+TIMED_OUT = "timed out"
+
+
+@dataclass(frozen=True)
+class NoticeOutput:
+    id: str
+    line: str  # the record as JSON, one line of notices.jsonl
+    facts: int
+    rows: NoticeRows | None = None  # None when it came from the cache: made again only if needed
+
+    def database_rows(self) -> NoticeRows:
+        return self.rows or notice_rows(NoticeRecord.model_validate_json(self.line), self.line)
+
+
+def notice_output(record: NoticeRecord) -> NoticeOutput:
+    line = record.model_dump_json()
+    facts = sum(len(getattr(record, name)) for name in FACT_FIELDS)
+    return NoticeOutput(record.id, line, facts, notice_rows(record, line))
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    sha256: str | None
+    status: str  # ok, failed, skipped, or needs_ocr (a scan, and no OCR engine here)
+    error: str | None = None
+    notices: list[NoticeOutput] = field(default_factory=list)
+    reused: bool = False
+
+    @property
+    def timed_out(self) -> bool:
+        """A timeout says nothing of the file itself: it is never cached, and retried."""
+        return (self.error or "").startswith(TIMED_OUT)
+
+    def manifest_entry(self) -> dict:
+        return {
+            "path": self.file,
+            "sha256": self.sha256,
+            "status": self.status,
+            "error": self.error,
+            "notices": [notice.id for notice in self.notices],
+        }
