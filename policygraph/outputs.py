@@ -10,6 +10,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+UMASK = os.umask(0o022)
+os.umask(UMASK)  # read once, at import: the temporary file below is created private (0600)
+
 
 @contextmanager
 def atomic_file(path: Path, durable: bool = True) -> Iterator[TextIO]:
@@ -21,6 +24,7 @@ def atomic_file(path: Path, durable: bool = True) -> Iterator[TextIO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(temporary, 0o666 & ~UMASK)  # readable as any file the user writes, by downstream systems too
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             yield stream
             stream.flush()

@@ -18,6 +18,7 @@ import pytest
 from graph import store
 from policygraph import state
 from policygraph.cache import CACHE_PATH
+from policygraph.outputs import UMASK
 from policygraph.pipeline import RunOptions, run
 from tests.conftest import CORPUS, PROJECT
 
@@ -58,6 +59,14 @@ def test_rerun_reuses_unchanged_files_and_writes_the_same(tmp_path: Path) -> Non
     forced = run([str(CORPUS)], out, RunOptions(force=True))
     assert forced.reused == 0
     assert outputs(out) == before
+
+
+def test_outputs_are_readable_as_any_file_the_user_writes(tmp_path: Path) -> None:
+    run([str(CORPUS)], tmp_path / "out")
+    expected = 0o666 & ~UMASK
+    assert {name: (tmp_path / "out" / name).stat().st_mode & 0o777 for name in OUTPUT_FILES} == dict.fromkeys(
+        OUTPUT_FILES, expected
+    )
 
 
 def test_a_settled_rerun_does_nothing_until_a_file_or_an_output_changes(tmp_path: Path) -> None:
