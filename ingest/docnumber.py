@@ -23,6 +23,8 @@ DOC_NUMBER = re.compile(
     rf"[{re.escape(CLOSE_BRACKETS)}]\s*第?\s*(?P<serial>\d{{1,5}})\s*号"
 )
 
+_SPACE = re.compile(r"\s+")
+
 
 def canonical(code: str, year: str, serial: str) -> str:
     return f"{code}〔{year}〕{int(serial)}号"
@@ -39,7 +41,7 @@ def find_doc_numbers(text: str) -> list[tuple[int, int, str]]:
 
 def canonical_doc_number(text: str) -> str | None:
     """The canonical form of a text that is one 发文字号, else None."""
-    match = DOC_NUMBER.fullmatch(re.sub(r"\s+", "", text))
+    match = DOC_NUMBER.fullmatch(_SPACE.sub("", text))
     if not match:
         return None
     code, _ = _issuer_code(match.group("code"), 0)

@@ -7,6 +7,7 @@ here once, as a table of patterns.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 ORG_SUFFIXES = "局|厅|委员会|委|中心|办公室|办公厅|政府|部|院|会|所|处|室"
@@ -23,6 +24,8 @@ PAGE_NUMBER_FORMS = (
     r"共\s*\d{1,4}\s*页\s*[,，/]?\s*第\s*\d{1,4}\s*页",  # 共10页 第3页
     r"\d{1,4}\s*/\s*\d{1,4}",  # 3/10
 )
+# Every page number holds one of these (a character-class body).
+PAGE_NUMBER_MARKS = "\\-—–－―页/"
 # A GB/T 9704 page is 28 characters wide: an enumerated line that long is a wrapped
 # paragraph (一、2024年5月31日起，全市…执行集采中 / 选结果。), not a heading.
 HEADING_MAX_CHARS = 22
@@ -49,7 +52,17 @@ OPENS_PARAGRAPH = re.compile(rf"{ENUMERATION}|附件\s*\d*(?:[：:]|$)|抄送|�
 ADDRESSEE = re.compile(r"[^。；]{2,200}[：:]")
 
 
+# The kinds as one pattern, a named alternative each: a full match tries them in table
+# order, so the first alternative that matches is the first kind, found in one call.
+_LINE_KIND = re.compile("|".join(f"(?P<{kind}>{pattern.pattern})" for kind, pattern in LINE_KINDS.items()))
+
+
+@lru_cache(maxsize=1 << 14)
 def line_kind(line: str) -> str | None:
-    """The first kind in LINE_KINDS that the whole line is, else None."""
-    stripped = line.strip()
-    return next((kind for kind, pattern in LINE_KINDS.items() if pattern.fullmatch(stripped)), None)
+    """The first kind in LINE_KINDS that the whole line is, else None.
+
+    Cached: normalisation and splitting ask about the same paragraphs, and notices
+    repeat their dates, signatures and addressees.
+    """
+    match = _LINE_KIND.fullmatch(line.strip())
+    return match.lastgroup if match else None

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.lines import CJK, OPENS_PARAGRAPH, PAGE_NUMBER_FORMS, line_kind
+from ingest.lines import CJK, OPENS_PARAGRAPH, PAGE_NUMBER_FORMS, PAGE_NUMBER_MARKS, line_kind
 from ingest.script import to_simplified
-from ingest.textmap import MappedText, substitute, translate
+from ingest.textmap import MappedText, strip, substitute, translate
 
 HORIZONTAL_SPACE = "[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]"
 
@@ -23,6 +23,11 @@ DEBRIS = [
     (r"\?+(?![A-Za-z0-9=&])|(?<![A-Za-z0-9/=&])\?+", "lost full-width spaces shown as ?"),
     (r"[\ufffd\u200b\u200c\u200d\ufeff]", "replacement and zero-width characters"),
 ]
+# Character classes: every debris match holds one of the marks and starts with one of
+# the starts. A text without a mark skips the pass; in any other, the pattern looks for
+# a start first, so that most positions cost one test instead of one per alternative.
+DEBRIS_MARKS = f"{PINYIN}\\[*?\ufffd\u200b\u200c\u200d\ufeff"
+DEBRIS_STARTS = " \t(（\\[*?\ufffd\u200b\u200c\u200d\ufeff"
 
 FULL_WIDTH_FOLD = {
     **{0xFF10 + i: str(i) for i in range(10)},
@@ -39,15 +44,20 @@ PARAGRAPH_END = "。！？；：:;!?"
 WRAPPABLE_KINDS = (None, "attachment")
 
 
-_DEBRIS = re.compile("|".join(f"(?:{pattern})" for pattern, _ in DEBRIS))
+_DEBRIS = re.compile(f"(?=[{DEBRIS_STARTS}])(?:{'|'.join(f'(?:{pattern})' for pattern, _ in DEBRIS)})")
+_DEBRIS_MARK = re.compile(f"[{DEBRIS_MARKS}]")
 _PAGE_NUMBER = re.compile(
     rf"^{HORIZONTAL_SPACE}*(?:{'|'.join(PAGE_NUMBER_FORMS)}){HORIZONTAL_SPACE}*$", re.MULTILINE
 )
-_LINE_END = re.compile(r"\r\n?|\f|(?:\\r)?\\n")
-_SPACE_RUN = re.compile(f"{HORIZONTAL_SPACE}+")
-_DECIMAL_POINT = re.compile(r"(?<=\d)．(?=\d)")
+_PAGE_NUMBER_MARK = re.compile(f"[{PAGE_NUMBER_MARKS}]")
+# These open with a literal or a character class, not a lookaround or a repeat (`X+` is
+# written `XX*`): the engine then scans for that character instead of trying the whole
+# pattern at every position, and most passes find nothing in most files.
+_LINE_END = re.compile(r"\r\n?|\f|\\r\\n|\\n")
+_SPACE_RUN = re.compile(f"{HORIZONTAL_SPACE}{HORIZONTAL_SPACE}*")
+_DECIMAL_POINT = re.compile(r"．(?<=\d．)(?=\d)")
+_FULL_WIDTH = re.compile(f"[{''.join(map(chr, FULL_WIDTH_FOLD))}]")
 _LINE_BREAKS = re.compile(r"\n(?:[ \t]*\n)*")
-_EDGE_BREAKS = re.compile(r"^\n+|\n+$")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
@@ -55,14 +65,21 @@ def normalize(source: str) -> MappedText:
     """The normalised text of `source`, with each character's source offset."""
     mapped = MappedText.identity(source)
     mapped = substitute(mapped, _LINE_END, _line_end)
-    mapped = substitute(mapped, _DEBRIS, "")
-    mapped = substitute(mapped, _PAGE_NUMBER, "")
+    mapped = _delete(mapped, _DEBRIS, _DEBRIS_MARK)
+    mapped = _delete(mapped, _PAGE_NUMBER, _PAGE_NUMBER_MARK)
     mapped = to_simplified(mapped)
-    mapped = translate(mapped, FULL_WIDTH_FOLD)
+    if _FULL_WIDTH.search(mapped.text):  # translating costs more than looking, and is rarely needed
+        mapped = translate(mapped, FULL_WIDTH_FOLD)
     mapped = substitute(mapped, _DECIMAL_POINT, ".")
     mapped = substitute(mapped, _SPACE_RUN, _space_between_words)
     mapped = _rejoin_lines(mapped)
-    return substitute(mapped, _EDGE_BREAKS, "")
+    return strip(mapped, "\n")
+
+
+def _delete(mapped: MappedText, pattern: re.Pattern[str], mark: re.Pattern[str]) -> MappedText:
+    """Delete what `pattern` matches. A text without `mark`, a character every match
+    holds, is left as it is: scanning for one costs a fraction of trying the pattern."""
+    return substitute(mapped, pattern, "") if mark.search(mapped.text) else mapped
 
 
 def _line_end(match: re.Match[str]) -> str:
@@ -89,11 +106,7 @@ def _rejoin_lines(mapped: MappedText) -> MappedText:
 
     def line_break(match: re.Match[str]) -> str:
         nonlocal paragraph_start
-        text = match.string
-        previous = text[paragraph_start : match.start()].replace("\n", "")
-        following_end = text.find("\n", match.end())
-        following = text[match.end() : following_end if following_end >= 0 else len(text)]
-        if _breaks_inside_paragraph(previous, following):
+        if _breaks_inside_paragraph(match.string, paragraph_start, *match.span()):
             return ""
         paragraph_start = match.end()
         return "\n"
@@ -101,9 +114,17 @@ def _rejoin_lines(mapped: MappedText) -> MappedText:
     return substitute(mapped, _LINE_BREAKS, line_break)
 
 
-def _breaks_inside_paragraph(previous: str, following: str) -> bool:
-    if not previous or not following or previous[-1] in PARAGRAPH_END:
+def _breaks_inside_paragraph(text: str, paragraph_start: int, start: int, end: int) -> bool:
+    """Whether the break `text[start:end]` is layout inside the paragraph begun at
+    `paragraph_start`.
+
+    The cheap tests come first and read single characters, as most breaks follow a full
+    stop. A break is a maximal run of line ends, so the character before it is the
+    paragraph's last and the text after it is empty only at the end.
+    """
+    if start == paragraph_start or end == len(text) or text[start - 1] in PARAGRAPH_END:
         return False
-    if OPENS_PARAGRAPH.match(following):
+    following_end = text.find("\n", end)
+    if OPENS_PARAGRAPH.match(text[end : following_end if following_end >= 0 else len(text)]):
         return False
-    return line_kind(previous) in WRAPPABLE_KINDS
+    return line_kind(text[paragraph_start:start].replace("\n", "")) in WRAPPABLE_KINDS

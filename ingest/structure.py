@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ingest.lines import ADDRESSEE, CJK, SIGNATORIES_BEFORE_DATE, line_kind
 
 HEADER_KINDS = {"issuer", "doc_number", "title", "draft_marker"}
+# Lines a header can begin with; a notice starts at any that the next lines confirm.
+HEADER_OPENERS = {"issuer", "doc_number", "title"}
 ATTACHMENT_ITEM = re.compile(r"\d{1,2}[.、．].*")
 ADDRESSEE_MAX_CHARS = 200
 _HAS_CHINESE = re.compile(f"[{CJK}]")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A non-blank line of the normalised text; a tuple, as there are many of them."""
+
     start: int
     end: int
     text: str
@@ -55,9 +59,10 @@ class NoticeLayout:
 def split_lines(text: str) -> list[Line]:
     lines, position = [], 0
     for raw in text.split("\n"):
-        lines.append(Line(position, position + len(raw), raw, line_kind(raw)))
+        if raw.strip():
+            lines.append(Line(position, position + len(raw), raw, line_kind(raw)))
         position += len(raw) + 1
-    return [line for line in lines if line.text.strip()]
+    return lines
 
 
 def find_notices(text: str) -> list[NoticeLayout]:
@@ -71,9 +76,15 @@ def find_notices(text: str) -> list[NoticeLayout]:
         last = starts[number + 1] - 1 if number + 1 < len(starts) else len(lines) - 1
         notice_lines = lines[first : last + 1]
         start, end = notice_lines[0].start, notice_lines[-1].end
-        shifted = [Line(line.start - start, line.end - start, line.text, line.kind) for line in notice_lines]
-        layouts.append(NoticeLayout(start, end, _elements(shifted)))
+        layouts.append(NoticeLayout(start, end, _elements(_relative(notice_lines, start))))
     return layouts
+
+
+def _relative(lines: list[Line], origin: int) -> list[Line]:
+    """The lines with offsets from `origin`, where their notice begins."""
+    if not origin:
+        return lines
+    return [Line(line.start - origin, line.end - origin, line.text, line.kind) for line in lines]
 
 
 def _notice_starts(lines: list[Line]) -> list[int]:
@@ -91,12 +102,15 @@ def _notice_starts(lines: list[Line]) -> list[int]:
 
 
 def _opens_header(lines: list[Line], index: int) -> bool:
-    kinds = [line.kind for line in lines[index : index + 3]]
-    if kinds[0] == "issuer":
-        return "doc_number" in kinds[1:] or "title" in kinds[1:2]
-    if kinds[0] == "doc_number":
-        return "title" in kinds[1:2]
-    return kinds[0] == "title" and len(kinds) > 1 and _is_addressee(lines[index + 1])
+    kind = lines[index].kind
+    if kind not in HEADER_OPENERS:
+        return False
+    following = [line.kind for line in lines[index + 1 : index + 3]]
+    if kind == "issuer":
+        return "doc_number" in following or "title" in following[:1]
+    if kind == "doc_number":
+        return "title" in following[:1]
+    return bool(following) and _is_addressee(lines[index + 1])
 
 
 def _has_body(lines: list[Line]) -> bool:

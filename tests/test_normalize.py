@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ingest.lines import LINE_KINDS, line_kind
 from ingest.normalize import normalize
 from ingest.script import detect_script
+from ingest.textmap import MappedText, strip, substitute
 
 CASES = [
     ("traditional to simplified", "醫療保障局關於採購週期為3年", "医疗保障局关于采购周期为3年"),
@@ -21,6 +25,9 @@ CASES = [
     ("page break inside a word", "配套工具产生的清\n\n洗消毒相关费用", "配套工具产生的清洗消毒相关费用"),
     ("page number line", "采购周期为\n\n— 2 —\n\n两年。", "采购周期为两年。"),
     ("page number 第N页", "执行。\n第 3 页 共 5 页\n二、要求", "执行。\n二、要求"),
+    ("page number 共N页 第N页", "执行。\n共10页 第3页\n二、要求", "执行。\n二、要求"),
+    ("page number N/M", "执行。\n3/10\n二、要求", "执行。\n二、要求"),
+    ("page number -N-", "执行。\n-3-\n二、要求", "执行。\n二、要求"),
     ("heading keeps its line", "一、执行时间\n\n2024年5月31日起执行。", "一、执行时间\n2024年5月31日起执行。"),
     ("numbered item keeps its line", "附件：1.甲类结果\n2.乙类结果", "附件：1.甲类结果\n2.乙类结果"),
     ("title wrapped over two lines", "关于推进药品和医用耗材\n集中带量采购工作的通知\n各市医保局：", "关于推进药品和医用耗材集中带量采购工作的通知\n各市医保局："),
@@ -46,6 +53,8 @@ CASES = [
     ("literal backslash-n from a repost", "采购周期为2年。\\n二、工作要求", "采购周期为2年。\n二、工作要求"),
     ("masked number invents nothing", "鲁医保函〔**〕**号", "鲁医保函〔〕号"),
     ("carriage returns", "第一行。\r\n第二行。\r第三行。", "第一行。\n第二行。\n第三行。"),
+    ("replacement and zero-width characters", "医\u200b疗\ufeff保\ufffd障", "医疗保障"),
+    ("page break", "第一页。\f第二页。", "第一页。\n第二页。"),
 ]
 
 
@@ -123,3 +132,64 @@ def test_records_never_raise_and_evidence_stays_valid(source: str) -> None:
             evidence = fact.evidence
             assert record.text[evidence.start : evidence.end] == evidence.quote
             assert 0 <= evidence.source_start <= evidence.source_end <= len(source)
+
+
+def substitute_per_character(text: str, offsets: list[int], pattern: re.Pattern[str], replacement: str):
+    """What `substitute` does, written with one map entry per character."""
+    pieces, new_offsets, position = [], [], 0
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        new = match.expand(replacement)
+        pieces += (text[position:start], new)
+        new_offsets += offsets[position:start]
+        new_offsets += offsets[start:end] if len(new) == end - start else [offsets[start]] * len(new)
+        position = end
+    return "".join(pieces) + text[position:], new_offsets + offsets[position:]
+
+
+REWRITES = [
+    (r"a", ""), (r"b", "cc"), (r"x", "y"), (r"\n+", "\n"), (r"ab|ba", "z"), (r"^", "<"), (r"$", ">"),
+    (r"(?<=a)", "-"), (r"c(b)", r"\1\1"), (r"y+", ""),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="abcxy\n", max_size=40),
+    st.lists(st.sampled_from(REWRITES), max_size=5),
+    st.integers(0, 40),
+    st.integers(0, 40),
+)
+def test_the_map_is_kept_as_per_character(source: str, rewrites: list, start: int, end: int) -> None:
+    """Runs stand for the map one entry per character would give, through any rewrites,
+    slice and strip."""
+    mapped, text, offsets = MappedText.identity(source), source, list(range(len(source) + 1))
+    for pattern, replacement in rewrites:
+        mapped = substitute(mapped, re.compile(pattern), replacement)
+        text, offsets = substitute_per_character(text, offsets, re.compile(pattern), replacement)
+        assert (mapped.text, list(mapped.offsets)) == (text, offsets)
+        assert [mapped.offset(index) for index in range(len(text) + 1)] == offsets
+    start, end = min(start, len(text)), min(max(start, end), len(text))
+    sliced = mapped.slice(start, end)
+    last = offsets[end - 1] + 1 if end > start else offsets[start]
+    assert (sliced.text, list(sliced.offsets)) == (text[start:end], [*offsets[start:end], last])
+    lead, kept_end = len(text) - len(text.lstrip("\n")), len(text.rstrip("\n"))
+    assert list(strip(mapped, "\n").offsets) == [*offsets[lead:kept_end], offsets[-1]]
+
+
+line_fragments = st.lists(
+    st.sampled_from(
+        [
+            "山东省医疗保障局", "鲁医保函〔2024〕28号", "关于执行集采结果的通知", "（征求意见稿）", "2024年5月22日",
+            "印发", "附件", "1", "：", "抄送", "（此件主动公开）", "一、", "(二)", "采购周期为2年", "。", "，", "文件", " ",
+        ]
+    ),
+    max_size=5,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(line_fragments)
+def test_line_kind_is_the_first_kind_in_table_order(line: str) -> None:
+    first = next((kind for kind, pattern in LINE_KINDS.items() if pattern.fullmatch(line.strip())), None)
+    assert line_kind(line) == first
