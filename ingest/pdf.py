@@ -12,6 +12,8 @@ here, while the page is still known. Pages are joined with "\f"; rejoining a sen
 that a page break cut in two is the normaliser's job.
 """
 
+import collections
+import contextlib
 import ctypes
 import functools
 import io
@@ -20,6 +22,8 @@ import math
 import re
 import shutil
 import subprocess
+import sys
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -67,6 +71,7 @@ SPACE = " "
 HYPHEN = "-"
 HIGH_SURROGATES = range(0xD800, 0xDC00)
 LOW_SURROGATES = range(0xDC00, 0xE000)
+MAX_FORM_DEPTH = 15  # forms inside forms are searched for ruling lines this deep, as pypdfium2 does
 
 # Running headers and footers: a line among the first or last EDGE_LINES of a page that,
 # with its numbers masked, stands there on at least RUNNING_SHARE of the pages (and on two).
@@ -113,13 +118,6 @@ POINTS_PER_INCH = 72
 OCR_SECONDS_PER_PAGE = 120
 
 
-class Glyph(NamedTuple):
-    char: str
-    left: float
-    right: float
-    baseline: float
-
-
 @dataclass(frozen=True)
 class PageText:
     lines: list[str]
@@ -139,7 +137,7 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> SourceText:
             raise DecodeError(PDF_NO_PAGES)
         if page_count > max_pages:
             raise DecodeError(PDF_TOO_MANY_PAGES.format(pages=page_count, limit=max_pages))
-        pages = [_read_page(page) for page in _pages(document)]
+        pages = [_read_page(document, index) for index in range(page_count)]
         missing_text = _missing_text_reason(pages)
         if missing_text:
             return _ocr(document, missing_text)
@@ -191,81 +189,222 @@ def _pages(document: pdfium.PdfDocument) -> Iterator[pdfium.PdfPage]:
             page.close()
 
 
-def _read_page(page: pdfium.PdfPage) -> PageText:
-    textpage = page.get_textpage()  # held here: its finalizer closes the raw handle
-    glyphs, unmapped = _glyphs(textpage.raw)  # pypdfium2's wrapper would cost a call on each use
-    ruled = any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,)))
-    mapped = sum(glyph.char != SPACE for glyph in glyphs)
+# A page has hundreds of characters and pdfium is asked about each with calls of its own,
+# on which ctypes spends longer than pdfium does. These calls are made cheaper three ways:
+# no argument types are declared, so ctypes passes handles (ctypes pointers), indices
+# (small ints) and out-parameters (pointers made by byref) as they are instead of checking
+# them; the GIL is kept, as releasing and taking it again costs more than the call; and
+# map() makes the calls for all characters without a Python frame for each.
+def _quick(function, restype: type = ctypes.c_int):
+    """pdfium's `function`, called without declared argument types and without releasing the GIL."""
+    quick = ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+    quick.argtypes = None
+    return quick
+
+
+_COUNT_CHARS = _quick(pdfium_c.FPDFText_CountChars)
+_HAS_UNICODE_MAP_ERROR = _quick(pdfium_c.FPDFText_HasUnicodeMapError)
+_GET_UNICODE = _quick(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_IS_GENERATED = _quick(pdfium_c.FPDFText_IsGenerated)
+_IS_HYPHEN = _quick(pdfium_c.FPDFText_IsHyphen)
+_GET_LOOSE_CHAR_BOX = _quick(pdfium_c.FPDFText_GetLooseCharBox)
+_GET_CHAR_ORIGIN = _quick(pdfium_c.FPDFText_GetCharOrigin)
+_PAGE_OBJECTS = (
+    _quick(pdfium_c.FPDFPage_CountObjects),
+    _quick(pdfium_c.FPDFPage_GetObject, pdfium_c.FPDF_PAGEOBJECT),
+)
+_FORM_OBJECTS = (
+    _quick(pdfium_c.FPDFFormObj_CountObjects),
+    _quick(pdfium_c.FPDFFormObj_GetObject, pdfium_c.FPDF_PAGEOBJECT),
+)
+_GET_OBJECT_TYPE = _quick(pdfium_c.FPDFPageObj_GetType)
+RECT_LEFT, RECT_RIGHT, RECT_FIELDS = 0, 2, 4  # an FS_RECTF is four floats: left, top, right, bottom
+
+
+class Glyphs(NamedTuple):
+    """The characters drawn on a page, each with its left and right edge and its baseline."""
+
+    chars: list[str]
+    lefts: list[float]
+    rights: list[float]
+    baselines: list[float]
+
+
+class _Buffers(threading.local):
+    """What pdfium writes the characters' boxes and baselines into, with a pointer to each item
+    made once: making them for each page cost as much as the calls that fill them. One set a
+    thread, grown to the longest page read so far."""
+
+    def __init__(self) -> None:
+        self.unused_x = ctypes.byref(ctypes.c_double())  # the box has the left edge
+        self._allocate(0)
+
+    def fit(self, count: int) -> None:
+        if count > self.size:
+            self._allocate(count)
+
+    def _allocate(self, count: int) -> None:
+        self.size = count
+        self.boxes = (ctypes.c_float * (RECT_FIELDS * count))()
+        self.baselines = (ctypes.c_double * count)()
+        self.box_pointers = _item_pointers(self.boxes, RECT_FIELDS)
+        self.baseline_pointers = _item_pointers(self.baselines, 1)
+
+
+def _item_pointers(array: ctypes.Array, fields: int) -> list:
+    """A pointer to each item of `fields` numbers in `array`."""
+    size = fields * ctypes.sizeof(array._type_)
+    return list(map(ctypes.byref, itertools.repeat(array), range(0, ctypes.sizeof(array), size)))
+
+
+_BUFFERS = _Buffers()
+
+
+def _read_page(document: pdfium.PdfDocument, index: int) -> PageText:
+    with _loaded_page(document, index) as (page, textpage):
+        indices, chars, unmapped = _drawn_chars(textpage)
+        glyphs = Glyphs(chars, *_positions(textpage, indices))
+        ruled = _draws_paths(page)
+    mapped = len(chars) - chars.count(SPACE)
     return PageText(_lines(glyphs), mapped, unmapped, ruled)
 
 
-def _glyphs(textpage: pdfium_c.FPDF_TEXTPAGE) -> tuple[list[Glyph], int]:
-    """The characters drawn, with their positions, and the count of glyphs without a Unicode mapping."""
-    glyphs: list[Glyph] = []
-    unmapped = 0
-    box, x, y = pdfium_c.FS_RECTF(), ctypes.c_double(), ctypes.c_double()
-    index, count = 0, pdfium_c.FPDFText_CountChars(textpage)
-    while index < count:
-        char, width = _char_at(textpage, index, count)
-        if char is None:
-            unmapped += 1
-        elif char:
-            pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
-            pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
-            glyphs.append(Glyph(char, box.left, box.right, y.value))
-        index += width
-    return glyphs, unmapped
+@contextlib.contextmanager
+def _loaded_page(document: pdfium.PdfDocument, index: int) -> Iterator[tuple[pdfium_c.FPDF_PAGE, ctypes.c_void_p]]:
+    """The page and its text page as pdfium's own handles, closed when read; pypdfium2's
+    wrappers would add a finalizer and bookkeeping to each."""
+    page = pdfium_c.FPDF_LoadPage(document, index)
+    if not page:
+        raise pdfium.PdfiumError("Failed to load page.")
+    try:
+        textpage = pdfium_c.FPDFText_LoadPage(page)
+        if not textpage:
+            raise pdfium.PdfiumError("Failed to load text page.")
+        try:
+            yield page, ctypes.cast(textpage, ctypes.c_void_p)
+        finally:
+            pdfium_c.FPDFText_ClosePage(textpage)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
 
 
-def _char_at(textpage: pdfium_c.FPDF_TEXTPAGE, index: int, count: int) -> tuple[str | None, int]:
-    """The character drawn at `index` ("" for none, None for a glyph without Unicode) and how many
-    of pdfium's characters it takes.
+def _drawn_chars(textpage: ctypes.c_void_p) -> tuple[list[int], list[str], int]:
+    """The indices and characters of the glyphs drawn, and the count of glyphs without a Unicode mapping.
+
+    Most characters are what pdfium says they are; the few that are not, a glyph without a
+    mapping, a space, a control code or half of a surrogate pair, are settled one by one.
+    """
+    count = _COUNT_CHARS(textpage)
+    unmapped = list(map(_HAS_UNICODE_MAP_ERROR, itertools.repeat(textpage, count), range(count)))
+    codes = list(map(_GET_UNICODE, itertools.repeat(textpage, count), range(count)))
+    if max(codes, default=0) > sys.maxunicode:  # the code of a glyph without Unicode may be any number
+        codes = [0 if error else code for code, error in zip(codes, unmapped, strict=True)]
+    chars = list(map(chr, codes))
+    unsettled = [index for index, char in enumerate(chars) if char.isspace() or not char.isprintable()]
+    if any(unmapped):
+        unsettled = sorted({*unsettled, *itertools.compress(range(count), unmapped)})
+    unmapped_count, low_surrogate_at = 0, -1
+    for index in unsettled:
+        if index == low_surrogate_at:
+            continue
+        if unmapped[index]:
+            chars[index] = ""
+            unmapped_count += 1
+        elif codes[index] in HIGH_SURROGATES and index + 1 < count and codes[index + 1] in LOW_SURROGATES:
+            chars[index], chars[index + 1] = _join_surrogates(codes[index], codes[index + 1]), ""
+            low_surrogate_at = index + 1
+        else:
+            chars[index] = _settle(textpage, index, chars[index])
+    return list(itertools.compress(range(count), chars)), list(filter(None, chars)), unmapped_count
+
+
+def _settle(textpage: ctypes.c_void_p, index: int, char: str) -> str:
+    """The character drawn for a space or a control code at `index`, "" for none.
 
     The spaces and line breaks pdfium adds where it guesses a word or a line ends are
     dropped: lines and gaps are measured instead. A space the page draws is kept, as
     pdfplumber keeps it, since it may be narrower than a gap. pdfium turns a hyphen that
     ends a line into a control code; it is a hyphen again here, as in a code such as
-    GH-HD2023-1 broken after GH-. A character beyond the BMP comes as two surrogates.
+    GH-HD2023-1 broken after GH-.
     """
-    if pdfium_c.FPDFText_HasUnicodeMapError(textpage, index):
-        return None, 1
-    code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-    if code in HIGH_SURROGATES and index + 1 < count:
-        low = pdfium_c.FPDFText_GetUnicode(textpage, index + 1)
-        if low in LOW_SURROGATES:
-            return _join_surrogates(code, low), 2
-    char = chr(code)
     if char.isspace():
-        return ("" if pdfium_c.FPDFText_IsGenerated(textpage, index) else SPACE), 1
-    if char.isprintable():
-        return char, 1
-    return (HYPHEN if pdfium_c.FPDFText_IsHyphen(textpage, index) else ""), 1
+        return "" if _IS_GENERATED(textpage, index) else SPACE
+    return HYPHEN if _IS_HYPHEN(textpage, index) else ""
 
 
 def _join_surrogates(high: int, low: int) -> str:
+    """A character beyond the BMP comes from pdfium as two surrogates."""
     return (chr(high) + chr(low)).encode("utf-16-le", "surrogatepass").decode("utf-16-le")
 
 
-def _lines(glyphs: list[Glyph]) -> list[str]:
-    """Lines top to bottom, each read left to right; a run of close baselines is one line."""
-    rows: list[list[Glyph]] = []
-    for glyph in sorted(glyphs, key=lambda glyph: -glyph.baseline):
-        if rows and rows[-1][-1].baseline - glyph.baseline <= Y_TOLERANCE:
+def _positions(textpage: ctypes.c_void_p, indices: list[int]) -> tuple[list[float], list[float], list[float]]:
+    """The left and right edges and the baselines of the characters at `indices`."""
+    count, buffers = len(indices), _BUFFERS
+    buffers.fit(count)
+    _call_each(_GET_LOOSE_CHAR_BOX, itertools.repeat(textpage), indices, buffers.box_pointers)
+    xs = itertools.repeat(buffers.unused_x)
+    _call_each(_GET_CHAR_ORIGIN, itertools.repeat(textpage), indices, xs, buffers.baseline_pointers)
+    boxes, end = buffers.boxes, RECT_FIELDS * count
+    return boxes[RECT_LEFT:end:RECT_FIELDS], boxes[RECT_RIGHT:end:RECT_FIELDS], buffers.baselines[:count]
+
+
+def _call_each(function, *arguments: Iterable) -> None:
+    collections.deque(map(function, *arguments), maxlen=0)
+
+
+def _draws_paths(parent, objects: tuple = _PAGE_OBJECTS, level: int = 0) -> bool:
+    """The page (or the form) `parent`, or a form on it, draws lines or rectangles; forms are
+    searched, and failures raised, as pypdfium2's get_objects does."""
+    count_objects, get_object = objects
+    count = count_objects(parent)
+    if count < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for index in range(count):
+        pageobject = get_object(parent, index)
+        if not pageobject:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        kind = _GET_OBJECT_TYPE(pageobject)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            return True
+        nested = kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < MAX_FORM_DEPTH - 1
+        if nested and _draws_paths(pageobject, _FORM_OBJECTS, level + 1):
+            return True
+    return False
+
+
+def _lines(glyphs: Glyphs) -> list[str]:
+    """Lines top to bottom, each read left to right. Words end at a drawn space or at a gap
+    wider than X_TOLERANCE, and are joined by one space."""
+    chars, lefts, rights = glyphs.chars, glyphs.lefts, glyphs.rights
+    lines = []
+    for row in _rows(glyphs):
+        gapped = [
+            SPACE + chars[glyph] if lefts[glyph] - rights[before] > X_TOLERANCE else chars[glyph]
+            for before, glyph in itertools.pairwise(row)
+        ]
+        line = SPACE.join((chars[row[0]] + "".join(gapped)).split())
+        if line:  # a row of drawn spaces is no line
+            lines.append(line)
+    return lines
+
+
+def _rows(glyphs: Glyphs) -> list[list[int]]:
+    """The glyphs a line at a time, top to bottom, each line left to right; a line is a run
+    of baselines each at most Y_TOLERANCE below the one before."""
+    baselines = glyphs.baselines
+    heights = [-baseline for baseline in baselines]
+    rows: list[list[int]] = []
+    above = math.nan  # the first glyph starts a line
+    for glyph in sorted(range(len(heights)), key=heights.__getitem__):
+        baseline = baselines[glyph]
+        if above - baseline <= Y_TOLERANCE:
             rows[-1].append(glyph)
         else:
             rows.append([glyph])
-    lines = (_line_text(sorted(row, key=lambda glyph: glyph.left)) for row in rows)
-    return [line for line in lines if line]  # a row of drawn spaces is no line
-
-
-def _line_text(row: list[Glyph]) -> str:
-    """Words end at a drawn space or a gap wider than X_TOLERANCE and are joined by one space."""
-    parts = [row[0].char]
-    for before, glyph in itertools.pairwise(row):
-        if glyph.left - before.right > X_TOLERANCE:
-            parts.append(SPACE)
-        parts.append(glyph.char)
-    return SPACE.join("".join(parts).split())
+        above = baseline
+    for row in rows:
+        row.sort(key=glyphs.lefts.__getitem__)
+    return rows
 
 
 def _missing_text_reason(pages: list[PageText]) -> str | None:

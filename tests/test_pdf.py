@@ -134,6 +134,23 @@ def test_a_character_beyond_the_basic_plane_is_one_character() -> None:
     assert pdf.read_pdf(_pdf_with_to_unicode({1: "𬌗", 2: "中"}, b"<00010002>")).text == "𬌗中"
 
 
+def test_glyphs_without_unicode_are_dropped_from_the_text() -> None:
+    """Glyph 2 has no mapping: it is left out, and one of two glyphs unmapped is still a text layer."""
+    assert pdf.read_pdf(_pdf_with_to_unicode({1: "中"}, b"<00010002>")).text == "中"
+
+
+@pytest.mark.usefixtures("without_ocr")
+def test_a_page_mostly_of_glyphs_without_unicode_needs_ocr() -> None:
+    with pytest.raises(NeedsOCR, match=re.escape(pdf.PDF_UNMAPPED)):
+        pdf.read_pdf(_pdf_with_to_unicode({1: "中"}, b"<000100020003>"))
+
+
+def test_a_page_with_more_characters_than_the_pages_before_it_is_read_whole() -> None:
+    """Pages share the buffers pdfium writes character positions into; a longer page grows them."""
+    pages = [(SHORT_SIMPLIFIED,), tuple(f"{number}、{LINE_SIMPLIFIED}" for number in range(30)), (SHORT_TRADITIONAL,)]
+    assert pdf.read_pdf(_draw_lines(pages)).text == "\f".join("\n".join(lines) for lines in pages)
+
+
 # --- page debris ---
 
 RUNNING_HEADER = "山东省医疗保障局"
@@ -242,6 +259,30 @@ def test_a_page_without_ruling_is_not_searched_for_tables(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(pdf.pdfplumber, "open", refuse)
     assert pdf.read_pdf(_paged(BODIES, "— {n} —")).tables == ()
+
+
+def test_ruling_drawn_inside_a_form_xobject_marks_the_page_for_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    searched: list[list[int]] = []
+
+    def record(stream, pages):
+        searched.append(pages)
+        raise RuntimeError("recorded")  # read_pdf finds no tables when pdfplumber fails
+
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer, pagesize=A4)
+    sheet.beginForm("grid")
+    sheet.rect(72, 500, 200, 100)
+    sheet.endForm()
+    for _ in range(2):
+        sheet.setFont(CID_FONT, BODY_SIZE)
+        sheet.drawString(72, TOP_LINE, SHORT_SIMPLIFIED)
+        if sheet.getPageNumber() == 1:
+            sheet.doForm("grid")
+        sheet.showPage()
+    sheet.save()
+    monkeypatch.setattr(pdf.pdfplumber, "open", record)
+    assert pdf.read_pdf(buffer.getvalue()).tables == ()
+    assert searched == [[1]]
 
 
 # --- scans ---
