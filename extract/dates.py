@@ -56,7 +56,8 @@ class DateMatch:
 
 def parse_date(span: str, default_year: int | None = None) -> datetime.date | None:
     """Date of a span that is exactly one date (no suffix such as 起); year-less spans need default_year."""
-    resolved = _resolve(span.strip(), default_year)
+    span = span.strip()
+    resolved = _resolve(span, default_year) if _DATE_RE.fullmatch(span) else None
     return None if resolved is None else resolved[0]
 
 
@@ -71,8 +72,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMatch]:
 
 
 def _resolve(span: str, default_year: int | None) -> tuple[datetime.date, bool] | None:
-    if not _DATE_RE.fullmatch(span):
-        return None
+    """The date of a span that `_DATE_RE` matches whole, and whether the span gives its year."""
     fields = [to_int(parse_number(field)) for field in _FIELD_SEPARATOR_RE.split(span) if field]
     has_year = len(fields) == 3
     year, month, day = fields if has_year else [default_year, *fields]

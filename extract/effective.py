@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from extract.dates import find_dates
@@ -20,6 +21,9 @@ INTRODUCED_BY = re.compile(
 RELATIVE_YEAR = re.compile(r"(?:同年|次年|当年|每年|下一年度|下年度|下年)$")
 # Every phrasing above names one of these: checked before looking for dates.
 _MENTIONS = re.compile(r"起|开始|时间|日期|执行日|实施日|施行日|生效日")
+# Each of those words holds one of these (日 of 日期, 执行日, …): extract_notice reads only the
+# sentences holding one.
+MENTION_CHARS = "起始间日"
 FROM_ISSUE = re.compile(r"自(?:印发|发布|公布|下发|发文|颁布)之日起(?:执行|实施|施行|生效)")
 MONTHS_PER_YEAR = 12
 # A month without its day (自2022年1月起执行) starts on the month's first day.
@@ -29,7 +33,7 @@ YEAR_MONTH = re.compile(
 )
 
 
-def find_effective_date(sentences: list[Span], default_year: int | None, issue_date: date | None) -> date | None:
+def find_effective_date(sentences: Iterable[Span], default_year: int | None, issue_date: date | None) -> date | None:
     for sentence in sentences:
         if not _MENTIONS.search(sentence.text):
             continue

@@ -44,11 +44,16 @@ def pipeline() -> Language:
 
 
 def tokens(text: str) -> list[str]:
-    return [token.text for token in pipeline()(text)]
+    """jieba's words through spaCy's tokenizer: the blank pipeline has no other step to run."""
+    return [token.text for token in pipeline().make_doc(text)]
 
 
+@lru_cache(maxsize=4096)
 def scope_of(phrase: str) -> str | None:
-    """What a fact covers: the phrase before it, without leading fillers or punctuation."""
+    """What a fact covers: the phrase before it, without leading fillers or punctuation.
+
+    Remembered: notices put the same few phrases before their facts (中选产品, 本次集中带量采购),
+    and segmenting them again was the costliest step of reading a fact."""
     words = [word for word in tokens(phrase.strip()) if word.strip()]
     while words and (words[0] in LEADING_FILLERS or not words[0][0].isalnum()):
         words.pop(0)

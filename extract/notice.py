@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from types import ModuleType
 
-from extract import header
-from extract.effective import find_effective_date
-from extract.periods import find_periods
-from extract.prepayments import find_prepayments
-from extract.price_caps import find_price_caps
-from extract.references import find_references
-from extract.self_pay import find_self_pay
-from extract.sentences import Span, sentences
+from extract import effective, header, periods, prepayments, price_caps, references, self_pay
+from extract.sentences import Span, sentences_holding
 from ingest.structure import NoticeLayout
 from schema import Prepayment, PriceCap, ProcurementPeriod, Reference, SelfPayAdjustment
 
 # Facts are read from these elements; the rest (issuer marks, numbers, signatures, 抄送)
 # name the notice itself and would only yield false references.
 FACT_ELEMENTS = ("title", "body", "attachments", "appendix")
+# Every sentence stating a fact holds one of its kind's MENTION_CHARS.
+_KINDS = (effective, periods, prepayments, self_pay, price_caps, references)
+_ANY_MENTION = re.compile("[{}]".format(re.escape("".join(kind.MENTION_CHARS for kind in _KINDS))))
+# A region of fact elements, and where in it mention characters are (position, character).
+Region = tuple[int, int, list[tuple[int, str]]]
 
 
 @dataclass
@@ -45,15 +47,19 @@ def extract_notice(text: str, layout: NoticeLayout) -> NoticeFacts:
         issue_date=header.issue_date(layout),
     )
     year = _reference_year(facts)
-    spans = _fact_sentences(text, layout)
-    facts.effective_date = find_effective_date(spans, year, facts.issue_date)
-    for sentence in spans:
-        facts.procurement_periods += find_periods(text, sentence, year)
-        facts.prepayments += find_prepayments(text, sentence)
-        facts.self_pay_adjustments += find_self_pay(text, sentence)
-        facts.price_caps += find_price_caps(text, sentence)
-        facts.references += find_references(text, sentence, facts.doc_number)
-    facts.references = merge_references(facts.references)
+    regions = [(start, end, _mentions(text, start, end)) for start, end in _fact_regions(layout)]
+
+    def sentences_of(kind: ModuleType) -> Iterator[Span]:
+        """The sentences that may state a fact of `kind`: those holding one of its MENTION_CHARS."""
+        return _sentences_holding_any(text, regions, kind.MENTION_CHARS)
+
+    facts.effective_date = effective.find_effective_date(sentences_of(effective), year, facts.issue_date)
+    facts.procurement_periods = [f for s in sentences_of(periods) for f in periods.find_periods(text, s, year)]
+    facts.prepayments = [f for s in sentences_of(prepayments) for f in prepayments.find_prepayments(text, s)]
+    facts.self_pay_adjustments = [f for s in sentences_of(self_pay) for f in self_pay.find_self_pay(text, s)]
+    facts.price_caps = [f for s in sentences_of(price_caps) for f in price_caps.find_price_caps(text, s)]
+    found = [f for s in sentences_of(references) for f in references.find_references(text, s, facts.doc_number)]
+    facts.references = merge_references(found)
     return facts
 
 
@@ -66,9 +72,27 @@ def _reference_year(facts: NoticeFacts) -> int | None:
     return None
 
 
-def _fact_sentences(text: str, layout: NoticeLayout) -> list[Span]:
-    regions = sorted((element.start, element.end) for element in layout.elements if element.kind in FACT_ELEMENTS)
-    return [sentence for start, end in regions for sentence in sentences(text, start, end)]
+def _fact_regions(layout: NoticeLayout) -> list[tuple[int, int]]:
+    return sorted((element.start, element.end) for element in layout.elements if element.kind in FACT_ELEMENTS)
+
+
+def _mentions(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """Where the mention characters of all kinds are in `text[start:end]`, in one search."""
+    return [(match.start(), match.group()) for match in _ANY_MENTION.finditer(text, start, end)]
+
+
+def _sentences_holding_any(text: str, regions: list[Region], chars: str) -> Iterator[Span]:
+    """The sentences of the regions holding one of `chars`.
+
+    Every sentence stating a kind of fact holds one of that kind's MENTION_CHARS, and its
+    reader, given only these, checks its own patterns on them: one search for the characters
+    of all kinds replaces a pattern search per kind and sentence, and the rest of the notice,
+    most of it, is never split into sentences. They are split as they are read, so a reader
+    that stops at its first fact (the effective date) leaves the rest unsplit.
+    """
+    for start, end, mentions in regions:
+        positions = [position for position, char in mentions if char in chars]
+        yield from sentences_holding(text, start, end, positions)
 
 
 def merge_references(references: list[Reference]) -> list[Reference]:

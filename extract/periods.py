@@ -34,6 +34,8 @@ UNTIL = re.compile(r"(?:至|到|截至|截止到?)")
 STARTS_AT = re.compile(r"^(?:零时|0时)?(?:起|开始)")
 
 _CYCLE = re.compile(CYCLE)
+# Every cycle (周期, 期限, 协议期, 期) holds this: extract_notice reads only the sentences that do.
+MENTION_CHARS = "期"
 _PERIOD = re.compile(rf"{CYCLE}{LINK}{LENGTH}")
 _DATED_PERIOD = re.compile(rf"{CYCLE}{LINK}(?:自|从)?")
 _EXTENSION = re.compile(EXTENSION)

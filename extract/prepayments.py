@@ -13,6 +13,8 @@ from extract.sentences import Span, clauses, evidence
 from schema import Prepayment
 
 PREPAYMENT_WORDS = re.compile(r"预付|预拨|预先拨付|提前拨付")
+# Each of those words holds one of these: extract_notice reads only the sentences holding one.
+MENTION_CHARS = "预拨"
 # The amount a share is of is what stands between the last of these and 的 <share>:
 # 按 / 预拨 / 不低于 医疗机构年度约定采购金额 的 30%. 预付金 and 预付款 are amounts, not openers;
 # a one-character opener is not the first or last character of a word (以上, 作为, 按月).

@@ -57,6 +57,8 @@ AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<wan>万)?元")
 
 # A sentence without one of these words holds no cap: checked before the costly patterns.
 _MENTIONS = re.compile(r"高于|超过|高出|支付标准")
+# Each of those words holds one of these: extract_notice reads only the sentences holding one.
+MENTION_CHARS = "高超准"
 _BASES = [(basis, re.compile(pattern)) for basis, pattern in BASES]
 _TARGETS = [(target, re.compile(pattern)) for target, pattern in TARGETS]
 _BASE_TERMS = re.compile("|".join(pattern for _, pattern in BASES))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from extract.sentences import Span, evidence
-from ingest.docnumber import canonical_doc_number, find_doc_numbers
+from ingest.docnumber import OPEN_BRACKETS, canonical_doc_number, find_doc_numbers
 from schema import Reference
 
 # A title names a document only if it ends like one (a 《…清单》 or 《…合同》 does not).
@@ -28,8 +28,12 @@ _TITLE = re.compile(r"《(?P<title>(?:[^《》\n]|《[^《》\n]*》){2,150})》
 _ID = r"(?:[^（()）〔〕\[\]【】［］\n]|[〔\[【(（［]\d{4}[〕\]】)）］])"
 _TRAILING_ID = re.compile(rf"[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}})\s*[）)\]】］]$")
 _FOLLOWING_ID = re.compile(rf"^\s*[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}}?)\s*[）)\]】］]")
+# A 发文字号 has its year in brackets: 〔2024〕.
+_BRACKETED_YEAR = re.compile(rf"[{re.escape(OPEN_BRACKETS)}]\s*(?:19|20)\d\d")
 # A reference is a 《title》 or a 发文字号 with its bracketed year: checked before the costly patterns.
-_MENTIONS = re.compile(r"《|[〔\[【(（［﹝〖]\s*(?:19|20)\d\d")
+_MENTIONS = re.compile(rf"《|{_BRACKETED_YEAR.pattern}")
+# So every reference holds one of these: extract_notice reads only the sentences holding one.
+MENTION_CHARS = "《" + OPEN_BRACKETS
 _CODE = re.compile(rf"^{CODE}$")
 _DOCUMENT = re.compile(rf"(?:{DOCUMENT_ENDINGS})(?:[（(][^（）()]{{1,8}}[)）])*$")
 # 《试点方案》 after 以下简称 is a short name for a document already referenced.
@@ -58,8 +62,8 @@ def find_references(text: str, sentence: Span, own_doc_number: str | None) -> li
             continue
         covered.append((match.start(), end))
         found.append((match.start(), end, ids))
-    for start, end, number in find_doc_numbers(sentence.text):
-        if number != own_doc_number and not any(a <= start < b for a, b in covered):
+    for start, end, number in _untitled_doc_numbers(sentence.text, covered):
+        if number != own_doc_number:
             found.append((start, end, Identifiers(doc_number=number)))
     return [
         Reference(
@@ -72,6 +76,22 @@ def find_references(text: str, sentence: Span, own_doc_number: str | None) -> li
         for start, end, ids in sorted(found, key=lambda item: item[0])
         if ids.doc_number != own_doc_number or ids.title
     ]
+
+
+def _untitled_doc_numbers(sentence: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The 发文字号 outside the titles' references (`covered`, each from its 《).
+
+    A number's issuer code cannot reach back past a 《, so a number whose bracketed year is
+    inside a title's reference is inside it too: the costly search for numbers is left out
+    when every bracketed year is, as in the usual 《…》（医保发〔2020〕35号）.
+    """
+
+    def outside(position: int) -> bool:
+        return not any(start <= position < end for start, end in covered)
+
+    if not any(outside(match.start()) for match in _BRACKETED_YEAR.finditer(sentence)):
+        return []
+    return [(start, end, number) for start, end, number in find_doc_numbers(sentence) if outside(start)]
 
 
 def _title_reference(sentence: str, match: re.Match[str]) -> tuple[Identifiers | None, int]:

@@ -10,6 +10,8 @@ from extract.sentences import Span, clauses, evidence
 from schema import SelfPayAdjustment
 
 TRIGGER = re.compile(r"(?:先行|首先|个人)?自付(?:比例|比率)")
+# Every trigger holds this: extract_notice reads only the sentences that do.
+MENTION_CHARS = "自"
 # Verb before a figure → mode; a figure with no verb sets the share.
 MODE_VERBS = [
     ("decrease", r"下降|降低|减少|下调|调低|调减|降"),

@@ -7,8 +7,8 @@ end, and at most 400 characters; a longer sentence is quoted by the clauses arou
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from schema import Evidence
 from schema.models import MAX_QUOTE_CHARS
@@ -17,8 +17,9 @@ _SENTENCE = re.compile(r"[^。；！？;!?\n]+[。；！？;!?]?")
 _CLAUSE = re.compile(r"[^，,。；！？;!?\n]+[，,。；！？;!?]?")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """A sentence or clause and its offsets in the notice text; a tuple, as there are many."""
+
     start: int
     end: int
     text: str
@@ -29,6 +30,27 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[Spa
     for match in _SENTENCE.finditer(text, start, len(text) if end is None else end):
         if match.group().strip():
             yield Span(match.start(), match.end(), match.group())
+
+
+def sentences_holding(text: str, start: int, end: int, positions: Iterable[int]) -> Iterator[Span]:
+    """The sentences of `text[start:end]` that hold one of the ascending `positions`, in order.
+
+    Most of a notice states no fact, so rather than split all of it, only the line around
+    each position is split: a sentence never runs past a line end. Each position must be on
+    a character that belongs to a sentence (not a line end or a lone 。), so the first
+    sentence of its line to end after it holds it.
+    """
+    held_end = start
+    for position in positions:
+        if position < held_end:
+            continue
+        line_start = max(start, text.rfind("\n", start, position) + 1)
+        line_end = text.find("\n", position, end)
+        for match in _SENTENCE.finditer(text, line_start, end if line_end < 0 else line_end):
+            if match.end() > position:
+                held_end = match.end()
+                yield Span(match.start(), held_end, match.group())
+                break
 
 
 def clauses(sentence: Span) -> Iterator[Span]:

@@ -12,13 +12,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from extract import effective, periods, prepayments, price_caps, references, self_pay
 from extract.effective import find_effective_date
+from extract.notice import extract_notice
 from extract.periods import find_periods
 from extract.prepayments import find_prepayments
 from extract.price_caps import find_price_caps
 from extract.self_pay import find_self_pay
 from extract.sentences import Span, sentences
+from ingest.structure import Element, NoticeLayout
 
 HEADING = "一、执行中选结果\n"
 YEAR = 2024
@@ -268,3 +273,51 @@ EFFECTIVE = [
 @pytest.mark.parametrize(("text", "default_year", "issue_date", "expected"), EFFECTIVE)
 def test_effective_date(text, default_year, issue_date, expected):
     assert find_effective_date(list(sentences(text)), default_year, issue_date) == expected
+
+
+def _as_notice(text: str) -> NoticeLayout:
+    """A notice whose body is all of `text`, with no date or number in its header."""
+    return NoticeLayout(0, len(text), [Element("body", 0, len(text), text)])
+
+
+# extract_notice gives each reader only the sentences holding one of its kind's MENTION_CHARS:
+# (fact field, reader without a reference year, cases)
+READERS = [
+    ("procurement_periods", lambda text, span: find_periods(text, span, None), PERIODS),
+    ("prepayments", find_prepayments, PREPAYMENTS),
+    ("self_pay_adjustments", find_self_pay, SELF_PAY),
+    ("price_caps", find_price_caps, PRICE_CAPS),
+]
+
+
+@pytest.mark.parametrize(
+    ("field", "find", "sentence"), [(field, find, case[0]) for field, find, cases in READERS for case in cases]
+)
+def test_extract_notice_reads_every_phrasing(field, find, sentence):
+    text, span = _in_notice(sentence)
+    assert getattr(extract_notice(text, _as_notice(text)), field) == find(text, span)
+
+
+@pytest.mark.parametrize("text", [case[0] for case in EFFECTIVE])
+def test_extract_notice_reads_every_effective_phrasing(text):
+    assert extract_notice(text, _as_notice(text)).effective_date == find_effective_date(sentences(text), None, None)
+
+
+# Each kind's own gate, the pattern every sentence stating its fact matches.
+GATES = [
+    (effective, effective._MENTIONS),
+    (periods, periods._CYCLE),
+    (prepayments, prepayments.PREPAYMENT_WORDS),
+    (price_caps, price_caps._MENTIONS),
+    (references, references._MENTIONS),
+    (self_pay, self_pay.TRIGGER),
+]
+
+
+@pytest.mark.parametrize(("kind", "gate"), GATES, ids=[kind.__name__ for kind, _ in GATES])
+@settings(max_examples=300)
+@given(data=st.data())
+def test_every_gate_match_holds_a_mention_char(kind, gate, data):
+    """A word added to a kind's gate but not to its MENTION_CHARS would go unread, silently."""
+    matched = data.draw(st.from_regex(gate, fullmatch=True))
+    assert any(char in matched for char in kind.MENTION_CHARS), matched
