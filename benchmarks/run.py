@@ -181,3 +181,7 @@ def _peak_megabytes(inputs: Path, out: Path) -> float:
     parent = [sys.executable, "-c", PEAK_OF_CHILD, *command]
     finished = subprocess.run(parent, check=True, cwd=PROJECT, capture_output=True, text=True)
     return int(finished.stdout.split()[-1]) / 1024
+
+
+if __name__ == "__main__":
+    main()
