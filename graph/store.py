@@ -198,9 +198,16 @@ def _forget_words(connection: sqlite3.Connection, rowids: list[tuple[int]]) -> N
 
 
 def _insert_notice(connection: sqlite3.Connection, rows: NoticeRows, position: int) -> None:
-    _forget_words(connection, connection.execute("SELECT rowid FROM notices WHERE id = ?", rows.notice[:1]).fetchall())
+    """A notice with the id of one already there (the same 发文字号 in two files) replaces it.
+
+    The earlier one is deleted first rather than by INSERT OR REPLACE, which with foreign
+    keys on made every insert ten times as slow (0.77 s against 0.07 s for 5,000)."""
+    earlier = connection.execute("SELECT rowid FROM notices WHERE id = ?", rows.notice[:1]).fetchall()
+    if earlier:
+        _forget_words(connection, earlier)
+        connection.execute("DELETE FROM notices WHERE id = ?", rows.notice[:1])
     inserted = connection.execute(
-        "INSERT OR REPLACE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*rows.notice, position)
+        "INSERT INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*rows.notice, position)
     )
     connection.execute("INSERT INTO notice_words (rowid, id, title, text) VALUES (?, ?, ?, ?)",
                        (inserted.lastrowid, *rows.words))  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import closing
 from pathlib import Path
 
 import networkx as nx
@@ -117,3 +118,22 @@ def test_command_line_answers_in_json(corpus_run: Path, capsys: pytest.CaptureFi
     assert main(["facts", "--type", "price_caps", "--issuer", "重庆", "--out", str(corpus_run)]) == 0
     assert "max_selected_price" in capsys.readouterr().out
     assert main(["show", "没有这个文件", "--out", str(corpus_run)]) == 1
+
+
+def test_a_notice_in_two_files_is_kept_once_with_its_later_facts(tmp_path: Path) -> None:
+    """The same 发文字号 in two files (a re-download, a repost): the later file's copy wins."""
+    sample = next(path for path in sorted(CORPUS.glob("*.txt")) if "鲁医保函〔2024〕28号" in path.read_text("utf-8"))
+    text = sample.read_text(encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text(text.replace("鲁医保函〔2024〕28号", "鲁医保函〔2024〕28号\n", 1), "utf-8")
+    run([str(tmp_path / "in")], tmp_path / "out")
+    with closing(store.connect(tmp_path / "out" / store.DATABASE_NAME)) as connection:
+        notices = connection.execute("SELECT file FROM notices WHERE id = ?", (PROVINCIAL,)).fetchall()
+        facts = connection.execute("SELECT count(*) FROM facts WHERE notice_id = ?", (PROVINCIAL,)).fetchone()[0]
+        indexed = connection.execute("SELECT count(*) FROM notice_words WHERE id = ?", (PROVINCIAL,)).fetchone()[0]
+    records = [json.loads(line) for line in (tmp_path / "out" / "notices.jsonl").open(encoding="utf-8")]
+    record = next(found for found in records if found["id"] == PROVINCIAL and found["source"]["file"].endswith("b.txt"))
+    assert [row["file"] for row in notices] == [str(tmp_path / "in" / "b.txt")]
+    assert facts == sum(len(record[name]) for name in store.FACT_TYPES)
+    assert indexed == 1
