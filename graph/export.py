@@ -2,7 +2,7 @@
 
 Both are streamed from the database node by node, so writing a national graph takes no
 more memory than writing a small one. The JSON is what networkx's `node_link_data`
-gives, laid out by `json.dumps(indent=1, sort_keys=True)`.
+gives, a line per node and per edge.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -39,7 +38,3 @@ def atomic_file(path: Path, durable: bool = True) -> Iterator[TextIO]:
 def write_atomically(path: Path, content: str, durable: bool = True) -> None:
     with atomic_file(path, durable) as stream:
         stream.write(content)
-
-
-def json_text(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

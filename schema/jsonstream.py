@@ -1,9 +1,10 @@
 """Large JSON documents written one array item at a time.
 
 The graph and the manifest of a national batch hold hundreds of thousands of items;
-writing them as they come keeps a run's memory flat. The text is laid out exactly as
-`json.dumps(document, ensure_ascii=False, indent=1)` would lay it out, so readers and
-diffs see the same files as before.
+writing them as they come keeps a run's memory flat. Each member and each array item
+has a line of its own: readable, easy to diff and grep, and written by json's C encoder
+(an indented layout goes through the pure-Python one, which took 0.8 s of a run over
+10,000 notices).
 """
 
 from __future__ import annotations
@@ -11,12 +12,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from typing import TextIO
-
-
-def dumps(value: object, depth: int = 0, sort_keys: bool = False) -> str:
-    """`value` as json.dumps(indent=1) writes it when nested `depth` levels deep."""
-    text = json.dumps(value, ensure_ascii=False, indent=1, sort_keys=sort_keys)
-    return text.replace("\n", "\n" + " " * depth)  # a newline in the text is always layout: strings escape theirs
 
 
 class ObjectWriter:
@@ -30,7 +25,7 @@ class ObjectWriter:
 
     def member(self, name: str, value: object) -> None:
         self._name(name)
-        self.stream.write(dumps(value, 1, self.sort_keys))
+        self.stream.write(self._dumps(value))
 
     def array(self, name: str, items: Iterable[object]) -> None:
         self.begin_array(name)
@@ -43,7 +38,7 @@ class ObjectWriter:
         self.items = 0
 
     def item(self, value: object) -> None:
-        self.stream.write(("," if self.items else "[") + "\n  " + dumps(value, 2, self.sort_keys))
+        self.stream.write(("," if self.items else "[") + "\n  " + self._dumps(value))
         self.items += 1
 
     def end_array(self) -> None:
@@ -55,3 +50,6 @@ class ObjectWriter:
     def _name(self, name: str) -> None:
         self.stream.write(("," if self.members else "{") + "\n " + json.dumps(name, ensure_ascii=False) + ": ")
         self.members += 1
+
+    def _dumps(self, value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=self.sort_keys)
