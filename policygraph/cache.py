@@ -24,31 +24,46 @@ Result = tuple[str, str | None, list[NoticeOutput]]  # status, error, notices
 
 
 class ResultCache:
-    """The reading side, one connection per worker process, opened on first use."""
+    """The reading side, one connection per worker process, opened on first use.
+
+    A first run, or the first after the pipeline changed, finds nothing: it then does not
+    ask, as a lookup in a database being written costs about 35 µs."""
 
     def __init__(self, out: Path) -> None:
         self.path = (out / CACHE_PATH).resolve()
         self._connection: sqlite3.Connection | None = None
+        self.empty = self._lookup("SELECT 1 FROM results WHERE pipeline = ? LIMIT 1", (pipeline_digest(),)) is None
+        self.close()  # each process opens its own
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def __getstate__(self) -> dict:
-        return {"path": self.path, "_connection": None}
+        return {**self.__dict__, "_connection": None}
 
     def load(self, sha256: str, shown_as: str) -> Result | None:
         """An earlier run's result for the same content, re-attributed to the path it has now."""
-        try:
-            if self._connection is None:
-                self._connection = sqlite3.connect(self.path.as_uri() + "?mode=ro", uri=True)
-            row = self._connection.execute(
-                "SELECT file, status, error, notices FROM results WHERE sha256 = ? AND pipeline = ?",
-                (sha256, pipeline_digest()),
-            ).fetchone()
-        except sqlite3.Error:
+        if self.empty:
             return None
+        row = self._lookup(
+            "SELECT file, status, error, notices FROM results WHERE sha256 = ? AND pipeline = ?",
+            (sha256, pipeline_digest()),
+        )
         if row is None:
             return None
         file, status, error, notices = row
         found = [NoticeOutput(*notice) for notice in json.loads(notices)]
         return status, error, found if file == shown_as else [_moved(notice, shown_as) for notice in found]
+
+    def _lookup(self, query: str, parameters: tuple) -> tuple | None:
+        try:
+            if self._connection is None:
+                self._connection = sqlite3.connect(self.path.as_uri() + "?mode=ro", uri=True)
+            return self._connection.execute(query, parameters).fetchone()
+        except sqlite3.Error:  # no cache yet, or one being replaced: the file is simply processed
+            return None
 
 
 class CacheWriter:

@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -48,9 +48,10 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
     earlier = None if options.force else state.unchanged(out, files)
     if earlier:
         return replace(earlier, seconds=time.perf_counter() - started)
-    work = partial(process_file, cache=ResultCache(out), force=options.force, seconds=options.seconds_per_file)
+    cache = ResultCache(out)
+    work = partial(process_file, cache=cache, force=options.force, seconds=options.seconds_per_file)
     bar = partial(tqdm, total=len(items), disable=not options.progress, unit="file", leave=False)
-    with RunOutputs(out) as outputs:
+    with RunOutputs(out) as outputs, closing(cache):
         for outcome in bar(_outcomes(work, items, options)):
             outputs.add(outcome)
         outputs.finish()
