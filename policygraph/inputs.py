@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 NOTICE_SUFFIXES = {".txt", ".text", ".md", ".pdf", ".html", ".htm", ".docx", ".doc"}  # .doc: to refuse it clearly
 
@@ -26,28 +28,47 @@ def collect(inputs: list[str]) -> list[InputFile]:
     seen: set[str] = set()
     found: list[InputFile] = []
     for given in inputs:
-        root = Path(given)
-        for path in _walk(root) if root.is_dir() else [root]:
-            real = os.path.realpath(path)
-            if real not in seen:
-                seen.add(real)
-                found.append(InputFile(str(path), _skip_reason(path)))
+        root = str(Path(given))
+        entries = _walk(root, os.path.realpath(root)) if os.path.isdir(root) else [_Entry(root, os.path.realpath(root))]
+        for entry in entries:
+            if entry.real not in seen:
+                seen.add(entry.real)
+                found.append(InputFile(entry.path, _skip_reason(entry)))
     return sorted(found, key=lambda item: item.shown_as)
 
 
-def _walk(root: Path) -> list[Path]:
-    """Linked folders are listed, not entered: a link can loop back to its own parent."""
-    files = []
-    for folder, subfolders, names in os.walk(root, followlinks=False):
-        linked = [name for name in subfolders if (Path(folder) / name).is_symlink()]
-        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in linked)
-        files += [Path(folder) / name for name in sorted([*names, *linked]) if not name.startswith(".")]
-    return files
+class _Entry(NamedTuple):
+    path: str
+    real: str  # the path with every link resolved: one file reached twice is read once
+    linked_folder: bool = False
 
 
-def _skip_reason(path: Path) -> str | None:
-    if path.is_dir():
+def _walk(folder: str, real_folder: str) -> Iterator[_Entry]:
+    """Each folder's files before its subfolders', by name. Linked folders are listed, not
+    entered: a link can loop back to its own parent. Only links are resolved one by one;
+    the real path of anything else is its folder's, which a batch of 100,000 files spares
+    800,000 system calls."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=lambda entry: entry.name)
+    except OSError:  # a folder that cannot be listed holds nothing the run can read
+        return
+    subfolders = []
+    for entry in entries:
+        if entry.is_symlink():
+            yield _Entry(entry.path, os.path.realpath(entry.path), entry.is_dir())
+        elif entry.is_dir():
+            subfolders.append(entry)
+        else:
+            yield _Entry(entry.path, os.path.join(real_folder, entry.name))
+    for entry in subfolders:
+        yield from _walk(entry.path, os.path.join(real_folder, entry.name))
+
+
+def _skip_reason(entry: _Entry) -> str | None:
+    if entry.linked_folder:
         return "a link to a folder: not followed, so that a link back to a parent cannot loop"
+    path = Path(entry.path)
     if path.suffix.lower() in NOTICE_SUFFIXES or not path.suffix:
         return None
     return f"not a notice format: {path.suffix} files are not read (reads {', '.join(sorted(NOTICE_SUFFIXES))})"
