@@ -12,14 +12,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from itertools import count
+from itertools import count, islice
 
 import networkx as nx
 
 from graph import store
-from graph.identity import strong_keys, weak_key
+from graph.identity import document_keys
 from schema import NoticeRecord
 
+EXTERNAL = "ref:"  # the id prefix of a document outside the corpus; notice ids are numbers or digests
+BATCH = 1000
 ORDERED_NOTICES = """
     SELECT n.id, n.doc_number, n.title, n.issuers FROM notices n JOIN files f ON f.path = n.file
     ORDER BY f.position, n.position"""
@@ -40,9 +42,14 @@ class DocumentIndex:
             connection.execute(f"DELETE FROM temp.{table}")
 
     def register(self, node: str, keys: list[str], weak: str | None) -> None:
-        self.connection.executemany("INSERT OR IGNORE INTO strong_keys VALUES (?, ?)", [(key, node) for key in keys])
-        if weak:
-            self.connection.execute("INSERT OR IGNORE INTO weak_keys VALUES (?, ?)", (weak, node))
+        self.register_all([(node, keys, weak)])
+
+    def register_all(self, entries: list[tuple[str, list[str], str | None]]) -> None:
+        """(node, strong keys, weak key) of each, in order: a key's first node keeps it."""
+        strong = [(key, node) for node, keys, _ in entries for key in keys]
+        self.connection.executemany("INSERT OR IGNORE INTO strong_keys VALUES (?, ?)", strong)
+        weak = [(key, node) for node, _, key in entries if key]
+        self.connection.executemany("INSERT OR IGNORE INTO weak_keys VALUES (?, ?)", weak)
 
     def resolve(self, keys: list[str], weak: str | None) -> str | None:
         """The node of the first key known, else the one node with the weak key."""
@@ -59,45 +66,58 @@ class DocumentIndex:
 
 
 def resolve_graph(connection: sqlite3.Connection) -> None:
-    """Rewrites the documents and edges tables from the notices and references tables."""
+    """Rewrites the documents and edges tables from the notices and references tables.
+
+    Rows are written a batch at a time; only what a later reference's resolution reads
+    (the index, external documents) is written as it is found."""
     connection.execute("DELETE FROM documents")
     connection.execute("DELETE FROM edges")
     index = DocumentIndex(connection)
     positions = count()
-    for notice_id, doc_number, title, issuers in connection.execute(ORDERED_NOTICES):
-        connection.execute(
-            "INSERT INTO documents VALUES (?, ?, 1, ?, ?, NULL)", (notice_id, next(positions), doc_number, title)
+    for notices in _batches(connection.execute(ORDERED_NOTICES)):
+        connection.executemany(
+            "INSERT INTO documents VALUES (?, ?, 1, ?, ?, NULL)",
+            [(notice_id, next(positions), doc_number, title) for notice_id, doc_number, title, _ in notices],
         )
-        index.register(notice_id, strong_keys(doc_number, None, title, json.loads(issuers)), weak_key(title))
-    edges = count()
-    for reference in connection.execute(ORDERED_REFERENCES):
-        _add_reference(connection, index, reference, positions, edges)
+        index.register_all(
+            [(notice_id, *document_keys(doc_number, None, title, json.loads(issuers)))
+             for notice_id, doc_number, title, issuers in notices]
+        )  # fmt: skip
+    edge_positions = count()
+    for references in _batches(connection.execute(ORDERED_REFERENCES)):
+        edges = [_resolved_edge(connection, index, reference, positions) for reference in references]
+        connection.executemany(
+            "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(*edge[:3], next(edge_positions), *edge[3:]) for edge in edges if edge],
+        )
 
 
-def _add_reference(
-    connection: sqlite3.Connection, index: DocumentIndex, reference: tuple, positions: count, edges: count
-) -> None:
+def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
+    rows = iter(rows)
+    while batch := list(islice(rows, BATCH)):
+        yield batch
+
+
+def _resolved_edge(
+    connection: sqlite3.Connection, index: DocumentIndex, reference: tuple, positions: count
+) -> tuple | None:
+    """The reference's edge (source, target, relation, quote, start, end), None for one to itself."""
     source, relation, doc_number, title, code, quote, start, end = reference
-    keys = strong_keys(doc_number, code, title, [])
-    weak = weak_key(title)
+    keys, weak = document_keys(doc_number, code, title, [])
     target = index.resolve(keys, weak)
     if target is None:
-        target = "ref:" + keys[0].split(":", 1)[1] if keys else "ref:" + (weak or "?")
+        target = EXTERNAL + keys[0].split(":", 1)[1] if keys else EXTERNAL + (weak or "?")
         connection.execute(
             "INSERT OR IGNORE INTO documents VALUES (?, ?, 0, NULL, NULL, NULL)", (target, next(positions))
         )
     index.register(target, keys, weak)
-    connection.execute(
-        """UPDATE documents SET doc_number = coalesce(nullif(doc_number, ''), ?),
-           title = coalesce(nullif(title, ''), ?), code = coalesce(nullif(code, ''), ?)
-           WHERE node = ? AND in_corpus = 0""",
-        (doc_number, title, code, target),
-    )
-    if target != source:
+    if target.startswith(EXTERNAL):  # an external document takes the best identifiers any mention gives
         connection.execute(
-            "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (source, target, relation, next(edges), quote, start, end),
+            """UPDATE documents SET doc_number = coalesce(nullif(doc_number, ''), ?),
+               title = coalesce(nullif(title, ''), ?), code = coalesce(nullif(code, ''), ?) WHERE node = ?""",
+            (doc_number, title, code, target),
         )
+    return (source, target, relation, quote, start, end) if target != source else None
 
 
 def nodes(connection: sqlite3.Connection) -> Iterator[dict]:

@@ -29,17 +29,17 @@ def title_parts(title: str) -> tuple[str | None, str]:
     return (match.group("issuer"), match.group("rest")) if match else (None, title)
 
 
-def strong_keys(doc_number: str | None, code: str | None, title: str | None, issuers: list[str]) -> list[str]:
+def document_keys(
+    doc_number: str | None, code: str | None, title: str | None, issuers: list[str]
+) -> tuple[list[str], str | None]:
+    """The strong keys of a notice or a mention, and its weak key (its bare title)."""
     keys = []
     if doc_number:
         keys.append("number:" + (canonical_doc_number(doc_number) or doc_number))
     if code:
         keys.append("code:" + code.upper())
-    if title:
-        named_issuer, rest = title_parts(title)
-        keys += [f"title:{issuer}|{rest}" for issuer in {named_issuer, *issuers} - {None}]
-    return keys
-
-
-def weak_key(title: str | None) -> str | None:
-    return "title:" + title_parts(title)[1] if title else None
+    if not title:
+        return keys, None
+    named_issuer, rest = title_parts(title)
+    keys += [f"title:{issuer}|{rest}" for issuer in {named_issuer, *issuers} - {None}]
+    return keys, "title:" + rest
