@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from opencc import OpenCC
 
-from graph.store import FACT_TYPES
+from graph.store import FACT_TYPES, fold_case
 from ingest.docnumber import canonical_doc_number
 
 LINKING_RELATIONS = ("forwards", "implements")
@@ -85,7 +85,7 @@ def _text_condition(terms: list[str], columns: tuple[str, ...]) -> tuple[str, li
     conditions, parameters = ["1"], []
     if long_terms:
         conditions.append("notice_words MATCH ?")
-        phrases = " AND ".join(f'"{term}"' for term in long_terms)
+        phrases = " AND ".join(f'"{fold_case(term)}"' for term in long_terms)
         parameters.append(f"{{{' '.join(columns)}}} : ({phrases})")
     for term in (term for term in terms if len(term) < TRIGRAM):
         conditions.append("(" + " OR ".join(f"coalesce(n.{column}, '') LIKE ?" for column in columns) + ")")

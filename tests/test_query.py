@@ -80,6 +80,13 @@ def test_search_in_either_script(database) -> None:
     assert [row["doc_number"] for row in query.search(database, "冠脈支架")] == ["辽医保〔2022〕80号"]
 
 
+@pytest.mark.parametrize("code", ["ZJHCCG-2024-01", "zjhccg-2024-01", "ＺＪＨＣＣＧ"])
+def test_search_ignores_the_case_of_latin_letters(database, code: str) -> None:
+    assert [row["id"] for row in query.search(database, code)] == [
+        row["id"] for row in query.search(database, "ZJHCCG-2024-01")
+    ] != []
+
+
 def test_unknown_document_is_an_error(database) -> None:
     with pytest.raises(query.NotFound):
         query.resolve(database, "不存在的文件")
