@@ -161,5 +161,6 @@ def build_graph(records: Iterable[NoticeRecord]) -> nx.MultiDiGraph:
     for file, found in by_file.items():
         entry = {"path": file, "sha256": None, "status": "ok", "error": None}
         update.add_file(entry, False, [store.notice_rows(record, record.model_dump_json()) for record in found])
+    update.finish()
     resolve_graph(connection)
     return networkx_graph(connection)
