@@ -18,10 +18,6 @@ class InputFile:
     shown_as: str  # the path as the user gave it, for the manifest and the records
     skip_reason: str | None = None
 
-    @property
-    def path(self) -> Path:
-        return Path(self.shown_as)
-
 
 def collect(inputs: list[str]) -> list[InputFile]:
     """Every file once, in a stable order; folders are walked without following links."""
