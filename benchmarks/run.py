@@ -45,6 +45,7 @@ def main() -> None:
     characters = sum(len(text) for text in texts)
     rows.append(("corpus", f"{len(texts):,} notices, {characters:,} characters"))
     rows += _throughput(args.work, texts, characters)
+    rows += _worker_scaling(args.work / "text", characters)
     rows += _stages(texts)
     rows += _pdf(args.work / "pdf", args.pdfs)
     if not args.skip_memory:
@@ -87,6 +88,33 @@ def _throughput(work: Path, texts: list[str], characters: int) -> list[tuple[str
         ("bare spaCy nlp.pipe", f"{spacy:,.0f} chars/s; pipeline on 1 worker is {rate / spacy:.2f}x "
                                 f"({characters / one.wall / spacy:.2f}x counting start-up)"),
         ("re-run, unchanged", f"{rerun.wall:.2f} s with start-up, {one.wall / rerun.wall:.0f}x faster than the first"),
+    ]  # fmt: skip
+
+
+def _worker_scaling(inputs: Path, characters: int) -> list[tuple[str, str]]:
+    """The per-file work alone, without the one process that writes every output: how far
+    the workers themselves scale. spaCy is loaded before, so no worker loads it again."""
+    from functools import partial
+
+    from extract.nlp import pipeline
+    from policygraph import executors
+    from policygraph.cache import ResultCache
+    from policygraph.inputs import collect
+    from policygraph.pipeline import process_file
+
+    pipeline()
+    items = collect([str(inputs)])
+    work = partial(process_file, cache=ResultCache(inputs / "no-cache"), force=True, seconds=120)
+    seconds = {}
+    for jobs in (1, 2):
+        started = time.perf_counter()
+        for _ in executors.local(work, items, jobs):
+            pass
+        seconds[jobs] = time.perf_counter() - started
+    return [
+        ("per-file work, 1 worker", f"{characters / seconds[1]:,.0f} chars/s ({seconds[1]:.1f} s)"),
+        ("per-file work, 2 workers", f"{characters / seconds[2]:,.0f} chars/s ({seconds[2]:.1f} s), "
+                                     f"{seconds[1] / seconds[2]:.2f}x one worker"),
     ]  # fmt: skip
 
 
