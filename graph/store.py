@@ -79,22 +79,27 @@ MIGRATIONS: list[str] = [
     """,
     # The graph is resolved in the database rather than in memory, so that a run's
     # memory stays flat however large the batch. Resolution follows input order, which
-    # files and notices now record; documents and edges are derived, so they are
-    # recreated, in the order they were found.
+    # files and notices now record, and documents and edges keep the order they were
+    # found in. Their rows are kept, in the order they were written, so that a database
+    # answers queries before its next run.
     """
     ALTER TABLE files ADD COLUMN position INTEGER;
     ALTER TABLE notices ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
-    DROP TABLE documents;
-    DROP TABLE edges;
-    CREATE TABLE documents (
+    CREATE TABLE ordered_documents (
         node TEXT PRIMARY KEY, position INTEGER NOT NULL, in_corpus INTEGER NOT NULL,
         doc_number TEXT, title TEXT, code TEXT
     );
+    INSERT INTO ordered_documents SELECT node, rowid, in_corpus, doc_number, title, code FROM documents;
+    DROP TABLE documents;
+    ALTER TABLE ordered_documents RENAME TO documents;
     CREATE INDEX documents_doc_number ON documents (doc_number);
-    CREATE TABLE edges (
+    CREATE TABLE ordered_edges (
         source TEXT NOT NULL, target TEXT NOT NULL, relation TEXT NOT NULL, position INTEGER NOT NULL,
         quote TEXT, start INTEGER, "end" INTEGER, PRIMARY KEY (source, target, relation)
     );
+    INSERT INTO ordered_edges SELECT source, target, relation, rowid, quote, start, "end" FROM edges;
+    DROP TABLE edges;
+    ALTER TABLE ordered_edges RENAME TO edges;
     CREATE INDEX edges_target ON edges (target, relation);
     """,
     # The text index folds case itself (fold_case, also applied to queries) and asks FTS5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from contextlib import closing
 from pathlib import Path
 
@@ -117,6 +118,22 @@ def test_migrations_bring_a_database_to_the_last_version(tmp_path: Path) -> None
         assert store.migrate(connection) == len(store.MIGRATIONS)
     finally:
         connection.close()
+
+
+def test_a_database_of_an_earlier_version_keeps_its_graph(tmp_path: Path) -> None:
+    """Upgrading policygraph must not leave an existing database unanswerable until the next run."""
+    with closing(sqlite3.connect(tmp_path / "old.sqlite")) as old:
+        for script in store.MIGRATIONS[:3]:
+            old.executescript(script)
+        old.execute("INSERT INTO documents VALUES (?, 0, ?, ?, NULL)", ("ref:number:国医保发〔2024〕1号",
+                    "国医保发〔2024〕1号", "关于集采的通知"))  # fmt: skip
+        old.execute("INSERT INTO edges VALUES (?, ?, 'implements', '根据…', 0, 9)", (CITY, PROVINCIAL))
+        old.execute("PRAGMA user_version = 3")
+        old.commit()
+    with closing(store.connect(tmp_path / "old.sqlite")) as connection:
+        assert query.resolve(connection, "国医保发〔2024〕1号").node == "ref:number:国医保发〔2024〕1号"
+        edges = [tuple(row) for row in connection.execute("SELECT source, target, position FROM edges")]
+    assert edges == [(CITY, PROVINCIAL, 1)]
 
 
 def test_command_line_answers_in_json(corpus_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
