@@ -2,7 +2,10 @@
 cluster. Every executor yields outcomes in input order, so outputs do not depend on it.
 
 Work is handed out in chunks, and only a few chunks per worker are in flight at a time:
-results wait in memory only until the writer takes them, however large the batch.
+results wait in memory only until the writer takes them, however large the batch. A file
+that kills its worker process (a crash in a native library, memory exhausted) fails
+alone: the chunks in flight are run again a file at a time, and the file that kills a
+worker again gets `crashed(file)` as its outcome.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import TypeVar
 
@@ -19,42 +23,107 @@ CHUNK = 16
 CHUNKS_IN_FLIGHT_PER_WORKER = 4
 
 
-def local(work: Callable[[Item], Outcome], items: list[Item], jobs: int) -> Iterator[Outcome]:
+def local(
+    work: Callable[[Item], Outcome], items: list[Item], jobs: int, crashed: Callable[[Item], Outcome]
+) -> Iterator[Outcome]:
+    """With one job the work runs in this process, where nothing can catch a crash."""
     if jobs <= 1 or len(items) <= 1:
         yield from map(work, items)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        submit = lambda chunk: pool.submit(run_chunk, work, chunk)  # noqa: E731
-        yield from _in_order(submit, items, jobs * CHUNKS_IN_FLIGHT_PER_WORKER)
+    workers = _Workers(jobs)
+    try:
+        submit = lambda chunk: workers.pool.submit(run_chunk, work, chunk)  # noqa: E731
+        rerun = lambda chunks: workers.one_by_one(work, chunks, crashed)  # noqa: E731
+        yield from _in_order(submit, items, jobs * CHUNKS_IN_FLIGHT_PER_WORKER, BrokenProcessPool, rerun)
+    finally:
+        workers.pool.shutdown(cancel_futures=True)
 
 
-def dask(work: Callable[[Item], Outcome], items: list[Item], scheduler: str) -> Iterator[Outcome]:
+def dask(
+    work: Callable[[Item], Outcome], items: list[Item], scheduler: str, crashed: Callable[[Item], Outcome]
+) -> Iterator[Outcome]:
     """The files on a Dask cluster; records, graph and outputs are merged here, on the client.
 
     Workers read the input files and the result cache themselves, so both paths must be
-    the same on every worker (a shared file system, or a cluster on this machine).
+    the same on every worker (a shared file system, or a cluster on this machine). Dask
+    retries a task whose worker died on another worker; a file that kills them all fails.
     """
-    from distributed import Client
+    from distributed import Client, KilledWorker
+
+    def one_by_one(chunks: list[tuple[Item, ...]]) -> list[Outcome]:
+        outcomes = []
+        for item in (item for chunk in chunks for item in chunk):
+            try:
+                outcomes.append(client.submit(work, item, pure=False).result())
+            except KilledWorker:
+                outcomes.append(crashed(item))
+        return outcomes
 
     with Client(scheduler) as client:
         workers = max(1, len(client.scheduler_info()["workers"]))
         submit = lambda chunk: client.submit(run_chunk, work, chunk, pure=False)  # noqa: E731
-        yield from _in_order(submit, items, workers * CHUNKS_IN_FLIGHT_PER_WORKER)
+        yield from _in_order(submit, items, workers * CHUNKS_IN_FLIGHT_PER_WORKER, KilledWorker, one_by_one)
 
 
 def run_chunk(work: Callable[[Item], Outcome], chunk: tuple[Item, ...]) -> list[Outcome]:
     return [work(item) for item in chunk]
 
 
-def _in_order(submit: Callable[[tuple], Future], items: Iterable[Item], window: int) -> Iterator[Outcome]:
-    """Results in input order, with at most `window` chunks submitted and not yet taken."""
-    pending: deque[Future] = deque()
+class _Workers:
+    """A process pool, replaced when a worker dies: the pool is then broken for good."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool = ProcessPoolExecutor(max_workers=jobs)
+
+    def restart(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+        self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+
+    def one_by_one(
+        self, work: Callable[[Item], Outcome], chunks: list[tuple[Item, ...]], crashed: Callable[[Item], Outcome]
+    ) -> list[Outcome]:
+        """The chunks' files a file at a time, in a fresh pool: the one that breaks it is the culprit."""
+        self.restart()
+        outcomes = []
+        for item in (item for chunk in chunks for item in chunk):
+            try:
+                outcomes.append(self.pool.submit(work, item).result())
+            except BrokenProcessPool:
+                outcomes.append(crashed(item))
+                self.restart()
+        return outcomes
+
+
+def _in_order(
+    submit: Callable[[tuple], Future],
+    items: Iterable[Item],
+    window: int,
+    crash: type[Exception] | None = None,
+    rerun: Callable[[list[tuple]], list[Outcome]] | None = None,
+) -> Iterator[Outcome]:
+    """Results in input order, with at most `window` chunks submitted and not yet taken.
+
+    When taking a chunk raises `crash`, it and every chunk still in flight go to `rerun`."""
+    pending: deque[tuple[tuple, Future]] = deque()
+
+    def take() -> list[Outcome]:
+        chunk, future = pending.popleft()
+        try:
+            return future.result()
+        except Exception as error:
+            if crash is None or rerun is None or not isinstance(error, crash):
+                raise
+            chunks = [chunk, *(waiting for waiting, _ in pending)]
+            pending.clear()
+            return rerun(chunks)
+
     for chunk in _chunks(items):
-        pending.append(submit(chunk))
+        pending.append((chunk, submit(chunk)))
         if len(pending) >= window:
-            yield from pending.popleft().result()
+            yield from take()
     while pending:
-        yield from pending.popleft().result()
+        yield from take()
 
 
 def _chunks(items: Iterable[Item]) -> Iterator[tuple[Item, ...]]:

@@ -35,6 +35,7 @@ from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from schema.jsonstream import ObjectWriter
 
 MANIFEST_VERSION = "1"
+WORKER_DIED = "the worker process died while reading this file (a crash in a native library, or out of memory)"
 
 
 class FileTimeout(Exception):
@@ -64,8 +65,13 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
 
 def _outcomes(work: partial, items: list[InputFile], options: RunOptions) -> Iterator[FileOutcome]:
     if options.scheduler:
-        return executors.dask(work, items, options.scheduler)
-    return executors.local(work, items, options.jobs)
+        return executors.dask(work, items, options.scheduler, _crashed)
+    return executors.local(work, items, options.jobs, _crashed)
+
+
+def _crashed(item: InputFile) -> FileOutcome:
+    """A file whose worker process died while reading it; not cached, so tried again next run."""
+    return FileOutcome(item.shown_as, None, "failed", WORKER_DIED)
 
 
 class RunOutputs:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -73,3 +74,15 @@ def _done(value: list) -> Future:
     future: Future = Future()
     future.set_result(value)
     return future
+
+
+def _dies_on_seven(item: int) -> int:
+    """Work that kills its own process on one item, as a crash in a native library would."""
+    if item == 7:
+        os._exit(70)
+    return item * 10
+
+
+def test_an_item_that_kills_its_worker_fails_alone_and_the_rest_go_on() -> None:
+    outcomes = list(executors.local(_dies_on_seven, list(range(100)), 2, crashed=lambda item: -item))
+    assert outcomes == [-7 if item == 7 else item * 10 for item in range(100)]
