@@ -79,7 +79,10 @@ class CacheWriter:
     """The writing side, in the run's own process."""
 
     def __init__(self, out: Path) -> None:
-        (out / CACHE_PATH).parent.mkdir(parents=True, exist_ok=True)
+        folder = (out / CACHE_PATH).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        for earlier in folder.glob("*.json"):  # the cache of earlier versions: a file per input
+            earlier.unlink(missing_ok=True)
         self.connection = sqlite3.connect(out / CACHE_PATH)
         self.connection.execute("PRAGMA journal_mode = WAL")  # workers read while this process writes
         self.connection.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost is only redone

@@ -14,12 +14,9 @@ os.umask(UMASK)  # read once, at import: the temporary file below is created pri
 
 
 @contextmanager
-def atomic_file(path: Path, durable: bool = True) -> Iterator[TextIO]:
+def atomic_file(path: Path) -> Iterator[TextIO]:
     """A stream written beside the target, flushed to disk, then renamed over it in one
-    step when the block ends; if the block fails, the target is left as it was.
-
-    `durable=False` skips the fsync, for files that are only a cache: after a power
-    loss they may be empty, and an empty cache entry is simply redone."""
+    step when the block ends; if the block fails, the target is left as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -27,14 +24,13 @@ def atomic_file(path: Path, durable: bool = True) -> Iterator[TextIO]:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             yield stream
             stream.flush()
-            if durable:
-                os.fsync(stream.fileno())
+            os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def write_atomically(path: Path, content: str, durable: bool = True) -> None:
-    with atomic_file(path, durable) as stream:
+def write_atomically(path: Path, content: str) -> None:
+    with atomic_file(path) as stream:
         stream.write(content)
