@@ -31,9 +31,15 @@ def local(
         yield from map(work, items)
         return
     workers = _Workers(jobs)
+
+    def rerun(chunks: list[tuple[Item, ...]]) -> list[Outcome]:
+        """In a fresh pool, where the file that breaks it again is the culprit."""
+        workers.restart()
+        run_one = lambda item: workers.pool.submit(work, item).result()  # noqa: E731
+        return _each_alone(chunks, run_one, BrokenProcessPool, crashed, workers.restart)
+
     try:
         submit = lambda chunk: workers.pool.submit(run_chunk, work, chunk)  # noqa: E731
-        rerun = lambda chunks: workers.one_by_one(work, chunks, crashed)  # noqa: E731
         yield from _in_order(submit, items, jobs * CHUNKS_IN_FLIGHT_PER_WORKER, BrokenProcessPool, rerun)
     finally:
         workers.pool.shutdown(cancel_futures=True)
@@ -50,19 +56,12 @@ def dask(
     """
     from distributed import Client, KilledWorker
 
-    def one_by_one(chunks: list[tuple[Item, ...]]) -> list[Outcome]:
-        outcomes = []
-        for item in (item for chunk in chunks for item in chunk):
-            try:
-                outcomes.append(client.submit(work, item, pure=False).result())
-            except KilledWorker:
-                outcomes.append(crashed(item))
-        return outcomes
-
     with Client(scheduler) as client:
         workers = max(1, len(client.scheduler_info()["workers"]))
         submit = lambda chunk: client.submit(run_chunk, work, chunk, pure=False)  # noqa: E731
-        yield from _in_order(submit, items, workers * CHUNKS_IN_FLIGHT_PER_WORKER, KilledWorker, one_by_one)
+        run_one = lambda item: client.submit(work, item, pure=False).result()  # noqa: E731
+        rerun = lambda chunks: _each_alone(chunks, run_one, KilledWorker, crashed)  # noqa: E731
+        yield from _in_order(submit, items, workers * CHUNKS_IN_FLIGHT_PER_WORKER, KilledWorker, rerun)
 
 
 def run_chunk(work: Callable[[Item], Outcome], chunk: tuple[Item, ...]) -> list[Outcome]:
@@ -80,19 +79,23 @@ class _Workers:
         self.pool.shutdown(cancel_futures=True)
         self.pool = ProcessPoolExecutor(max_workers=self.jobs)
 
-    def one_by_one(
-        self, work: Callable[[Item], Outcome], chunks: list[tuple[Item, ...]], crashed: Callable[[Item], Outcome]
-    ) -> list[Outcome]:
-        """The chunks' files a file at a time, in a fresh pool: the one that breaks it is the culprit."""
-        self.restart()
-        outcomes = []
-        for item in (item for chunk in chunks for item in chunk):
-            try:
-                outcomes.append(self.pool.submit(work, item).result())
-            except BrokenProcessPool:
-                outcomes.append(crashed(item))
-                self.restart()
-        return outcomes
+
+def _each_alone(
+    chunks: list[tuple[Item, ...]],
+    run_one: Callable[[Item], Outcome],
+    crash: type[Exception],
+    crashed: Callable[[Item], Outcome],
+    after_crash: Callable[[], None] = lambda: None,
+) -> list[Outcome]:
+    """The chunks' items a file at a time; an item whose run raises `crash` gets `crashed(item)`."""
+    outcomes = []
+    for item in (item for chunk in chunks for item in chunk):
+        try:
+            outcomes.append(run_one(item))
+        except crash:
+            outcomes.append(crashed(item))
+            after_crash()
+    return outcomes
 
 
 def _in_order(
