@@ -8,6 +8,8 @@ on long documents, so it is only ever given the short phrase in front of a fact.
 
 from __future__ import annotations
 
+import marshal
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,8 +32,23 @@ SCOPE_MAX_CHARS = 60
 def segmenter() -> jieba.Tokenizer:
     """jieba, quiet, with the domain dictionary loaded once."""
     jieba.setLogLevel(60)
+    _load_dictionary(jieba.dt)
     jieba.load_userdict(str(DOMAIN_TERMS))
     return jieba.dt
+
+
+def _load_dictionary(tokenizer: jieba.Tokenizer) -> None:
+    """jieba's own start-up reads its dictionary cache with `marshal.load` on the open file,
+    which calls back into Python for each of its half a million entries: 0.45 s, against
+    0.17 s for the same bytes read first. Every worker process pays this once."""
+    cache = Path(tokenizer.tmp_dir or tempfile.gettempdir()) / (tokenizer.cache_file or "jieba.cache")
+    if tokenizer.dictionary == jieba.DEFAULT_DICT and not tokenizer.initialized and cache.is_file():
+        try:
+            tokenizer.FREQ, tokenizer.total = marshal.loads(cache.read_bytes())
+            tokenizer.initialized = True
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # unreadable: jieba rebuilds it below
+    tokenizer.initialize()
 
 
 @lru_cache(maxsize=1)
