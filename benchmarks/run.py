@@ -104,11 +104,11 @@ def _worker_scaling(inputs: Path, characters: int) -> list[tuple[str, str]]:
     from policygraph import executors
     from policygraph.cache import ResultCache
     from policygraph.inputs import collect
-    from policygraph.pipeline import process_file
+    from policygraph.pipeline import process_files
 
     pipeline()
     items = collect([str(inputs)])
-    work = partial(process_file, cache=ResultCache(inputs / "no-cache"), force=True, seconds=120)
+    work = partial(process_files, cache=ResultCache(inputs / "no-cache"), force=True, seconds=120)
     seconds = {}
     for jobs in (1, 2):
         started = time.perf_counter()

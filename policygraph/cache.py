@@ -3,23 +3,27 @@
 A result is keyed by the file's content digest and the pipeline's own digest (its code
 and data), so changing either one redoes the file; a file that only moved is not redone.
 Results live in one SQLite file rather than a file each, which a batch of a hundred
-thousand notices would pay for in file creation. Workers only read it; the run's own
-process writes it, committing every few dozen files so that a killed run keeps what
-it has done.
+thousand notices would pay for in file creation. Each process that does the per-file
+work writes its own results, a chunk of files per commit, so that a killed run keeps
+what it has done and the one process writing the run's outputs does not also write
+the cache. Only processes on the machine holding the cache use it: SQLite's WAL, which
+lets them read and write side by side, does not work across machines.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
+from contextlib import suppress
 from pathlib import Path
 
-from policygraph.outcome import NoticeOutput
+from policygraph.outcome import FileOutcome, NoticeOutput
 from policygraph.state import pipeline_digest
 from schema import NoticeRecord
 
 CACHE_PATH = Path(".cache") / "results.sqlite"
-COMMIT_EVERY = 32  # files: a commit without fsync costs little
+WAIT_FOR_WRITERS = 60.0  # seconds: a writer holds the lock for one chunk's insert
 Result = tuple[str, str | None, list[NoticeOutput]]  # status, error, notices
 # Rows are appended and found through an index: with the digest as the table's own key,
 # each insert landed on a random page of the whole table, which cost twice as much.
@@ -32,25 +36,43 @@ LAYOUTS = f"""
 """
 
 
+def open_cache(out: Path) -> ResultCache:
+    """The run's cache, made ready by the run's own process before any worker uses it."""
+    folder = (out / CACHE_PATH).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for earlier in folder.glob("*.json"):  # the cache of earlier versions: a file per input
+        earlier.unlink(missing_ok=True)
+    with sqlite3.connect(out / CACHE_PATH) as connection:
+        connection.execute("PRAGMA journal_mode = WAL")  # kept by the file: every process reads and writes
+        if connection.execute("PRAGMA user_version").fetchone()[0] != CACHE_LAYOUT:
+            connection.executescript(LAYOUTS)  # a cache of another layout is dropped, not migrated
+        connection.execute("DELETE FROM results WHERE pipeline != ?", (pipeline_digest(),))  # never read again
+    connection.close()
+    return ResultCache(out)
+
+
 class ResultCache:
-    """The reading side, one connection per worker process, opened on first use.
+    """One connection per process, opened on first use.
 
     A first run, or the first after the pipeline changed, finds nothing: it then does not
     ask, as a lookup in a database being written costs about 35 µs."""
 
     def __init__(self, out: Path) -> None:
         self.path = (out / CACHE_PATH).resolve()
+        self.host = socket.gethostname()
         self._connection: sqlite3.Connection | None = None
+        self._unsaved: list[tuple] = []
         self.empty = self._lookup("SELECT 1 FROM results WHERE pipeline = ? LIMIT 1", (pipeline_digest(),)) is None
         self.close()  # each process opens its own
 
     def close(self) -> None:
+        self.commit()
         if self._connection is not None:
             self._connection.close()
             self._connection = None
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_connection": None}
+        return {**self.__dict__, "_connection": None, "_unsaved": []}
 
     def load(self, sha256: str, shown_as: str) -> Result | None:
         """An earlier run's result for the same content, re-attributed to the path it has now."""
@@ -66,46 +88,32 @@ class ResultCache:
         found = [NoticeOutput(*notice) for notice in json.loads(notices)]
         return status, error, found if file == shown_as else [_moved(notice, shown_as) for notice in found]
 
+    def save(self, outcome: FileOutcome) -> None:
+        """Held until `commit`, so that the write lock, which other workers wait for, is
+        held for one insert and not while the files are processed."""
+        entries = json.dumps([[notice.id, notice.line, notice.facts] for notice in outcome.notices], ensure_ascii=False)
+        self._unsaved.append((outcome.sha256, pipeline_digest(), outcome.file, outcome.status, outcome.error, entries))
+
+    def commit(self) -> None:
+        """Writes what `save` holds; a result that cannot be written is only redone next time."""
+        rows, self._unsaved = self._unsaved, []
+        with suppress(sqlite3.Error):
+            if rows and (connection := self._connect()):
+                with connection:
+                    connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", rows)
+
     def _lookup(self, query: str, parameters: tuple) -> tuple | None:
         try:
-            if self._connection is None:
-                self._connection = sqlite3.connect(self.path.as_uri() + "?mode=ro", uri=True)
-            return self._connection.execute(query, parameters).fetchone()
+            connection = self._connect()
+            return connection.execute(query, parameters).fetchone() if connection else None
         except sqlite3.Error:  # no cache yet, or one being replaced: the file is simply processed
             return None
 
-
-class CacheWriter:
-    """The writing side, in the run's own process."""
-
-    def __init__(self, out: Path) -> None:
-        folder = (out / CACHE_PATH).parent
-        folder.mkdir(parents=True, exist_ok=True)
-        for earlier in folder.glob("*.json"):  # the cache of earlier versions: a file per input
-            earlier.unlink(missing_ok=True)
-        self.connection = sqlite3.connect(out / CACHE_PATH)
-        self.connection.execute("PRAGMA journal_mode = WAL")  # workers read while this process writes
-        self.connection.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost is only redone
-        if self.connection.execute("PRAGMA user_version").fetchone()[0] != CACHE_LAYOUT:
-            self.connection.executescript(LAYOUTS)  # a cache of another layout is dropped, not migrated
-        self.connection.execute("DELETE FROM results WHERE pipeline != ?", (pipeline_digest(),))  # never read again
-        self.connection.commit()
-        self.pending = 0
-
-    def save(self, sha256: str, file: str, status: str, error: str | None, notices: list[NoticeOutput]) -> None:
-        entries = json.dumps([[notice.id, notice.line, notice.facts] for notice in notices], ensure_ascii=False)
-        self.connection.execute(
-            "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
-            (sha256, pipeline_digest(), file, status, error, entries),
-        )
-        self.pending += 1
-        if self.pending >= COMMIT_EVERY:
-            self.connection.commit()
-            self.pending = 0
-
-    def close(self) -> None:
-        self.connection.commit()
-        self.connection.close()
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._connection is None and socket.gethostname() == self.host and self.path.exists():
+            self._connection = sqlite3.connect(self.path, timeout=WAIT_FOR_WRITERS)
+            self._connection.execute("PRAGMA synchronous = OFF")  # a cache: an entry lost is only redone
+        return self._connection
 
 
 def _moved(notice: NoticeOutput, shown_as: str) -> NoticeOutput:

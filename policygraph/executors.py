@@ -2,7 +2,9 @@
 cluster. Every executor yields outcomes in input order, so outputs do not depend on it.
 
 Work is handed out in chunks, and only a few chunks per worker are in flight at a time:
-results wait in memory only until the writer takes them, however large the batch. A file
+results wait in memory only until the writer takes them, however large the batch. The
+work itself takes a chunk and gives its outcomes, so that it can finish a chunk as one
+(the run commits a chunk's results to its cache together). A file
 that kills its worker process (a crash in a native library, memory exhausted) fails
 alone: the chunks in flight are run again a file at a time, and the file that kills a
 worker again gets `crashed(file)` as its outcome.
@@ -23,49 +25,46 @@ CHUNK = 16
 CHUNKS_IN_FLIGHT_PER_WORKER = 4
 
 
-def local(
-    work: Callable[[Item], Outcome], items: list[Item], jobs: int, crashed: Callable[[Item], Outcome]
-) -> Iterator[Outcome]:
+Work = Callable[[tuple[Item, ...]], list[Outcome]]  # a chunk of items to their outcomes, in order
+
+
+def local(work: Work, items: list[Item], jobs: int, crashed: Callable[[Item], Outcome]) -> Iterator[Outcome]:
     """With one job the work runs in this process, where nothing can catch a crash."""
     if jobs <= 1 or len(items) <= 1:
-        yield from map(work, items)
+        for chunk in _chunks(items):
+            yield from work(chunk)
         return
     workers = _Workers(jobs)
 
     def rerun(chunks: list[tuple[Item, ...]]) -> list[Outcome]:
         """In a fresh pool, where the file that breaks it again is the culprit."""
         workers.restart()
-        run_one = lambda item: workers.pool.submit(work, item).result()  # noqa: E731
+        run_one = lambda item: workers.pool.submit(work, (item,)).result()[0]  # noqa: E731
         return _each_alone(chunks, run_one, BrokenProcessPool, crashed, workers.restart)
 
     try:
-        submit = lambda chunk: workers.pool.submit(run_chunk, work, chunk)  # noqa: E731
+        submit = lambda chunk: workers.pool.submit(work, chunk)  # noqa: E731
         yield from _in_order(submit, items, jobs * CHUNKS_IN_FLIGHT_PER_WORKER, BrokenProcessPool, rerun)
     finally:
         workers.pool.shutdown(cancel_futures=True)
 
 
-def dask(
-    work: Callable[[Item], Outcome], items: list[Item], scheduler: str, crashed: Callable[[Item], Outcome]
-) -> Iterator[Outcome]:
+def dask(work: Work, items: list[Item], scheduler: str, crashed: Callable[[Item], Outcome]) -> Iterator[Outcome]:
     """The files on a Dask cluster; records, graph and outputs are merged here, on the client.
 
-    Workers read the input files and the result cache themselves, so both paths must be
-    the same on every worker (a shared file system, or a cluster on this machine). Dask
+    Workers read the input files themselves, so their paths must be the same on every
+    worker (a shared file system, or a cluster on this machine); workers on this machine
+    also use the result cache, those elsewhere process every file they are given. Dask
     retries a task whose worker died on another worker; a file that kills them all fails.
     """
     from distributed import Client, KilledWorker
 
     with Client(scheduler) as client:
         workers = max(1, len(client.scheduler_info()["workers"]))
-        submit = lambda chunk: client.submit(run_chunk, work, chunk, pure=False)  # noqa: E731
-        run_one = lambda item: client.submit(work, item, pure=False).result()  # noqa: E731
+        submit = lambda chunk: client.submit(work, chunk, pure=False)  # noqa: E731
+        run_one = lambda item: client.submit(work, (item,), pure=False).result()[0]  # noqa: E731
         rerun = lambda chunks: _each_alone(chunks, run_one, KilledWorker, crashed)  # noqa: E731
         yield from _in_order(submit, items, workers * CHUNKS_IN_FLIGHT_PER_WORKER, KilledWorker, rerun)
-
-
-def run_chunk(work: Callable[[Item], Outcome], chunk: tuple[Item, ...]) -> list[Outcome]:
-    return [work(item) for item in chunk]
 
 
 class _Workers:

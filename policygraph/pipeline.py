@@ -26,7 +26,7 @@ from graph.build import resolve_graph
 from graph.export import write_graphml, write_node_link_json
 from ingest.decode import MAX_BYTES, TOO_LARGE, DecodeError, NeedsOCR, decode_bytes
 from policygraph import executors, state
-from policygraph.cache import CacheWriter, ResultCache
+from policygraph.cache import ResultCache, open_cache
 from policygraph.inputs import InputFile, collect
 from policygraph.outcome import TIMED_OUT, FileOutcome, notice_output
 from policygraph.outputs import atomic_file
@@ -50,8 +50,8 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
     earlier = None if options.force else state.unchanged(out, files)
     if earlier:
         return replace(earlier, seconds=time.perf_counter() - started)
-    cache = ResultCache(out)
-    work = partial(process_file, cache=cache, force=options.force, seconds=options.seconds_per_file)
+    cache = open_cache(out)
+    work = partial(process_files, cache=cache, force=options.force, seconds=options.seconds_per_file)
     bar = partial(tqdm, total=len(items), disable=not options.progress, unit="file", leave=False)
     with RunOutputs(out) as outputs, closing(cache):
         for outcome in bar(_outcomes(work, items, options)):
@@ -98,8 +98,6 @@ class RunOutputs:
         self.connection = store.connect(self.out / store.DATABASE_NAME)
         self._stack.callback(self.connection.close)
         self.database = store.DatabaseUpdate(self.connection)
-        self.cache = CacheWriter(self.out)
-        self._stack.callback(self.cache.close)
         return self
 
     def __exit__(self, *failure: object) -> None:
@@ -110,8 +108,6 @@ class RunOutputs:
         self.manifest.item(entry)
         self.database.add_file(entry, outcome.reused, (notice.database_rows() for notice in outcome.notices))
         self.notices.writelines(notice.line + "\n" for notice in outcome.notices)
-        if not (outcome.reused or outcome.timed_out or outcome.sha256 is None):
-            self.cache.save(outcome.sha256, outcome.file, outcome.status, outcome.error, outcome.notices)
         self.summary = _counted(self.summary, outcome)
         self.timed_out = self.timed_out or outcome.timed_out
 
@@ -140,8 +136,16 @@ def _counted(summary: RunSummary, outcome: FileOutcome) -> RunSummary:
     )
 
 
+def process_files(items: tuple[InputFile, ...], cache: ResultCache, force: bool, seconds: float) -> list[FileOutcome]:
+    """A chunk of files, whose new results reach the cache in one commit."""
+    outcomes = [process_file(item, cache, force, seconds) for item in items]
+    cache.commit()
+    return outcomes
+
+
 def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: float) -> FileOutcome:
-    """One file to its outcome, reusing an earlier run's result for unchanged content."""
+    """One file to its outcome, reusing an earlier run's result for unchanged content.
+    A new result is saved unless the file ran out of time, which says nothing of the file."""
     if item.skip_reason:
         return FileOutcome(item.shown_as, None, "skipped", item.skip_reason)
     try:
@@ -153,7 +157,10 @@ def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: floa
     if earlier:
         status, error, notices = earlier
         return FileOutcome(item.shown_as, sha256, status, error, notices, reused=True)
-    return _extract(item, data, sha256, seconds)
+    outcome = _extract(item, data, sha256, seconds)
+    if not outcome.timed_out:
+        cache.save(outcome)
+    return outcome
 
 
 def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileOutcome:

@@ -17,7 +17,8 @@ import pytest
 
 from graph import store
 from policygraph import state
-from policygraph.cache import CACHE_PATH
+from policygraph.cache import CACHE_PATH, open_cache
+from policygraph.outcome import FileOutcome
 from policygraph.outputs import UMASK
 from policygraph.pipeline import RunOptions, run
 from tests.conftest import CORPUS, PROJECT
@@ -104,6 +105,23 @@ def test_workers_give_identical_outputs(tmp_path: Path) -> None:
     run([str(corpus)], tmp_path / "one", RunOptions(jobs=1))
     run([str(corpus)], tmp_path / "two", RunOptions(jobs=2))
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+
+
+def test_worker_processes_write_the_cache_that_the_next_run_reuses(tmp_path: Path) -> None:
+    corpus, out = many_notices(tmp_path / "in", 40), tmp_path / "out"
+    run([str(corpus)], out, RunOptions(jobs=2))
+    assert cached_results(out) == 40
+    (corpus / "new.txt").write_text("关于执行集中带量采购结果的通知\n正文。", encoding="utf-8")
+    assert run([str(corpus)], out, RunOptions(jobs=2)).reused == 40
+
+
+def test_a_worker_on_another_machine_leaves_the_cache_alone(tmp_path: Path, monkeypatch) -> None:
+    """WAL, which lets processes share the cache, needs them all on one machine."""
+    cache = open_cache(tmp_path)
+    monkeypatch.setattr("socket.gethostname", lambda: "another-machine")
+    cache.save(FileOutcome("a.txt", "0" * 64, "failed", "no notice text found in the file"))
+    cache.commit()
+    assert cached_results(tmp_path) == 0
 
 
 def test_a_file_over_its_time_limit_fails_alone_and_is_retried(tmp_path: Path) -> None:

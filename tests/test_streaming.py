@@ -76,11 +76,11 @@ def _done(value: list) -> Future:
     return future
 
 
-def _dies_on_seven(item: int) -> int:
+def _dies_on_seven(chunk: tuple[int, ...]) -> list[int]:
     """Work that kills its own process on one item, as a crash in a native library would."""
-    if item == 7:
+    if 7 in chunk:
         os._exit(70)
-    return item * 10
+    return [item * 10 for item in chunk]
 
 
 def test_an_item_that_kills_its_worker_fails_alone_and_the_rest_go_on() -> None:
