@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import count, islice
 
 import networkx as nx
@@ -22,13 +23,31 @@ from schema import NoticeRecord
 
 EXTERNAL = "ref:"  # the id prefix of a document outside the corpus; notice ids are numbers or digests
 BATCH = 1000
+CACHED = 8192  # distinct mentions and issuer lists whose keys are kept: a national act is cited everywhere
 ORDERED_NOTICES = """
     SELECT n.id, n.doc_number, n.title, n.issuers FROM notices n JOIN files f ON f.path = n.file
     ORDER BY f.position, n.position"""
+# In the order of their notices, which the documents table holds once notices are registered:
+# reading it spares a second walk through the notices' rows, whose position comes after their
+# text. CROSS JOIN keeps SQLite from scanning all references and looking each notice up.
 ORDERED_REFERENCES = """
     SELECT r.notice_id, r.relation, r.doc_number, r.title, r.code, r.quote, r.start, r."end"
-    FROM "references" r JOIN notices n ON n.id = r.notice_id JOIN files f ON f.path = n.file
-    ORDER BY f.position, n.position, r.rowid"""
+    FROM documents d CROSS JOIN "references" r ON r.notice_id = d.node WHERE d.in_corpus
+    ORDER BY d.position, r.rowid"""
+NODE_ROWS = """
+    SELECT d.node, d.in_corpus, d.doc_number, d.title, d.code, n.issuers, n.issue_date, n.file
+    FROM documents d LEFT JOIN notices n ON n.id = d.node ORDER BY d.position"""
+EDGE_ROWS = 'SELECT source, target, relation, quote, start, "end" FROM edges ORDER BY position'
+# The node of each key that has one; of a weak key, its lowest and highest node (NULL if it has
+# none), two seeks however many notices share a bare title. `keys` is a mark per key.
+STRONG_NODES = "SELECT key, node FROM strong_keys WHERE key IN ({keys})"
+WEAK_NODES = """
+    SELECT column1, (SELECT min(node) FROM weak_keys WHERE key = column1),
+    (SELECT max(node) FROM weak_keys WHERE key = column1) FROM (VALUES {keys})"""
+KEYS_PER_QUERY = 500  # bound parameters, within the 999 that older SQLite builds allow
+IDENTIFIERS = """
+    UPDATE documents SET doc_number = coalesce(nullif(doc_number, ''), ?), title = coalesce(nullif(title, ''), ?),
+    code = coalesce(nullif(code, ''), ?) WHERE node = ?"""
 
 
 class DocumentIndex:
@@ -38,58 +57,147 @@ class DocumentIndex:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
         for table, unique in (("strong_keys", "key"), ("weak_keys", "key, node")):
-            connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (key, node, PRIMARY KEY ({unique}))")
+            connection.execute(  # without rowid: a key is stored once, not in the table and again in its index
+                f"CREATE TEMP TABLE IF NOT EXISTS {table} (key, node, PRIMARY KEY ({unique})) WITHOUT ROWID"
+            )
             connection.execute(f"DELETE FROM temp.{table}")
-
-    def register(self, node: str, keys: list[str], weak: str | None) -> None:
-        self.register_all([(node, keys, weak)])
 
     def register_all(self, entries: list[tuple[str, list[str], str | None]]) -> None:
         """(node, strong keys, weak key) of each, in order: a key's first node keeps it."""
-        strong = [(key, node) for node, keys, _ in entries for key in keys]
+        strong = ((key, node) for node, keys, _ in entries for key in keys)
         self.connection.executemany("INSERT OR IGNORE INTO strong_keys VALUES (?, ?)", strong)
-        weak = [(key, node) for node, _, key in entries if key]
+        weak = ((key, node) for node, _, key in entries if key)
         self.connection.executemany("INSERT OR IGNORE INTO weak_keys VALUES (?, ?)", weak)
+
+    def view(self, mentions: list[tuple[list[str], str | None]]) -> IndexView:
+        """The index as it stands for the keys of `mentions`, read a few hundred keys a query."""
+        strong = self._rows(STRONG_NODES, "?", {key for keys, _ in mentions for key in keys})
+        weak = self._rows(WEAK_NODES, "(?)", {key for _, key in mentions if key})
+        return IndexView(
+            dict(strong), {key: (low,) if low == high else (low, high) for key, low, high in weak if low is not None}
+        )
+
+    def _rows(self, query: str, mark: str, keys: Iterable[str]) -> Iterator[tuple]:
+        keys = iter(keys)
+        while chunk := list(islice(keys, KEYS_PER_QUERY)):
+            yield from self.connection.execute(query.format(keys=", ".join([mark] * len(chunk))), chunk)
+
+
+class IndexView:
+    """The index for one batch's keys, kept as the index would be while the batch registers
+    nodes: a batch reads the index in a few queries and writes it in two, not a query per reference.
+
+    `strong` maps a key to its node; `weak` a key to its one node, or to two or more of its
+    nodes, which is all resolution needs to know. `registered` is what the index may lack."""
+
+    def __init__(self, strong: dict[str, str], weak: dict[str, tuple[str, ...]]) -> None:
+        self.strong = strong
+        self.weak = weak
+        self.registered: list[tuple[str, list[str], str | None]] = []
 
     def resolve(self, keys: list[str], weak: str | None) -> str | None:
         """The node of the first key known, else the one node with the weak key."""
-        if keys:
-            marks = ", ".join("?" * len(keys))
-            found = dict(self.connection.execute(f"SELECT key, node FROM strong_keys WHERE key IN ({marks})", keys))
-            known = [found[key] for key in keys if key in found]
-            if known or not weak:
-                return known[0] if known else None
-        if not weak:
-            return None
-        candidates = self.connection.execute("SELECT node FROM weak_keys WHERE key = ? LIMIT 2", (weak,)).fetchall()
-        return candidates[0][0] if len(candidates) == 1 else None
+        for key in keys:
+            if key in self.strong:
+                return self.strong[key]
+        found = self.weak.get(weak, ()) if weak else ()
+        return found[0] if len(found) == 1 else None
+
+    def register(self, node: str, keys: list[str], weak: str | None) -> None:
+        """As DocumentIndex.register_all would, noting for it only the keys the index may lack."""
+        new = []
+        for key in keys:
+            if key not in self.strong:
+                self.strong[key] = node
+                new.append(key)
+        new_weak = weak if weak and node not in self.weak.get(weak, ()) else None
+        if new_weak:
+            self.weak[new_weak] = (*self.weak.get(new_weak, ()), node)
+        self.registered.append((node, new, new_weak))
 
 
 def resolve_graph(connection: sqlite3.Connection) -> None:
     """Rewrites the documents and edges tables from the notices and references tables.
 
-    Rows are written a batch at a time; only what a later reference's resolution reads
-    (the index, external documents) is written as it is found."""
+    Rows are written a batch at a time. A batch of references reads the index once for all
+    its keys and resolves against that view, which it keeps up to date as it goes, so a
+    reference finds an external node that an earlier one in the same batch registered."""
     connection.execute("DELETE FROM documents")
     connection.execute("DELETE FROM edges")
     index = DocumentIndex(connection)
     positions = count()
-    for notices in _batches(connection.execute(ORDERED_NOTICES)):
+    for notices in _batches(_tuples(connection, ORDERED_NOTICES)):
         connection.executemany(
             "INSERT INTO documents VALUES (?, ?, 1, ?, ?, NULL)",
             [(notice_id, next(positions), doc_number, title) for notice_id, doc_number, title, _ in notices],
         )
         index.register_all(
-            [(notice_id, *document_keys(doc_number, None, title, json.loads(issuers)))
+            [(notice_id, *document_keys(doc_number, None, title, _issuers(issuers)))
              for notice_id, doc_number, title, issuers in notices]
         )  # fmt: skip
     edge_positions = count()
-    for references in _batches(connection.execute(ORDERED_REFERENCES)):
-        edges = [_resolved_edge(connection, index, reference, positions) for reference in references]
-        connection.executemany(
-            "INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(*edge[:3], next(edge_positions), *edge[3:]) for edge in edges if edge],
-        )
+    for references in _batches(_tuples(connection, ORDERED_REFERENCES)):
+        _add_references(connection, index, references, positions, edge_positions)
+
+
+def _add_references(
+    connection: sqlite3.Connection, index: DocumentIndex, references: list[tuple], positions: count,
+    edge_positions: count,
+) -> None:  # fmt: skip
+    """Resolves a batch in order against the index's view, then writes what it found.
+
+    External documents are inserted before their identifiers are updated; every update's
+    node exists by then, as it did when updates ran a reference at a time."""
+    mentions = [_mention_keys(doc_number, code, title) for _, _, doc_number, title, code, *_ in references]
+    view = index.view(mentions)
+    externals, identifiers, edges = [], {}, []
+    for reference, (keys, weak) in zip(references, mentions, strict=True):
+        source, relation, doc_number, title, code, quote, start, end = reference
+        target = view.resolve(keys, weak)
+        if target is None:
+            target = EXTERNAL + keys[0].split(":", 1)[1] if keys else EXTERNAL + (weak or "?")
+            externals.append((target, next(positions)))
+        view.register(target, keys, weak)
+        if target.startswith(EXTERNAL):  # an external document takes the best identifiers any mention gives
+            identifiers[target] = _first_given(identifiers.get(target), (doc_number, title, code))
+        if target != source:
+            edges.append((source, target, relation, next(edge_positions), quote, start, end))
+    connection.executemany("INSERT OR IGNORE INTO documents VALUES (?, ?, 0, NULL, NULL, NULL)", externals)
+    index.register_all(view.registered)
+    connection.executemany(IDENTIFIERS, [(*values, node) for node, values in identifiers.items()])
+    connection.executemany("INSERT OR IGNORE INTO edges VALUES (?, ?, ?, ?, ?, ?, ?)", edges)
+
+
+def _first_given(earlier: tuple | None, mention: tuple) -> tuple:
+    """What IDENTIFIERS leaves when run with `earlier`'s values and then `mention`'s, as one
+    run: each field's first value that is neither NULL nor '', else the later value."""
+    if earlier is None:
+        return mention
+    if None not in earlier and "" not in earlier:
+        return earlier
+    return tuple(
+        later if first is None or first == "" else first for first, later in zip(earlier, mention, strict=True)
+    )
+
+
+@lru_cache(maxsize=CACHED)
+def _mention_keys(doc_number: str | None, code: str | None, title: str | None) -> tuple[list[str], str | None]:
+    """A reference's keys; the same document is cited by many notices. Callers leave the list as it is."""
+    return document_keys(doc_number, code, title, [])
+
+
+@lru_cache(maxsize=CACHED)
+def _issuers(issuers: str) -> list[str]:
+    """A notice's issuers from their JSON; most notices share theirs with many others. Callers
+    leave the list as it is."""
+    return json.loads(issuers)
+
+
+def _tuples(connection: sqlite3.Connection, query: str) -> sqlite3.Cursor:
+    """The query's rows as plain tuples, which unpack faster than the connection's sqlite3.Row."""
+    cursor = connection.cursor()
+    cursor.row_factory = None
+    return cursor.execute(query)
 
 
 def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
@@ -98,35 +206,20 @@ def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
         yield batch
 
 
-def _resolved_edge(
-    connection: sqlite3.Connection, index: DocumentIndex, reference: tuple, positions: count
-) -> tuple | None:
-    """The reference's edge (source, target, relation, quote, start, end), None for one to itself."""
-    source, relation, doc_number, title, code, quote, start, end = reference
-    keys, weak = document_keys(doc_number, code, title, [])
-    target = index.resolve(keys, weak)
-    if target is None:
-        target = EXTERNAL + keys[0].split(":", 1)[1] if keys else EXTERNAL + (weak or "?")
-        connection.execute(
-            "INSERT OR IGNORE INTO documents VALUES (?, ?, 0, NULL, NULL, NULL)", (target, next(positions))
-        )
-    index.register(target, keys, weak)
-    if target.startswith(EXTERNAL):  # an external document takes the best identifiers any mention gives
-        connection.execute(
-            """UPDATE documents SET doc_number = coalesce(nullif(doc_number, ''), ?),
-               title = coalesce(nullif(title, ''), ?), code = coalesce(nullif(code, ''), ?) WHERE node = ?""",
-            (doc_number, title, code, target),
-        )
-    return (source, target, relation, quote, start, end) if target != source else None
+def node_rows(connection: sqlite3.Connection) -> sqlite3.Cursor:
+    """(id, in_corpus, doc_number, title, code, issuers as JSON, issue_date, file) of each
+    node, in the order the graph found them."""
+    return _tuples(connection, NODE_ROWS)
+
+
+def edge_rows(connection: sqlite3.Connection) -> sqlite3.Cursor:
+    """(source, target, relation, quote, start, end) of each edge, in the order the graph found them."""
+    return _tuples(connection, EDGE_ROWS)
 
 
 def nodes(connection: sqlite3.Connection) -> Iterator[dict]:
     """Each node with its attributes, in the order the graph found them."""
-    rows = connection.execute(
-        """SELECT d.node, d.in_corpus, d.doc_number, d.title, d.code, n.issuers, n.issue_date, n.file
-           FROM documents d LEFT JOIN notices n ON n.id = d.node ORDER BY d.position"""
-    )
-    for node, in_corpus, doc_number, title, code, issuers, issue_date, file in rows:
+    for node, in_corpus, doc_number, title, code, issuers, issue_date, file in node_rows(connection):
         if in_corpus:
             yield {"id": node, "in_corpus": True, "doc_number": doc_number, "title": title,
                    "issuers": json.loads(issuers), "issue_date": issue_date, "file": file}  # fmt: skip
@@ -135,8 +228,7 @@ def nodes(connection: sqlite3.Connection) -> Iterator[dict]:
 
 
 def edges(connection: sqlite3.Connection) -> Iterator[dict]:
-    rows = connection.execute('SELECT source, target, relation, quote, start, "end" FROM edges ORDER BY position')
-    for source, target, relation, quote, start, end in rows:
+    for source, target, relation, quote, start, end in edge_rows(connection):
         yield {"source": source, "target": target, "key": relation, "relation": relation,
                "evidence": quote, "evidence_start": start, "evidence_end": end}  # fmt: skip
 

@@ -3,17 +3,26 @@
 Both are streamed from the database node by node, so writing a national graph takes no
 more memory than writing a small one. The JSON is what networkx's `node_link_data`
 gives, a line per node and per edge.
+
+Both are written from the database rows rather than from `nodes()` and `edges()`: a dict
+per row and json.dumps or saxutils per value cost more than the writing itself. Each line
+is formatted directly, and what the library functions would do for it (escape, quote,
+encode) is done only when a value needs it.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import islice
+from json.encoder import encode_basestring
 from typing import TextIO
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
-from graph.build import edges, nodes
+from graph.build import edge_rows, node_rows
 from schema.jsonstream import ObjectWriter
 
 LIST_SEPARATOR = "；"
@@ -29,16 +38,68 @@ GRAPHML_KEYS = (
     ("edge", "evidence_start", "long"), ("edge", "evidence_end", "long"),
 )  # fmt: skip
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
+ATTRIBUTE_SPECIAL = re.compile('[&<>"]')  # what quoteattr changes in printable text
+CACHED = 4096  # distinct issuer lists and relations kept encoded
+ITEMS_PER_WRITE = 1000
 
 
 def write_node_link_json(connection: sqlite3.Connection, stream: TextIO) -> None:
+    """Each item as json.dumps(item, ensure_ascii=False, sort_keys=True) would write it."""
     graph = ObjectWriter(stream, sort_keys=True)
     graph.member("directed", True)
-    graph.array("edges", edges(connection))
+    _encoded_array(graph, "edges", map(_edge_json, edge_rows(connection)))
     graph.member("graph", {})
     graph.member("multigraph", True)
-    graph.array("nodes", nodes(connection))
+    _encoded_array(graph, "nodes", map(_node_json, node_rows(connection)))
     graph.close()
+
+
+def _encoded_array(graph: ObjectWriter, name: str, items: Iterable[str]) -> None:
+    """ObjectWriter.array for items that are JSON text already, written a thousand at a time."""
+    graph.begin_array(name)
+    items = iter(items)
+    while chunk := list(islice(items, ITEMS_PER_WRITE)):
+        graph.stream.write(("," if graph.items else "[") + "\n  " + ",\n  ".join(chunk))
+        graph.items += len(chunk)
+    graph.end_array()
+
+
+def _edge_json(row: tuple) -> str:
+    source, target, relation, quote, start, end = row
+    relation = _json(relation)
+    return (
+        f'{{"evidence": {_json(quote)}, "evidence_end": {_json(end)}, "evidence_start": {_json(start)}, '
+        f'"key": {relation}, "relation": {relation}, "source": {_json(source)}, "target": {_json(target)}}}'
+    )
+
+
+def _node_json(row: tuple) -> str:
+    node, in_corpus, doc_number, title, code, issuers, issue_date, file = row
+    if in_corpus:
+        return (
+            f'{{"doc_number": {_json(doc_number)}, "file": {_json(file)}, "id": {_json(node)}, "in_corpus": true, '
+            f'"issue_date": {_json(issue_date)}, "issuers": {_issuers_json(issuers)}, "title": {_json(title)}}}'
+        )
+    return (
+        f'{{"code": {_json(code)}, "doc_number": {_json(doc_number)}, "id": {_json(node)}, "in_corpus": false, '
+        f'"title": {_json(title)}}}'
+    )
+
+
+def _json(value: object) -> str:
+    """json.dumps(value, ensure_ascii=False) of a database value: json's own C string encoder
+    for text, int's repr for integers as json uses it; json.dumps only for the rare rest."""
+    if value.__class__ is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    return int.__repr__(value) if value.__class__ is int else json.dumps(value, ensure_ascii=False)
+
+
+@lru_cache(maxsize=CACHED)
+def _issuers_json(issuers: str) -> str:
+    """Issuer lists repeat across notices: each is decoded and encoded once."""
+    return json.dumps(json.loads(issuers), ensure_ascii=False, sort_keys=True)
 
 
 def write_graphml(connection: sqlite3.Connection, stream: TextIO) -> None:
@@ -47,27 +108,65 @@ def write_graphml(connection: sqlite3.Connection, stream: TextIO) -> None:
     for element, name, kind in GRAPHML_KEYS:
         stream.write(f'  <key id="{name}" for="{element}" attr.name="{name}" attr.type="{kind}" />\n')
     stream.write('  <graph edgedefault="directed">\n')
-    for node in nodes(connection):
-        stream.write(f"    <node id={quoteattr(_clean(node.pop('id')))}>\n{_data(node)}    </node>\n")
-    for edge in edges(connection):
-        ends = f"source={quoteattr(_clean(edge.pop('source')))} target={quoteattr(_clean(edge.pop('target')))}"
-        stream.write(f"    <edge {ends} id={quoteattr(edge.pop('key'))}>\n{_data(edge)}    </edge>\n")
+    stream.writelines(map(_node_graphml, node_rows(connection)))
+    stream.writelines(map(_edge_graphml, edge_rows(connection)))
     stream.write("  </graph>\n</graphml>\n")
 
 
-def _data(attributes: dict) -> str:
-    return "".join(f'      <data key="{name}">{escape(value)}</data>\n' for name, value in _scalars(attributes))
+def _node_graphml(row: tuple) -> str:
+    node, in_corpus, doc_number, title, code, issuers, issue_date, file = row
+    if in_corpus:
+        data = (
+            f'      <data key="in_corpus">true</data>\n{_data("doc_number", doc_number)}{_data("title", title)}'
+            f'      <data key="issuers">{_issuers_graphml(issuers)}</data>\n'
+            f"{_data('issue_date', issue_date)}{_data('file', file)}"
+        )
+    else:
+        data = (
+            f'      <data key="in_corpus">false</data>\n{_data("doc_number", doc_number)}{_data("title", title)}'
+            f"{_data('code', code)}"
+        )
+    return f"    <node id={_id(node)}>\n{data}    </node>\n"
 
 
-def _scalars(attributes: dict) -> Iterator[tuple[str, str]]:
-    for name, value in attributes.items():
-        if isinstance(value, bool):
-            yield name, str(value).lower()
-        elif isinstance(value, list):
-            yield name, _clean(LIST_SEPARATOR.join(value))
-        elif value is not None:
-            yield name, _clean(str(value))
+def _edge_graphml(row: tuple) -> str:
+    source, target, relation, quote, start, end = row
+    return (
+        f"    <edge source={_id(source)} target={_id(target)} {_relation_graphml(relation)}"
+        f"{_data('evidence', quote)}{_data('evidence_start', start)}{_data('evidence_end', end)}    </edge>\n"
+    )
+
+
+@lru_cache(maxsize=CACHED)
+def _relation_graphml(relation: str) -> str:
+    """An edge's id attribute and relation element: relations are few. The id is not cleaned."""
+    return f"id={quoteattr(relation)}>\n{_data('relation', relation)}"
+
+
+def _data(name: str, value: object) -> str:
+    """The value's data element, nothing for a missing value; escaped as saxutils.escape does."""
+    if value is None:
+        return ""
+    if value.__class__ is int:  # digits and a sign: nothing to clean or escape
+        return f'      <data key="{name}">{value}</data>\n'
+    return f'      <data key="{name}">{_text(value if value.__class__ is str else str(value))}</data>\n'
+
+
+@lru_cache(maxsize=CACHED)
+def _issuers_graphml(issuers: str) -> str:
+    return _text(LIST_SEPARATOR.join(json.loads(issuers)))
+
+
+def _text(text: str) -> str:
+    """escape(_clean(text)), saxutils' escape being these three replacements."""
+    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _id(text: str) -> str:
+    """quoteattr(_clean(text)), which for printable text without &, <, > or " is the text in double quotes."""
+    return f'"{text}"' if text.isprintable() and not ATTRIBUTE_SPECIAL.search(text) else quoteattr(_clean(text))
 
 
 def _clean(text: str) -> str:
-    return NOT_XML.sub("", text)
+    """Printable text holds none of NOT_XML's characters: only the rest is searched."""
+    return text if text.isprintable() else NOT_XML.sub("", text)
