@@ -21,7 +21,7 @@ from typing import TypeVar
 
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
-CHUNK = 16
+CHUNK = 64  # files: the cache takes a commit per chunk, and commits cost more than rows
 CHUNKS_IN_FLIGHT_PER_WORKER = 4
 
 

@@ -18,6 +18,7 @@ import pytest
 from graph import store
 from policygraph import state
 from policygraph.cache import CACHE_PATH, open_cache
+from policygraph.executors import CHUNK
 from policygraph.outcome import FileOutcome
 from policygraph.outputs import UMASK
 from policygraph.pipeline import RunOptions, run
@@ -136,7 +137,7 @@ def test_a_file_over_its_time_limit_fails_alone_and_is_retried(tmp_path: Path) -
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_killed_run_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
-    corpus = many_notices(tmp_path / "in", 60)
+    corpus = many_notices(tmp_path / "in", 3 * CHUNK)  # results are committed a chunk at a time
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     run([str(corpus)], clean)
     command = [sys.executable, "-m", "policygraph.cli", "run", str(corpus), "--out", str(killed)]
