@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-from tabulate import tabulate
-
 MAX_CELL_CHARS = 48
 
 
@@ -17,6 +15,8 @@ def as_json(result: object) -> str:
 def as_table(rows: list[dict], columns: list[str]) -> str:
     if not rows:
         return "(nothing found)"
+    from tabulate import tabulate  # 40 ms of imports, which `run`, a re-run above all, never needs
+
     cells = [[_cell(row.get(column)) for column in columns] for row in rows]
     return tabulate(cells, headers=columns)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policygraph.cli import main
+from policygraph.inputs import _suffix
 from schema import FACT_FIELDS
 from tests.conftest import CORPUS
 
@@ -164,3 +167,10 @@ def test_every_sample_as_a_laid_out_pdf_gives_the_same_facts(tmp_path: Path) -> 
     assert len(from_pdf) == 6
     for text_record, pdf_record in zip(from_text, from_pdf, strict=True):
         assert pdf_record == text_record
+
+
+@given(st.lists(st.sampled_from(["a", ".", "b", "/", "PDF", "txt", "公告"]), max_size=8))
+def test_a_files_suffix_is_the_one_pathlib_gives(parts: list[str]) -> None:
+    path = "folder/" + "".join(parts)
+    if not path.endswith("/"):  # a listed file's path never ends in a separator
+        assert _suffix(path) == PurePath(path).suffix
