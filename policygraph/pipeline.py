@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from extract.nlp import pipeline
 from graph import store
 from graph.build import resolve_graph
 from graph.export import write_graphml, write_node_link_json
@@ -54,7 +55,7 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
     work = partial(process_files, cache=cache, force=options.force, seconds=options.seconds_per_file)
     bar = partial(tqdm, total=len(items), disable=not options.progress, unit="file", leave=False)
     with RunOutputs(out) as outputs, closing(cache):
-        for outcome in bar(_outcomes(work, items, options)):
+        for outcome in bar(_outcomes(work, items, options, cache)):
             outputs.add(outcome)
         outputs.finish()
     summary = replace(outputs.summary, seconds=time.perf_counter() - started)
@@ -63,9 +64,11 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
     return summary
 
 
-def _outcomes(work: partial, items: list[InputFile], options: RunOptions) -> Iterator[FileOutcome]:
+def _outcomes(work: partial, items: list[InputFile], options: RunOptions, cache: ResultCache) -> Iterator[FileOutcome]:
     if options.scheduler:
         return executors.dask(work, items, options.scheduler, _crashed)
+    if options.jobs > 1 and cache.empty:
+        pipeline()  # every file needs spaCy and jieba: loaded once, here, and shared by the workers forked from here
     return executors.local(work, items, options.jobs, _crashed)
 
 
