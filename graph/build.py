@@ -39,12 +39,11 @@ NODE_ROWS = """
     FROM documents d LEFT JOIN notices n ON n.id = d.node ORDER BY d.position"""
 EDGE_ROWS = 'SELECT source, target, relation, quote, start, "end" FROM edges ORDER BY position'
 # The node of each key that has one; of a weak key, its lowest and highest node (NULL if it has
-# none), two seeks however many notices share a bare title. `keys` is a mark per key.
-STRONG_NODES = "SELECT key, node FROM strong_keys WHERE key IN ({keys})"
+# none), two seeks however many notices share a bare title. `marks` is a mark per key.
+STRONG_NODES = "SELECT key, node FROM strong_keys WHERE key IN ({marks})"
 WEAK_NODES = """
     SELECT column1, (SELECT min(node) FROM weak_keys WHERE key = column1),
-    (SELECT max(node) FROM weak_keys WHERE key = column1) FROM (VALUES {keys})"""
-KEYS_PER_QUERY = 500  # bound parameters, within the 999 that older SQLite builds allow
+    (SELECT max(node) FROM weak_keys WHERE key = column1) FROM (VALUES {marks})"""
 IDENTIFIERS = """
     UPDATE documents SET doc_number = coalesce(nullif(doc_number, ''), ?), title = coalesce(nullif(title, ''), ?),
     code = coalesce(nullif(code, ''), ?) WHERE node = ?"""
@@ -71,16 +70,11 @@ class DocumentIndex:
 
     def view(self, mentions: list[tuple[list[str], str | None]]) -> IndexView:
         """The index as it stands for the keys of `mentions`, read a few hundred keys a query."""
-        strong = self._rows(STRONG_NODES, "?", {key for keys, _ in mentions for key in keys})
-        weak = self._rows(WEAK_NODES, "(?)", {key for _, key in mentions if key})
+        strong = store.select_in(self.connection, STRONG_NODES, {key for keys, _ in mentions for key in keys})
+        weak = store.select_in(self.connection, WEAK_NODES, {key for _, key in mentions if key}, "(?)")
         return IndexView(
             dict(strong), {key: (low,) if low == high else (low, high) for key, low, high in weak if low is not None}
         )
-
-    def _rows(self, query: str, mark: str, keys: Iterable[str]) -> Iterator[tuple]:
-        keys = iter(keys)
-        while chunk := list(islice(keys, KEYS_PER_QUERY)):
-            yield from self.connection.execute(query.format(keys=", ".join([mark] * len(chunk))), chunk)
 
 
 class IndexView:

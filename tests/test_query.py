@@ -161,3 +161,14 @@ def test_a_notice_in_two_files_is_kept_once_with_its_later_facts(tmp_path: Path)
     assert [row["file"] for row in notices] == [str(tmp_path / "in" / "b.txt")]
     assert facts == sum(len(record[name]) for name in store.FACT_TYPES)
     assert indexed == 1
+
+
+def test_looking_up_a_list_of_values_matches_each_exactly() -> None:
+    """Also past a NUL, where a JSON array read by json_each would have cut the text."""
+    with closing(sqlite3.connect(":memory:")) as connection:
+        connection.execute("CREATE TABLE t (value TEXT)")
+        many = [f"v{number}" for number in range(store.IN_LIST_SIZE + 5)]
+        connection.executemany("INSERT INTO t VALUES (?)", [(value,) for value in ["a\x00b", "a", *many]])
+        wanted = ["a\x00b", "a\x00c", *many]
+        found = [row[0] for row in store.select_in(connection, "SELECT value FROM t WHERE value IN ({marks})", wanted)]
+    assert sorted(found) == sorted(["a\x00b", *many])
