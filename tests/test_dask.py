@@ -1,15 +1,19 @@
-"""The per-file work on a Dask cluster (a local one the test starts): identical outputs."""
+"""The per-file work on a Dask cluster (a local one the test starts): identical outputs,
+and a file that kills its worker fails alone."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from policygraph import executors
 from policygraph.pipeline import RunOptions, run
 from tests.conftest import CORPUS
 
 distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
 OUTPUTS = ("notices.jsonl", "graph.json", "graph.graphml", "manifest.json")
 
 
@@ -20,3 +24,21 @@ def test_a_cluster_run_equals_a_local_run(tmp_path: Path) -> None:
     assert (summary.files, summary.notices, summary.failed) == (5, 6, 0)
     for name in OUTPUTS:
         assert (tmp_path / "cluster" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+
+
+def _dies_on_seven(chunk: tuple[int, ...]) -> list[int]:
+    """Work that kills its own process on one item, as a crash in a native library would."""
+    if 7 in chunk:
+        os._exit(70)
+    return [item * 10 for item in chunk]
+
+
+def test_an_item_that_kills_its_dask_worker_fails_alone_and_the_rest_go_on() -> None:
+    """Dask would retry the task on other workers first (allowed-failures, 3 by default):
+    with none allowed, the test needs only the one death to see the item fail."""
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+    ):
+        outcomes = list(executors.dask(_dies_on_seven, list(range(20)), cluster.scheduler_address, lambda item: -item))
+    assert outcomes == [-7 if item == 7 else item * 10 for item in range(20)]
