@@ -3,11 +3,11 @@ cluster. Every executor yields outcomes in input order, so outputs do not depend
 
 Work is handed out in chunks, and only a few chunks per worker are in flight at a time:
 results wait in memory only until the writer takes them, however large the batch. The
-work itself takes a chunk and gives its outcomes, so that it can finish a chunk as one
-(the run commits a chunk's results to its cache together). A file
-that kills its worker process (a crash in a native library, memory exhausted) fails
-alone: the chunks in flight are run again a file at a time, and the file that kills a
-worker again gets `crashed(file)` as its outcome.
+work takes a whole chunk and gives its outcomes, so that it can finish the chunk as one
+(the run commits a chunk's results to its cache together). A file that kills its worker
+process (a crash in a native library, memory exhausted) fails alone: the chunks in
+flight are run again a file at a time, and the file that kills a worker again gets
+`crashed(file)` as its outcome.
 """
 
 from __future__ import annotations
