@@ -60,7 +60,7 @@ def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None
         return None
     condition, parameters = _text_condition(terms, ("title",))
     hit = connection.execute(
-        f"""SELECT n.id FROM notice_words w JOIN notices n ON n.id = w.id
+        f"""SELECT n.id FROM notice_words w JOIN notices n ON n.rowid = w.rowid
             WHERE {condition} ORDER BY length(n.title) LIMIT 1""",
         parameters,
     ).fetchone()
@@ -176,8 +176,8 @@ def search(connection: sqlite3.Connection, text: str, limit: int = 20) -> list[d
         return []
     condition, parameters = _text_condition(terms, ("title", "text"))
     rows = connection.execute(
-        f"""SELECT w.id, n.doc_number, n.title, n.issuers, n.issue_date
-            FROM notice_words w JOIN notices n ON n.id = w.id WHERE {condition} ORDER BY n.issue_date DESC LIMIT ?""",
+        f"""SELECT n.id, n.doc_number, n.title, n.issuers, n.issue_date FROM notice_words w
+            JOIN notices n ON n.rowid = w.rowid WHERE {condition} ORDER BY n.issue_date DESC LIMIT ?""",
         [*parameters, limit],
     )
     return [_with_issuers(row) for row in rows]
