@@ -15,9 +15,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
 from functools import lru_cache
-from itertools import islice
 from json.encoder import encode_basestring
 from typing import TextIO
 from xml.sax.saxutils import quoteattr
@@ -40,28 +38,21 @@ GRAPHML_KEYS = (
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
 ATTRIBUTE_SPECIAL = re.compile('[&<>"]')  # what quoteattr changes in printable text
 CACHED = 4096  # distinct issuer lists and relations kept encoded
-ITEMS_PER_WRITE = 1000
 
 
 def write_node_link_json(connection: sqlite3.Connection, stream: TextIO) -> None:
     """Each item as json.dumps(item, ensure_ascii=False, sort_keys=True) would write it."""
     graph = ObjectWriter(stream, sort_keys=True)
     graph.member("directed", True)
-    _encoded_array(graph, "edges", map(_edge_json, edge_rows(connection)))
+    graph.begin_array("edges")
+    graph.encoded_items(map(_edge_json, edge_rows(connection)))
+    graph.end_array()
     graph.member("graph", {})
     graph.member("multigraph", True)
-    _encoded_array(graph, "nodes", map(_node_json, node_rows(connection)))
-    graph.close()
-
-
-def _encoded_array(graph: ObjectWriter, name: str, items: Iterable[str]) -> None:
-    """ObjectWriter.array for items that are JSON text already, written a thousand at a time."""
-    graph.begin_array(name)
-    items = iter(items)
-    while chunk := list(islice(items, ITEMS_PER_WRITE)):
-        graph.stream.write(("," if graph.items else "[") + "\n  " + ",\n  ".join(chunk))
-        graph.items += len(chunk)
+    graph.begin_array("nodes")
+    graph.encoded_items(map(_node_json, node_rows(connection)))
     graph.end_array()
+    graph.close()
 
 
 def _edge_json(row: tuple) -> str:

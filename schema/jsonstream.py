@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from itertools import islice
 from typing import TextIO
+
+ITEMS_PER_WRITE = 1000  # items already encoded, joined into one write
 
 
 class ObjectWriter:
@@ -40,6 +43,13 @@ class ObjectWriter:
     def item(self, value: object) -> None:
         self.stream.write(("," if self.items else "[") + "\n  " + self._dumps(value))
         self.items += 1
+
+    def encoded_items(self, texts: Iterable[str]) -> None:
+        """Items that are JSON text already, laid out as `item` lays them out."""
+        texts = iter(texts)
+        while chunk := list(islice(texts, ITEMS_PER_WRITE)):
+            self.stream.write(("," if self.items else "[") + "\n  " + ",\n  ".join(chunk))
+            self.items += len(chunk)
 
     def end_array(self) -> None:
         self.stream.write("\n ]" if self.items else "[]")
