@@ -8,6 +8,7 @@ outputs.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import signal
@@ -67,9 +68,18 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
 def _outcomes(work: partial, items: list[InputFile], options: RunOptions, cache: ResultCache) -> Iterator[FileOutcome]:
     if options.scheduler:
         return executors.dask(work, items, options.scheduler, _crashed)
-    if options.jobs > 1 and cache.empty:
-        pipeline()  # every file needs spaCy and jieba: loaded once, here, and shared by the workers forked from here
+    if cache.empty:
+        _load_nlp()
     return executors.local(work, items, options.jobs, _crashed)
+
+
+def _load_nlp() -> None:
+    """Every file will need spaCy and jieba: loaded once, here, and shared by the workers
+    forked from here. Their objects live as long as the process, so the garbage collector
+    is told to leave them be: each full collection walked them all (0.17 s of a run over
+    10,000 notices), and a worker walking them copies the memory it shares with this process."""
+    pipeline()
+    gc.freeze()
 
 
 def _crashed(item: InputFile) -> FileOutcome:
