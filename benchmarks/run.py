@@ -5,7 +5,8 @@
 Generates a seeded corpus, then measures: the pipeline on one and two workers (the best
 of three runs each) against bare spaCy (blank zh, jieba) over the same texts, both as
 the run reports its own time (spaCy's is timed the same way, after loading) and with the
-command's start-up; what N more notices cost, without the costs a run pays once; time
+command's start-up; the most two workers could give, by Amdahl's law, with the run's
+serial parts; what N more notices cost, without the costs a run pays once; time
 per stage; PDF pages/s against bare pdfplumber; peak memory at N and 10·N notices (each
 in a fresh process); and a re-run of the unchanged corpus.
 """
@@ -13,6 +14,7 @@ in a fresh process); and a re-run of the unchanged corpus.
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import shutil
 import subprocess
@@ -48,7 +50,9 @@ def main() -> None:
     rows.append(("corpus", f"{len(texts):,} notices, {characters:,} characters"))
     one = _best_run(args.work / "text", args.work / "out1")
     two = _best_run(args.work / "text", args.work / "out2", "--jobs", "2")
-    rows += _throughput(args.work, texts, characters, one, two)
+    load, pipe = _bare_spacy(texts)
+    rows += _throughput(args.work, len(texts), characters, (load, pipe), one, two)
+    rows += _serial_bound(args.work / "out1", load, one)
     rows += _marginal(args.work, args.notices, one, two)
     rows += _worker_scaling(args.work / "text", characters)
     rows += _stages(texts)
@@ -88,13 +92,16 @@ def _timed_run(inputs: Path, out: Path, *options: str) -> Timing:
     return Timing(wall, float(RUN_SECONDS.search(finished.stdout).group(1)))
 
 
-def _throughput(work: Path, texts: list[str], characters: int, one: Timing, two: Timing) -> list[tuple[str, str]]:
+def _throughput(
+    work: Path, notices: int, characters: int, spacy_seconds: tuple[float, float], one: Timing, two: Timing
+) -> list[tuple[str, str]]:
+    """`spacy_seconds`: bare spaCy's time to load, and to run over the same texts."""
     rerun = _timed_run(work / "text", work / "out1")
-    load, pipe = _bare_spacy(texts)
+    load, pipe = spacy_seconds
     spacy, spacy_with_load = characters / pipe, characters / (load + pipe)
     rate = characters / one.run
     return [
-        ("pipeline, 1 worker", f"{len(texts) / one.run:,.0f} notices/s, {rate:,.0f} chars/s "
+        ("pipeline, 1 worker", f"{notices / one.run:,.0f} notices/s, {rate:,.0f} chars/s "
                                f"(run {one.run:.1f} s; {one.wall:.1f} s with start-up)"),
         ("pipeline, 2 workers", f"{characters / two.run / 2:,.0f} chars/s per worker (run {two.run:.1f} s; "
                                 f"{two.wall:.1f} s with start-up), {one.run / two.run:.2f}x one worker"),
@@ -104,6 +111,29 @@ def _throughput(work: Path, texts: list[str], characters: int, one: Timing, two:
                              f"and jieba itself); {rate / spacy:.2f}x against spaCy once loaded; "
                              f"{characters / one.wall / spacy:.2f}x counting the command's start-up too"),
         ("re-run, unchanged", f"{rerun.wall:.2f} s with start-up, {one.wall / rerun.wall:.0f}x faster than the first"),
+    ]  # fmt: skip
+
+
+def _serial_bound(out: Path, load: float, one: Timing) -> list[tuple[str, str]]:
+    """The most two workers can give by Amdahl's law, with no cost for running in parallel:
+    a run's serial parts (loading spaCy and jieba before the first file; resolving the
+    graph, in input order, and writing it after the last) take as long on two workers."""
+    from graph import store
+    from graph.build import resolve_graph
+    from graph.export import write_graphml, write_node_link_json
+
+    connection = store.connect(out / store.DATABASE_NAME)
+    started = time.perf_counter()
+    resolve_graph(connection)
+    write_node_link_json(connection, io.StringIO())
+    write_graphml(connection, io.StringIO())
+    graph = time.perf_counter() - started
+    connection.close()  # without committing: the run's database stays as the run left it
+    serial = load + graph
+    bound = one.run / (serial + (one.run - serial) / 2)
+    return [
+        ("two workers at most", f"{bound:.2f}x one worker by Amdahl's law: {serial:.1f} s of the {one.run:.1f} s run "
+                                f"is serial (loading spaCy and jieba {load:.1f} s, the graph {graph:.1f} s)"),
     ]  # fmt: skip
 
 
