@@ -6,7 +6,8 @@ Generates a seeded corpus, then measures: the pipeline on one and two workers (t
 of three runs each) against bare spaCy (blank zh, jieba) over the same texts, both as
 the run reports its own time (spaCy's is timed the same way, after loading) and with the
 command's start-up; the most two workers could give, by Amdahl's law, with the run's
-serial parts; what N more notices cost, without the costs a run pays once; time
+serial parts; what N more notices cost, without the costs a run pays once; the per-file
+work alone on one and two workers, and the one process writing the outputs alone; time
 per stage; PDF pages/s against bare pdfplumber; peak memory at N and 10·N notices (each
 in a fresh process); and a re-run of the unchanged corpus.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import pickle
 import re
 import shutil
 import subprocess
@@ -54,7 +56,7 @@ def main() -> None:
     rows += _throughput(args.work, len(texts), characters, (load, pipe), one, two)
     rows += _serial_bound(args.work / "out1", load, one)
     rows += _marginal(args.work, args.notices, one, two)
-    rows += _worker_scaling(args.work / "text", characters)
+    rows += _worker_scaling(args.work / "text", characters, args.work)
     rows += _stages(texts)
     rows += _pdf(args.work / "pdf", args.pdfs)
     if not args.skip_memory:
@@ -150,9 +152,10 @@ def _marginal(work: Path, count: int, one: Timing, two: Timing) -> list[tuple[st
     ]  # fmt: skip
 
 
-def _worker_scaling(inputs: Path, characters: int) -> list[tuple[str, str]]:
+def _worker_scaling(inputs: Path, characters: int, work: Path) -> list[tuple[str, str]]:
     """The per-file work alone, without the one process that writes every output: how far
-    the workers themselves scale. spaCy is loaded before, so no worker loads it again."""
+    the workers themselves scale. spaCy is loaded before, so no worker loads it again. Then
+    that one writer alone: how far it lets any number of workers scale."""
     from functools import partial
 
     from extract.nlp import pipeline
@@ -163,18 +166,40 @@ def _worker_scaling(inputs: Path, characters: int) -> list[tuple[str, str]]:
 
     pipeline()
     items = collect([str(inputs)])
-    work = partial(process_files, cache=ResultCache(inputs / "no-cache"), force=True, seconds=120)
+    per_file = partial(process_files, cache=ResultCache(inputs / "no-cache"), force=True, seconds=120)
     seconds = {}
     for jobs in (1, 2):
         started = time.perf_counter()
-        for _ in executors.local(work, items, jobs, crashed=lambda item: None):  # none expected
-            pass
+        for _ in executors.local(per_file, items, jobs, crashed=lambda item: None):  # none expected
+            pass  # not kept: a growing heap would slow the garbage collector, and the work with it
         seconds[jobs] = time.perf_counter() - started
+    outcomes = list(executors.local(per_file, items, 1, crashed=lambda item: None))
+    notices = sum(len(outcome.notices) for outcome in outcomes)
+    writer = _writer_seconds(outcomes, work / "writer")
     return [
         ("per-file work, 1 worker", f"{characters / seconds[1]:,.0f} chars/s ({seconds[1]:.1f} s)"),
         ("per-file work, 2 workers", f"{characters / seconds[2]:,.0f} chars/s ({seconds[2]:.1f} s), "
                                      f"{seconds[1] / seconds[2]:.2f}x one worker"),
+        ("the one writer", f"{notices / writer:,.0f} notices/s ({writer:.1f} s, the graph included), the per-file "
+                           f"work of {seconds[1] / writer:.1f} workers: no number of workers makes a run faster"),
     ]  # fmt: skip
+
+
+def _writer_seconds(outcomes: list, out: Path) -> float:
+    """The run's own process taking every result and writing every output, the results
+    received as from workers: pickled a chunk at a time, read back by the writer."""
+    from policygraph.executors import CHUNK
+    from policygraph.pipeline import RunOutputs
+
+    sent = [pickle.dumps(outcomes[start : start + CHUNK]) for start in range(0, len(outcomes), CHUNK)]
+    shutil.rmtree(out, ignore_errors=True)
+    started = time.perf_counter()
+    with RunOutputs(out) as outputs:
+        for chunk in sent:
+            for outcome in pickle.loads(chunk):
+                outputs.add(outcome)
+        outputs.finish()
+    return time.perf_counter() - started
 
 
 def _bare_spacy(texts: list[str]) -> tuple[float, float]:
