@@ -8,6 +8,7 @@ on long documents, so it is only ever given the short phrase in front of a fact.
 
 from __future__ import annotations
 
+import gc
 import marshal
 import tempfile
 from functools import lru_cache
@@ -53,11 +54,17 @@ def _load_dictionary(tokenizer: jieba.Tokenizer) -> None:
 
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    """Imported on first use: a re-run that reuses every result never needs spaCy."""
+    """Imported on first use: a re-run that reuses every result never needs spaCy.
+
+    What loading made lives as long as the process, so the garbage collector is told to
+    leave it be: each full collection walked all of it (0.17 s of a run over 10,000
+    notices), and a forked worker walking it copied the memory it shares with its parent."""
     import spacy
 
     segmenter()
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    gc.freeze()
+    return nlp
 
 
 def tokens(text: str) -> list[str]:

@@ -8,7 +8,6 @@ outputs.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import signal
@@ -69,17 +68,8 @@ def _outcomes(work: partial, items: list[InputFile], options: RunOptions, cache:
     if options.scheduler:
         return executors.dask(work, items, options.scheduler, _crashed)
     if cache.empty:
-        _load_nlp()
+        pipeline()  # every file needs spaCy and jieba: loaded once, here, and shared by the workers forked from here
     return executors.local(work, items, options.jobs, _crashed)
-
-
-def _load_nlp() -> None:
-    """Every file will need spaCy and jieba: loaded once, here, and shared by the workers
-    forked from here. Their objects live as long as the process, so the garbage collector
-    is told to leave them be: each full collection walked them all (0.17 s of a run over
-    10,000 notices), and a worker walking them copies the memory it shares with this process."""
-    pipeline()
-    gc.freeze()
 
 
 def _crashed(item: InputFile) -> FileOutcome:
