@@ -181,7 +181,7 @@ def _worker_scaling(inputs: Path, characters: int, work: Path) -> list[tuple[str
         ("per-file work, 2 workers", f"{characters / seconds[2]:,.0f} chars/s ({seconds[2]:.1f} s), "
                                      f"{seconds[1] / seconds[2]:.2f}x one worker"),
         ("the one writer", f"{notices / writer:,.0f} notices/s ({writer:.1f} s, the graph included), the per-file "
-                           f"work of {seconds[1] / writer:.1f} workers: no number of workers makes a run faster"),
+                           f"work of {seconds[1] / writer:.1f} workers: no run is faster, whatever its workers"),
     ]  # fmt: skip
 
 
