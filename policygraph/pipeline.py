@@ -67,7 +67,7 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
 def _outcomes(work: partial, items: list[InputFile], options: RunOptions, cache: ResultCache) -> Iterator[FileOutcome]:
     if options.scheduler:
         return executors.dask(work, items, options.scheduler, _crashed)
-    if cache.empty:
+    if options.jobs > 1 and cache.empty:
         pipeline()  # every file needs spaCy and jieba: loaded once, here, and shared by the workers forked from here
     return executors.local(work, items, options.jobs, _crashed)
 
