@@ -41,21 +41,23 @@ class ObjectWriter:
         self.items = 0
 
     def item(self, value: object) -> None:
-        self.stream.write(("," if self.items else "[") + "\n  " + self._dumps(value))
-        self.items += 1
+        self._write_items([self._dumps(value)])
 
     def encoded_items(self, texts: Iterable[str]) -> None:
         """Items that are JSON text already, laid out as `item` lays them out."""
         texts = iter(texts)
         while chunk := list(islice(texts, ITEMS_PER_WRITE)):
-            self.stream.write(("," if self.items else "[") + "\n  " + ",\n  ".join(chunk))
-            self.items += len(chunk)
+            self._write_items(chunk)
 
     def end_array(self) -> None:
         self.stream.write("\n ]" if self.items else "[]")
 
     def close(self) -> None:
         self.stream.write("\n}\n" if self.members else "{}\n")
+
+    def _write_items(self, encoded: list[str]) -> None:
+        self.stream.write(("," if self.items else "[") + "\n  " + ",\n  ".join(encoded))
+        self.items += len(encoded)
 
     def _name(self, name: str) -> None:
         self.stream.write(("," if self.members else "{") + "\n " + json.dumps(name, ensure_ascii=False) + ": ")
