@@ -1,8 +1,10 @@
 """Calendar dates in notices: 2024年5月31日, 二〇二四年五月三十一日, 2024-05-31, and year-less 5月27日.
 
-The span is isolated by regex and built with datetime.date, which also rejects impossible days.
-dateparser is deliberately not called: on an isolated, numeral-normalised span it adds nothing, and on
-the raw spans it fails (二〇二四年…, 2025年8月29日起) or misreads it (5月27日前 came back as 2026-05-29).
+In a notice's sentences the span is isolated by regex and built with datetime.date, which also
+rejects impossible days. dateparser is not called there: on an isolated, numeral-normalised span it
+adds nothing, and on the raw spans it fails (二〇二四年…, 2025年8月29日起) or misreads them (5月27日前
+came back as 2026-05-29). It is called on what it is right for: a value a site prints as one
+timestamp (发布时间：2022/07/04 09:30, 成文日期：2021.10.18), in the many formats sites use.
 """
 
 from __future__ import annotations
@@ -82,3 +84,26 @@ def _resolve(span: str, default_year: int | None) -> tuple[datetime.date, bool] 
         return datetime.date(year, month, day), has_year
     except ValueError:
         return None
+
+
+# A site's timestamp is year-month-day (2019/3/19, 2021.10.18); a value missing a part is no date.
+SITE_DATE_SETTINGS = {
+    "DATE_ORDER": "YMD",
+    "STRICT_PARSING": True,
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PARSERS": ["custom-formats", "absolute-time"],
+}
+SITE_DATE_LANGUAGES = ["zh", "en"]
+
+
+def parse_site_date(value: str) -> datetime.date | None:
+    """The date of a metadata value that is one timestamp, else of the first date written in it
+    (二〇二一年十月十八日, which dateparser does not read). Imported on first use: a run whose
+    files carry no metadata never loads dateparser."""
+    import dateparser
+
+    parsed = dateparser.parse(value, languages=SITE_DATE_LANGUAGES, settings=SITE_DATE_SETTINGS)
+    if parsed is not None:
+        return parsed.date()
+    found = find_dates(value)
+    return found[0].value if found else None

@@ -1,35 +1,55 @@
-"""Record fields read from a notice's layout: number, title, issuers, status, issue date."""
+"""Record fields read from a notice's layout: number, title, issuers, status, issue date.
+
+Each is read from the notice's printed elements first; disclosure metadata and page
+information (ingest/metadata.py) only fill what the printed notice leaves empty, as a
+site's block can lag, abbreviate or be wrong (a spam site puts its own name as 发布机构).
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from extract.dates import find_dates
-from ingest.docnumber import canonical_doc_number
-from ingest.lines import DRAFT_MARKERS
+from extract.dates import find_dates, parse_site_date
+from ingest.docnumber import canonical_doc_number, find_doc_numbers
+from ingest.lines import DRAFT_MARKERS, line_kind
+from ingest.metadata import MetadataField, read_metadata
 from ingest.structure import Element, NoticeLayout
 
 # An issuing body ends with one of these; a joint header names several in a row.
 ORGANISATION = re.compile(
-    r"[\u4e00-\u9fff（）()]+?(?:委员会|办公厅|办公室|人民政府|政府|中心|局|厅|委|部(?!队)|院)(?!员会|办公|室|厅)"
+    r"[\u4e00-\u9fff（）()]+?(?:委员会|办公厅|办公室|人民政府|政府|中心|局|厅|委|部(?![队门])|院|所(?![属有在需以得])|处(?![理置罚]))"
+    r"(?!员会|办公|室|厅)"
 )
 ISSUER_MARK_SUFFIX = re.compile(r"\s*文件$")
-TITLE_PREFIX_ISSUER = re.compile(r"^(?P<issuers>.+?)关于")
+# 山东省医疗保障局关于…; not the bodies inside a quoted title (关于转发《山西省医疗保障局关于…》).
+TITLE_PREFIX_ISSUER = re.compile(r"^(?P<issuers>[^《》“”<>]+?)关于")
+# What a site adds to a title: its region tag in front (【浙江】), the posting date behind ((2022.07.04)).
+SITE_TITLE_TAG = re.compile(r"^【[^】]{1,8}】|[（(]\d{4}[-.．/]\d{1,2}[-.．/]\d{1,2}[)）]$")
+# A site's name for a body is the body: 潍坊市医疗保障局官网.
+SITE_SUFFIX = re.compile(r"(?:官方网站|门户网站|官网|网站)$")
 _DRAFT = re.compile(rf"\s*[（(]?(?:{DRAFT_MARKERS})[)）]?\s*$")
 _DRAFT_ANYWHERE = re.compile(DRAFT_MARKERS)
 
 
 def doc_number(layout: NoticeLayout) -> str | None:
     element = layout.first("doc_number")
-    return canonical_doc_number(element.text) if element else None
+    numbers = find_doc_numbers(element.text) if element else []
+    if numbers:
+        return numbers[-1][2]
+    return next(filter(None, (canonical_doc_number(field.value) for field in _metadata(layout, "doc_number"))), None)
 
 
 def title(layout: NoticeLayout) -> str | None:
     element = layout.first("title")
-    if element is None:
-        return None
-    return _DRAFT.sub("", re.sub(r"\s+", "", element.text)) or None
+    if element is not None:
+        return _clean_title(element.text)
+    printed = (field.value for field in _metadata(layout, "title") if line_kind(field.value) == "title")
+    return next(filter(None, map(_clean_title, printed)), None)
+
+
+def _clean_title(text: str) -> str | None:
+    return _DRAFT.sub("", SITE_TITLE_TAG.sub("", re.sub(r"\s+", "", text))) or None
 
 
 def status(layout: NoticeLayout) -> str:
@@ -40,18 +60,27 @@ def status(layout: NoticeLayout) -> str:
 
 def issuers(layout: NoticeLayout) -> list[str]:
     """From the header mark, else the signature, else a title that names its issuer, else
-    the office that printed it (印发机关: a last resort, since it is usually the issuer's office)."""
+    the office that printed it (印发机关: usually the issuer's office), else the body a
+    site names as publisher or source, if it is one."""
     for kind in ("issuer_mark", "signature"):
         names = _organisations(layout.all(kind))
         if names:
             return names
     element = layout.first("title")
-    prefix = TITLE_PREFIX_ISSUER.match(element.text) if element else None
-    return split_organisations(prefix.group("issuers")) if prefix else _organisations(layout.all("printer"))
+    prefix = TITLE_PREFIX_ISSUER.match(SITE_TITLE_TAG.sub("", element.text)) if element else None
+    names = split_organisations(prefix.group("issuers")) if prefix else _organisations(layout.all("printer"))
+    return names or next(filter(None, map(_organisation_named, _metadata(layout, "issuer"))), [])
 
 
 def _organisations(elements: list[Element]) -> list[str]:
     return [name for element in elements for name in split_organisations(ISSUER_MARK_SUFFIX.sub("", element.text))]
+
+
+def _organisation_named(field: MetadataField) -> list[str]:
+    """The bodies a site's field names, when it names nothing else (not 药方舟, not 某某集团)."""
+    text = SITE_SUFFIX.sub("", re.sub(r"\s+", "", field.value))
+    names = split_organisations(text)
+    return names if "".join(names) == text else []
 
 
 def split_organisations(text: str) -> list[str]:
@@ -60,10 +89,15 @@ def split_organisations(text: str) -> list[str]:
 
 
 def issue_date(layout: NoticeLayout) -> date | None:
-    """成文日期 from the signature, else the 印发 date."""
-    for kind in ("signed_date", "print_date"):
+    """成文日期 from the signature, else the 印发 date, else a date printed in the header,
+    else the 成文日期 of the disclosure metadata."""
+    for kind in ("signed_date", "print_date", "header_date"):
         element = layout.first(kind)
         dates = find_dates(element.text) if element else []
         if dates:
             return dates[0].value
-    return None
+    return next(filter(None, (parse_site_date(field.value) for field in _metadata(layout, "issue_date"))), None)
+
+
+def _metadata(layout: NoticeLayout, name: str) -> list[MetadataField]:
+    return [field for field in read_metadata(layout.all("metadata")) if field.name == name]

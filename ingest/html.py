@@ -13,8 +13,8 @@ added around it:
   are turned into plain blocks first;
 - the chrome sites print inside the article frame (publishing date, hit counter, font-size
   switch, print and close buttons, copyright) survives any extractor, so lines that are
-  nothing but that are dropped by the table below, and forum replies are pruned before
-  extraction.
+  page furniture (the table in ingest/lines.py) are dropped, and forum replies are pruned
+  before extraction.
 """
 
 from __future__ import annotations
@@ -45,20 +45,10 @@ CHARSET_SUPERSETS = {
 HTML_SNIFF_BYTES = 1024
 HTML_SIGNATURE = re.compile(rb"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
 
-# Lines a site prints around an article. A line is dropped when it matches one of these
-# and is short: a paragraph of the notice that happens to mention 打印 stays.
-SITE_CHROME = (
-    r"(?:当前位置|您现在的位置|您的位置|所在位置)\s*[:：]|首页\s*[>＞»›]",  # breadcrumb
-    r"^(?:网站)?首页$|返回首页",
-    r"(?:^|\s|【|\[)(?:发布时间|发布日期|信息来源|来源|作者|浏览次数|访问次数|点击数|阅读数|浏览量)\s*[:：]",
-    r"字号\s*[:：]?\s*[【\[]?\s*大\s*中\s*小",
-    r"打印本页|打印此页|关闭窗口|关闭本页|【\s*打印\s*】|【\s*关闭\s*】|返回顶部|加入收藏|收藏本页",
-    r"分享到\s*[:：]?|扫一扫在手机|微信扫一扫",
-    r"版权所有|网站标识码|ICP\s*备|公网安备|主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]|网站地图|免责声明",
-    r"^(?:相关链接|相关文章|相关阅读|相关新闻|相关文件|上一篇|下一篇)\s*[:：]?",
-)
+# A line of the article that is page furniture (ingest/lines.py: breadcrumbs, publishing
+# date and hit counter, font-size switch, print and close buttons, copyright) is dropped when
+# it is short: a paragraph of the notice that happens to mention 打印 stays.
 MAX_CHROME_LINE_CHARS = 80
-_CHROME = re.compile("|".join(f"(?:{pattern})" for pattern in SITE_CHROME), re.IGNORECASE)
 
 # Reader comments and forum replies, removed before extraction: trafilatura drops comment
 # sections it recognises, but reads a forum thread as one long article. Markers are matched
@@ -219,4 +209,4 @@ def _render_row(row: etree._Element) -> str:
 
 
 def _is_chrome(line: str) -> bool:
-    return len(line) <= MAX_CHROME_LINE_CHARS and _CHROME.search(line) is not None
+    return len(line) <= MAX_CHROME_LINE_CHARS and line_kind(line) == "furniture"

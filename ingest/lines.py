@@ -1,12 +1,21 @@
-"""The kinds of line a GB/T 9704 notice is built from, recognised on normalised text.
+"""The kinds of line a notice page is built from, recognised on normalised text.
 
 Normalisation, splitting and structure all ask "what is this line?"; the answer lives
-here once, as a table of patterns.
+here once, as a table of roles. A role is a pattern the whole line must match, with
+lines it must and must not recognise: the tests check every example against the table,
+as reporters-db checks its regexes against its examples.
+
+Besides the GB/T 9704 elements (发文字号, 标题, 主送, 署名, 成文日期, 附注, 抄送 …) the table
+knows what a web page puts around a notice: page furniture (breadcrumbs, page-info lines,
+licence lines, site banners, spam, share buttons), disclosure metadata (索引号, 文号,
+成文日期 …) and labelled fields (`所属项目:…`). Structure steps over them; they never
+stop the reading of a header or a closing.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -30,39 +39,273 @@ PAGE_NUMBER_MARKS = "\\-—–－―页/"
 # paragraph (一、2024年5月31日起，全市…执行集采中 / 选结果。), not a heading.
 HEADING_MAX_CHARS = 22
 DATE_LINE = r"[0-9一二三四五六七八九〇○零]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日"
+# A date a site printed with its clock time: 2022/07/04 09:30, 2021.10.18, 2022-08-31 16:21:10.
+PAGE_DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 
-# Issuing bodies in a row: a header mark, or a signature printed on its date's line.
-SIGNATORIES = rf"(?:[{CJK}（）()、]{{2,40}}?(?:{ORG_SUFFIXES})\s*)+"
+# Issuing bodies in a row: a header mark, or a signature printed on its date's line. One
+# bounded run ending in a suffix (not a repeated group, which backtracks exponentially on
+# a line of repeated names).
+SIGNATORIES = rf"[{CJK}（）()、\s]{{1,80}}?(?:{ORG_SUFFIXES})\s*"
 SIGNATORIES_BEFORE_DATE = re.compile(rf"(?P<signatories>{SIGNATORIES})(?={DATE_LINE})")
+# Who a notice is sent to ends with a kind of body: 各市医疗保障局, 各有关单位, 配送企业.
+RECIPIENTS = (
+    "局|厅|委|委员会|办|办公室|中心|单位|机构|企业|部门|医院|公司|组织|个人|站|所|处|科|会|院|部|政府"
+    "|街道|乡镇|人员|同志|药店|集团|联盟|平台"
+)
 
-LINE_KINDS: dict[str, re.Pattern[str]] = {
-    "doc_number": re.compile(r"[^\s，。]{1,12}[〔\[【(（［﹝][0-9]{4}[〕\]】)）］﹞]第?[0-9]+号"),
-    "print_date": re.compile(rf"(?:{SIGNATORIES})?{DATE_LINE}印发"),
-    "date": re.compile(rf"(?:{SIGNATORIES})?{DATE_LINE}"),
-    "issuer": re.compile(rf"(?:[{CJK}（）()、]{{2,40}}(?:{ORG_SUFFIXES})\s*)+(?:文件)?|文件"),
-    "draft_marker": re.compile(rf"[（(](?:{DRAFT_MARKERS})[)）]"),
-    "title": re.compile(rf"[^，。；,;：:]*?(?:{TITLE_ENDINGS})(?:[（(](?:{DRAFT_MARKERS})[)）])?"),
-    "attachment_mark": re.compile(r"附件\s*\d*"),
-    "attachment": re.compile(r"附件\s*\d*[：:].*"),
-    "note": re.compile(r"[（(](?:此件|此页|本件).*[)）]"),
-    "copy_to": re.compile(r"抄送[：:].*"),
-    "heading": re.compile(rf"{ENUMERATION}[^。]{{0,{HEADING_MAX_CHARS}}}"),
+# Page furniture: what a site prints around a notice. A line holding one of these marks
+# and no full stop is furniture. Each mark starts with a literal or a character class, so
+# that a search skips to where one may begin instead of trying all at every position.
+# A breadcrumb marks where a site's content area begins: 当前位置：首页 > 政务公开 > 通知公告.
+BREADCRUMB_MARKS = (
+    r"(?:当前位置|您现在的位置|您的位置|所在位置|现在位置)(?:是)?\s*[:：]|首页\s*[>＞»›]",
+    r"[>＞»›]\s*[^>＞»›\s]{1,12}\s*[>＞»›]",  # 标讯信息> 集中标讯动态> 动态详情
+)
+FURNITURE_MARKS = (
+    *BREADCRUMB_MARKS,
+    rf"(?<![{CJK}])(?:发布时间|发布日期|更新时间|信息来源|来源|作者|浏览次数|访问次数|点击数|阅读数|浏览量|阅读量)\s*[:：]",
+    r"字[号体]\s*[:：]?\s*[【\[]?\s*大\s*中\s*小",
+    r"打印本页|打印此页|关闭窗口|关闭本页|【\s*打印\s*】|【\s*关闭\s*】|返回顶部|返回首页|加入收藏|收藏本页|设为首页",
+    r"分享到|扫一扫",
+    r"版权所有|网站标识码|ICP\s*备|公网安备|主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]|网站地图|免责声明",
+    r"增值电信业务经营许可证|互联网药品信息服务资格|网络备案|Copyright|©|All Rights Reserved",
+    r"联系我们|关于我们|友情链接|网站导航",
+    r"更多\s*(?:>>|》|>|详情)|了解更多|点击查看|阅读全文",
+    r"客服|为您精准推荐|扫码关注|关注公众号|微信公众号|QQ群",
+    r"/>",  # the end of an HTML tag a repost left in
+    r"_[^_\n]{1,30}_[^_\n]{1,30}_",  # a keyword-stuffed page title: 甲_乙_丙_丁
+)
+# Spam is a short line of its own; spam that replaced a word inside a sentence leaves the
+# sentence the notice's (根据《皇冠博彩关于…的通知》…).
+SPAM_WORDS = "博彩|赌场|娱乐城|百家乐|六合彩|无码|一区二区|精品一区|在线观看|免费观看|人妻"
+MAX_SPAM_LINE_CHARS = 40
+# Furniture that a line opens with.
+FURNITURE_OPENINGS = (
+    r"(?:网站)?首页$",
+    r"相关链接|相关文章|相关阅读|相关新闻|相关文件|相关动态|上一篇|下一篇|上一条|下一条|热点推荐|推荐阅读",
+    r"最新\S{0,4}信息",
+    r"(?:您好|你好)\s*[:：,，!！]|欢迎(?:来到|访问|光临|您)",
+    r"(?:正文|内容|详情|摘要|附件下载|打印|关闭)\s*[:：]?$",
+    r"<[A-Za-z/!]",  # an HTML tag
+    rf"(?=.{{0,{MAX_SPAM_LINE_CHARS}}}$).*?(?:{SPAM_WORDS})",
+)
+FURNITURE_MAX_CHARS = 160
+
+# Disclosure metadata, as government portals print it above a notice (索引号, 文号, 成文日期 …),
+# and the page-info fields of reposting sites (来源, 发布时间 …): the key a field is printed
+# under → the record field it may supply (None: none). A line opening with a disclosure key is
+# metadata; page-info lines are furniture, but both are read for their fields.
+DISCLOSURE_KEYS: dict[str, str | None] = {
+    **dict.fromkeys(("文号", "发文字号", "发文文号", "文件编号"), "doc_number"),
+    **dict.fromkeys(("成文日期", "成文时间", "印发日期", "发文日期"), "issue_date"),
+    **dict.fromkeys(("施行日期", "实施日期", "生效日期"), "effective_date"),
+    **dict.fromkeys(("发布机构", "发文机关", "发文单位", "发布单位", "制发机关", "发文机构"), "issuer"),
+    **dict.fromkeys(("标题", "文件名称"), "title"),
+    **dict.fromkeys(
+        ("索引号", "公文种类", "主题分类", "体裁分类", "组配分类", "服务对象", "有效性", "效力状态", "废止日期",
+         "主题词", "信息分类", "文种"),
+        None,
+    ),
+}  # fmt: skip
+PAGE_INFO_KEYS: dict[str, str | None] = {
+    **dict.fromkeys(("信息来源", "来源", "来源单位"), "issuer"),
+    **dict.fromkeys(("发布日期", "发布时间", "公开日期", "更新时间"), "published"),
+    **dict.fromkeys(("浏览次数", "访问次数", "点击数", "阅读数", "浏览量", "阅读量", "作者"), None),
 }
+METADATA_KEYS = {**DISCLOSURE_KEYS, **PAGE_INFO_KEYS}
+
+
+@dataclass(frozen=True)
+class LineRole:
+    """One kind of line: the pattern the whole line matches, with lines it must and must
+    not recognise (the examples are tested against the whole table, in order)."""
+
+    kind: str
+    pattern: str
+    examples: tuple[str, ...]
+    counterexamples: tuple[str, ...] = ()
+
+
+def _alternatives(patterns: tuple[str, ...]) -> str:
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
+
+
+def _furniture() -> str:
+    """A line without a full stop, at most FURNITURE_MAX_CHARS long, that opens with furniture
+    or holds a furniture mark."""
+    opening, mark = _alternatives(FURNITURE_OPENINGS), _alternatives(FURNITURE_MARKS)
+    return rf"(?=[^。]{{0,{FURNITURE_MAX_CHARS}}}$)(?:(?:{opening}).*|.*?(?:{mark}).*)"
+
+
+LINE_ROLES: tuple[LineRole, ...] = (
+    LineRole(
+        "metadata",
+        rf"(?:{'|'.join(sorted(DISCLOSURE_KEYS, key=len, reverse=True))})[:：].*",
+        (
+            "索引号:MB1763894/2020-00008公文种类:通知发布机构:某某局",
+            "成文日期:2020-11-23发布日期:2020-11-23",
+            "文号:川医保规〔2020〕8号",
+            "有效性:有效",
+            "发文机关：山东省医疗保障局",
+            "标题：关于执行集采结果的通知",
+        ),
+        ("各有关单位：", "附件：中选结果表"),
+    ),
+    LineRole(
+        "furniture",
+        _furniture(),
+        (
+            "首页>政务公开>通知公告",
+            "当前位置: 标讯信息> 集中标讯动态> 动态详情",
+            "您现在的位置是:首页>招投标信息",
+            "发布时间:2024-04-28 17:13浏览次数:",
+            "来源:吕梁市医疗保障局更新时间:2023-09-01",
+            "2022-08-31 16:21:10来源:药方舟浏览量:440",
+            "【字体：大 中 小】 打印本页 分享到：",
+            "京ICP备12039121号-14",
+            "版权所有 © 2003-2028 盗冒必究",
+            "增值电信业务经营许可证:浙B2-20220931",
+            "添加客服微信",
+            "为您精准推荐",
+            "您好:北京某某科技股份有限公司",
+            "欢迎来到某某医疗器械招标网",
+            "正文:",
+            "网站地图 | 联系我们",
+            '<center id="u20cw"></center>',
+            "最新招标信息",
+            "更多>>",
+            "久久_国产_在线观看_免费",
+        ),
+        (
+            "关于做好国家组织药品集中采购中选结果落地工作的通知",
+            "各有关单位：",
+            "请登录平台，在“采购项目”栏目下按照《操作说明》进行操作。",
+            "医保基金按规定比例支付，来源：医保基金。",
+        ),
+    ),
+    LineRole(
+        "note",
+        r"[（(](?:此件|此页|本件)[^（）()]*[)）]|[（(][^（）()]*(?:联系人|联系电话|电话)[:：].*[)）]|(?:公开方式|公开属性)[:：].{0,12}",
+        ("(此件主动公开)", "（此页无正文）", "(市医保局联系人:张三,联系电话:1234567。)", "公开方式:主动公开"),
+        ("(一)采购主体。",),
+    ),
+    LineRole(
+        "seal_note",
+        rf"[（(][{CJK}]{{2,40}}代章[)）]",
+        ("(湖北省医疗保障局代章)", "（省医疗保障局代章）"),
+    ),
+    LineRole(
+        "doc_number",
+        rf"(?:正文[:：])?(?:{PAGE_DATE}\s*)?[^\s，。:：]{{1,12}}[〔\[【(（［﹝][0-9]{{4}}[〕\]】)）］﹞]第?[0-9]+号",
+        ("鲁医保函〔2024〕28号", "吕医保发(2022)5号", "2021/10/18潍医保发〔2021〕42号", "苏医保发（2023）第15号"),
+        ("按汕医保〔2022〕101号文要求，拨付到位。", "内药采中心字〔〕号"),
+    ),
+    LineRole(
+        "print_date",
+        rf"(?:{SIGNATORIES})?{DATE_LINE}印发",
+        ("2024年5月22日印发", "山东省医疗保障局办公室2024年5月22日印发"),
+    ),
+    LineRole(
+        "date",
+        rf"(?:{SIGNATORIES})?{DATE_LINE}",
+        ("2023年12月5日", "二〇二三年六月十二日", "安徽省医疗保障局2023年8月1日"),
+        ("2024年4月20日至2025年4月19日", "2025年1月1日起执行。"),
+    ),
+    LineRole(
+        "masked_date",
+        r"(?:[0-9〇○零一二三四五六七八九]{4})?年[0-9一二三四五六七八九十]{0,3}月[0-9一二三四五六七八九十]{0,3}日",
+        ("年3月日", "2023年月日", "年月日"),
+    ),
+    LineRole(
+        "page_date",
+        PAGE_DATE,
+        ("2023.12.05", "2022-08-31 16:21:10", "2022/07/04 09:30"),
+    ),
+    LineRole(
+        "issuer",
+        rf"[{CJK}（）()、\s]{{1,80}}(?:{ORG_SUFFIXES})\s*(?:文件)?|文件",
+        ("山东省医疗保障局", "辽宁省医疗保障局文件", "长治市医疗保障局长治市卫生健康委员会", "文件"),
+        ("皇冠博彩集团", "中选产品生产、配送企业"),
+    ),
+    LineRole(
+        "addressee",
+        rf"(?=[^。；;！？!?]{{0,240}}[：:]$)(?!{ENUMERATION})[^。；;！？!?]{{0,200}}(?:{RECIPIENTS})(?:[（(][^（）()]{{1,20}}[)）])?\s*[：:]",
+        (
+            "各市医疗保障局，省属医疗机构、驻辽军队医疗机构，各有关中选产品生产、配送企业：",
+            "各有关单位：",
+            "市医保中心,各县(区、管委会)医保分局、卫健局(社会事务局)、市场监管局,各有关公立医疗机构、疾病预防控制机构,配送企业:",
+            "各市(州)医保局、省属医疗机构:",
+        ),
+        ("现将有关事项通知如下：", "一、相关单位:", "问:", "正文:"),
+    ),
+    LineRole(
+        "draft_marker",
+        rf"[（(](?:{DRAFT_MARKERS})[)）]",
+        ("（征求意见稿）", "(草案)"),
+    ),
+    LineRole(
+        "title",
+        rf"[^，。；,;：:]*?(?:{TITLE_ENDINGS})(?:[（(][^（）()〔〕\[\]]{{1,12}}[)）])?",
+        (
+            "关于执行集采结果的通知",
+            "【浙江】关于挂网信息调整的通知(二)",
+            "关于印发实施方案的通知（征求意见稿）",
+            "上海关于本市执行集中带量采购结果的通知(2022.07.04)",
+        ),
+        ("关于执行集采结果的通知(粤医保函〔2023〕7号)",),
+    ),
+    LineRole("attachment_mark", r"附件\s*\d*", ("附件", "附件2")),
+    LineRole("attachment", r"附件\s*\d*[：:].*", ("附件：中选结果表", "附件1:中选结果表.pdf")),
+    LineRole("copy_to", r"抄送[：:].*", ("抄送：省卫生健康委。",)),
+    LineRole(
+        "heading",
+        rf"{ENUMERATION}[^。]{{0,{HEADING_MAX_CHARS}}}",
+        ("一、执行时间", "（一）采购主体", "1."),
+    ),
+    LineRole(
+        "field",
+        rf"[{CJK}]{{1,8}}[:：][^。，,；;]{{1,40}}",
+        ("所属项目:2024年全国中药饮片联盟采购项", "发布:医械商城 2022-12-26 10:00:05", "问:通过哪些政策减轻了负担?"),
+        ("执行时间：2024年5月31日起，全市公立医疗机构按规定执行。",),
+    ),
+)
+LINE_KINDS: dict[str, re.Pattern[str]] = {role.kind: re.compile(role.pattern) for role in LINE_ROLES}
+# Lines that belong to the page, not to the notice: structure steps over them.
+FURNITURE_KINDS = frozenset({"furniture", "metadata", "page_date", "field"})
+# Lines read for disclosure metadata: what a site prints about the notice.
+METADATA_KINDS = frozenset({"furniture", "metadata"})
+
+# How a title opens, after an issuer's name or a site's 【region】 tag: 关于…, 转发….
+TITLE_OPENING = re.compile(r"(?:【[^】]{1,8}】)?[^，。；,;：:《》]{0,40}?(?:关于|关於|转发)")
 OPENS_PARAGRAPH = re.compile(rf"{ENUMERATION}|附件\s*\d*(?:[：:]|$)|抄送|主送|印发|[（(]此件|联系人|主题词")
-ADDRESSEE = re.compile(r"[^。；]{2,200}[：:]")
 
 
 # The kinds as one pattern, a named alternative each: a full match tries them in table
 # order, so the first alternative that matches is the first kind, found in one call.
-_LINE_KIND = re.compile("|".join(f"(?P<{kind}>{pattern.pattern})" for kind, pattern in LINE_KINDS.items()))
+# Furniture is looked for apart: its marks stand anywhere in a line, and a search for them
+# in the few lines without a full stop costs a fraction of trying them at every position.
+_LINE_KIND = re.compile("|".join(f"(?P<{role.kind}>{role.pattern})" for role in LINE_ROLES if role.kind != "furniture"))
+_METADATA = LINE_KINDS["metadata"]
+_FURNITURE_OPENING = re.compile(_alternatives(FURNITURE_OPENINGS))
+_FURNITURE_MARK = re.compile(_alternatives(FURNITURE_MARKS))
+BREADCRUMB = re.compile(_alternatives(BREADCRUMB_MARKS))
 
 
 @lru_cache(maxsize=1 << 14)
 def line_kind(line: str) -> str | None:
-    """The first kind in LINE_KINDS that the whole line is, else None.
+    """The first kind in LINE_ROLES that the whole line is, else None.
 
     Cached: normalisation and splitting ask about the same paragraphs, and notices
     repeat their dates, signatures and addressees.
     """
-    match = _LINE_KIND.fullmatch(line.strip())
+    line = line.strip()
+    if _is_furniture(line) and not _METADATA.fullmatch(line):  # metadata is the one role before furniture
+        return "furniture"
+    match = _LINE_KIND.fullmatch(line)
     return match.lastgroup if match else None
+
+
+def _is_furniture(line: str) -> bool:
+    if len(line) > FURNITURE_MAX_CHARS or "。" in line:
+        return False
+    return _FURNITURE_OPENING.match(line) is not None or _FURNITURE_MARK.search(line) is not None

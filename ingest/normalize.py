@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.lines import CJK, OPENS_PARAGRAPH, PAGE_NUMBER_FORMS, PAGE_NUMBER_MARKS, line_kind
+from ingest.lines import CJK, OPENS_PARAGRAPH, PAGE_NUMBER_FORMS, PAGE_NUMBER_MARKS, TITLE_OPENING, line_kind
 from ingest.script import to_simplified
 from ingest.textmap import MappedText, strip, substitute, translate
 
@@ -17,7 +17,7 @@ HORIZONTAL_SPACE = "[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]"
 PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
 # Layout debris: (pattern, what it stands for) — removed outright.
 DEBRIS = [
-    (rf"(?<=[{CJK}])[ \t]*[(（][{PINYIN}]{{1,7}}[)）]", "pinyin glosses from reposting converters: 醫(yī)療"),
+    (rf"(?<=[{CJK}])[ \t]*[(（][{PINYIN}]{{1,7}}[ \t]*[)）]", "pinyin glosses of converters: 醫(yī)療, 會(huì )"),
     (r"\[bookmark:[^\]]*\]", "Word bookmark anchors"),
     (r"\*{2,}", "markdown emphasis"),
     (r"\?+(?![A-Za-z0-9=&])|(?<![A-Za-z0-9/=&])\?+", "lost full-width spaces shown as ?"),
@@ -42,6 +42,13 @@ FULL_WIDTH_FOLD = {
 PARAGRAPH_END = "。！？；：:;!?"
 # Kinds of line that may wrap onto the next: a paragraph, and 附件：… naming a long title.
 WRAPPABLE_KINDS = (None, "attachment")
+# Kinds a line that continues a paragraph can have by chance (a wrapped addressee's tail
+# ends in 企业：, a wrapped sentence's tail in 通知); every other kind stands alone, as does
+# a title that opens as titles do (关于…, 转发…).
+CONTINUATION_KINDS = (None, "attachment", "title", "addressee", "field")
+# Layout breaks a line where the text width ends: no notice is set narrower than this, so a
+# shorter line before a break is a line of its own (精确检索, 资讯, a site's button).
+MIN_WRAPPED_CHARS = 8
 
 
 _DEBRIS = re.compile(f"(?=[{DEBRIS_STARTS}])(?:{'|'.join(f'(?:{pattern})' for pattern, _ in DEBRIS)})")
@@ -124,7 +131,16 @@ def _breaks_inside_paragraph(text: str, paragraph_start: int, start: int, end: i
     """
     if start == paragraph_start or end == len(text) or text[start - 1] in PARAGRAPH_END:
         return False
+    if start - max(paragraph_start, text.rfind("\n", paragraph_start, start) + 1) < MIN_WRAPPED_CHARS:
+        return False
     following_end = text.find("\n", end)
-    if OPENS_PARAGRAPH.match(text[end : following_end if following_end >= 0 else len(text)]):
+    following = text[end : following_end if following_end >= 0 else len(text)]
+    if OPENS_PARAGRAPH.match(following) or _stands_alone(following):
         return False
     return line_kind(text[paragraph_start:start].replace("\n", "")) in WRAPPABLE_KINDS
+
+
+def _stands_alone(line: str) -> bool:
+    """Whether a line is an element of its own, which no paragraph runs on into."""
+    kind = line_kind(line)
+    return kind not in CONTINUATION_KINDS or (kind == "title" and TITLE_OPENING.match(line) is not None)

@@ -1,8 +1,20 @@
-"""Split a normalised file into notices and find each notice's GB/T 9704 elements.
+"""Split a normalised file into notices and find each notice's GB/T 9704 elements where they stand.
 
-Works line by line on normalised text (one paragraph per line): the header is read from
-the top (发文机关标志, 发文字号, 标题), the closing from the bottom (附件说明, 署名, 成文日期,
-附注, 抄送, 印发机关和印发日期), and what lies between is the body.
+A notice reaches us inside a page: a site's banner, breadcrumbs and page-info lines above
+it, its footer, licence lines and forum questions below, disclosure metadata anywhere. So
+each notice is anchored on its core and read outwards, stepping over page furniture
+(ingest/lines.py says what a line is) instead of stopping at it:
+
+- the core is the 主送 line, and the body begins below it; without one, the body begins
+  below the header, or at the first line that is not furniture;
+- the header (发文机关标志, 发文字号, 标题) is gathered from the lines above the core, up to
+  a breadcrumb (where a site's content begins) or, once an element is found, the first line
+  that is neither an element nor furniture; a title printed twice is one title;
+- the closing is anchored on the first date line after the body (成文日期, else the 印发
+  line): 署名 and 附件说明 above it; 附注, 抄送, 印发 and the appendix below it, furniture
+  between. With no date line it is read upwards from the notice's last line;
+- lines of disclosure metadata and page information outside the body are kept, for the
+  record's fields.
 """
 
 from __future__ import annotations
@@ -11,13 +23,20 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ingest.lines import ADDRESSEE, CJK, SIGNATORIES_BEFORE_DATE, line_kind
+from ingest.lines import BREADCRUMB, CJK, FURNITURE_KINDS, METADATA_KINDS, SIGNATORIES_BEFORE_DATE, line_kind
 
-HEADER_KINDS = {"issuer", "doc_number", "title", "draft_marker"}
 # Lines a header can begin with; a notice starts at any that the next lines confirm.
 HEADER_OPENERS = {"issuer", "doc_number", "title"}
+HEADER_KINDS = {"issuer", "doc_number", "title", "draft_marker"}
+# The element each kind of line is in a header: the nearest to the core of each is taken,
+# but every issuer mark (a joint notice prints one body a line).
+HEADER_ELEMENTS = {"doc_number": "doc_number", "title": "title", "draft_marker": "draft_marker", "date": "header_date"}
+# A signature's date, or the 印发 line's; a masked one (年3月日) still closes the body.
+DATE_KINDS = ("date", "print_date", "masked_date")
 ATTACHMENT_ITEM = re.compile(r"\d{1,2}[.、．].*")
-ADDRESSEE_MAX_CHARS = 200
+# A body paragraph states something: it holds a sentence end and is longer than a site's slogan.
+SENTENCE_END = re.compile(r"[。；！？;!?]")
+MIN_PROSE_CHARS = 20
 _HAS_CHINESE = re.compile(f"[{CJK}]")
 
 
@@ -32,7 +51,7 @@ class Line(NamedTuple):
 
 @dataclass(frozen=True)
 class Element:
-    """One GB/T 9704 element: its kind and span in the notice text."""
+    """One GB/T 9704 element (or a line of disclosure metadata): its kind and span in the notice text."""
 
     kind: str
     start: int
@@ -110,82 +129,148 @@ def _opens_header(lines: list[Line], index: int) -> bool:
         return "doc_number" in following or "title" in following[:1]
     if kind == "doc_number":
         return "title" in following[:1]
-    return bool(following) and _is_addressee(lines[index + 1])
+    return bool(following) and following[0] == "addressee"
 
 
 def _has_body(lines: list[Line]) -> bool:
     return any("。" in line.text and line.kind is None for line in lines)
 
 
-def _is_addressee(line: Line) -> bool:
-    return len(line.text) <= ADDRESSEE_MAX_CHARS and bool(ADDRESSEE.fullmatch(line.text))
-
-
 def _elements(lines: list[Line]) -> list[Element]:
-    """Header, body and closing; the attachments printed after the closing (附件1, its
-    table, …) are an appendix, so the signature above them is still found."""
-    header, body_from = _header(lines)
-    appendix_from = _appendix_start(lines, body_from)
-    closing, body_to = _closing(lines[:appendix_from], body_from)
-    elements = header + _span("body", lines[body_from:body_to]) + closing
-    return elements + _span("appendix", lines[appendix_from:])
+    """Header, 主送, body, closing and appendix, with the metadata lines around them."""
+    addressee = _addressee(lines)
+    header_end = addressee if addressee is not None else _first_prose(lines)
+    header = _header(lines[:header_end])
+    body_from = addressee + 1 if addressee is not None else _body_start(lines, header)
+    closing, body_to, tail_from, appendix_from = _closing(lines, body_from)
+    body_to = _without_trailing_furniture(lines, body_from, body_to)
+    elements = header + ([_element("addressee", lines[addressee])] if addressee is not None else [])
+    elements += _span("body", lines[body_from:body_to]) + closing
+    elements += _span("appendix", _without_furniture_tail(lines[appendix_from:]))
+    metadata = [*lines[:header_end], *lines[tail_from:appendix_from]]
+    return elements + [_element("metadata", line) for line in metadata if line.kind in METADATA_KINDS]
 
 
-def _appendix_start(lines: list[Line], body_from: int) -> int:
-    """The first 附件/附件N line standing alone after the body has begun, else the end."""
+def _addressee(lines: list[Line]) -> int | None:
+    """The 主送 line: the first addressee before the body's first paragraph, with a line below it."""
+    first_prose = _first_prose(lines)
+    return next((index for index in range(min(first_prose, len(lines) - 1)) if lines[index].kind == "addressee"), None)
+
+
+def _first_prose(lines: list[Line]) -> int:
+    """The first body paragraph: a sentence of some length that is no element or furniture."""
     return next(
-        (index for index in range(body_from + 1, len(lines)) if lines[index].kind == "attachment_mark"), len(lines)
+        (
+            index
+            for index, line in enumerate(lines)
+            if line.kind is None and len(line.text) >= MIN_PROSE_CHARS and SENTENCE_END.search(line.text)
+        ),
+        len(lines),
     )
 
 
-def _span(kind: str, lines: list[Line]) -> list[Element]:
-    if not lines:
-        return []
-    return [Element(kind, lines[0].start, lines[-1].end, "\n".join(line.text for line in lines))]
+def _body_start(lines: list[Line], header: list[Element]) -> int:
+    """Without a 主送 line, the body follows the header, else the furniture above it."""
+    if header:
+        last = max(element.end for element in header)
+        return next((index for index, line in enumerate(lines) if line.start > last), len(lines))
+    return next((index for index, line in enumerate(lines) if line.kind not in FURNITURE_KINDS), len(lines))
 
 
-def _header(lines: list[Line]) -> tuple[list[Element], int]:
-    """Header elements from the top, and the index of the first line after them."""
-    kinds = {"issuer": "issuer_mark", "doc_number": "doc_number", "title": "title", "draft_marker": "draft_marker"}
-    elements, index = [], 0
-    while index < len(lines):
-        line = lines[index]
-        if line.kind == "attachment_mark" and index == 0:
-            elements.append(_element("attachment_mark", line))
-        elif line.kind in kinds and not (line.kind == "title" and elements and elements[-1].kind == "title"):
-            elements.append(_element(kinds[line.kind], line))
-        else:
+def _header(lines: list[Line]) -> list[Element]:
+    """Header elements from the lines above the core, read upwards; in reading order."""
+    nearest: dict[str, Line] = {}
+    issuer_marks: list[Line] = []
+    for line in reversed(lines):
+        if line.kind in HEADER_ELEMENTS:
+            nearest.setdefault(HEADER_ELEMENTS[line.kind], line)
+        elif line.kind == "issuer":
+            issuer_marks.append(line)
+        elif line.kind == "attachment_mark":
+            nearest.setdefault("attachment_mark", line)
+        elif BREADCRUMB.search(line.text) or (line.kind not in FURNITURE_KINDS and (nearest or issuer_marks)):
             break
-        index += 1
-    if index < len(lines) and _is_addressee(lines[index]) and index <= len(elements) + 1:
-        elements.append(_element("addressee", lines[index]))
-        index += 1
-    return elements, index
+    taken = [(line, "issuer_mark") for line in issuer_marks] + [(line, kind) for kind, line in nearest.items()]
+    return [_element(kind, line) for line, kind in sorted(taken, key=lambda item: item[0].start)]
 
 
-def _closing(lines: list[Line], body_from: int) -> tuple[list[Element], int]:
-    """Closing elements read upwards from the last line, and where the body ends."""
+def _closing(lines: list[Line], body_from: int) -> tuple[list[Element], int, int, int]:
+    """Closing elements; where the body ends; where the lines after the closing begin; and
+    where the appendix begins (the end when there is none)."""
+    date_at = _signature_date(lines, body_from)
+    if date_at is None:
+        appendix_from = _appendix_start(lines, body_from + 1)
+        last = _last_non_furniture(lines, body_from, appendix_from)
+        elements, body_to = _closing_upwards(lines, last, body_from)
+        return elements, body_to, last + 1, appendix_from
+    above, body_to = _closing_upwards(lines, date_at, body_from)
+    appendix_from = _appendix_start(lines, date_at + 1)
+    return above + _closing_below(lines, date_at + 1, appendix_from), body_to, date_at + 1, appendix_from
+
+
+def _signature_date(lines: list[Line], body_from: int) -> int | None:
+    """The first date line after the body begins that is not the body's own: a date under
+    a heading or after a line ending in a colon (二、执行时间 / 2025年1月1日) is stated, not signed."""
+    for index in range(body_from, len(lines)):
+        if lines[index].kind in DATE_KINDS and not _introduced(lines[index - 1] if index > body_from else None):
+            return index
+    return None
+
+
+def _introduced(previous: Line | None) -> bool:
+    return previous is not None and (previous.kind == "heading" or previous.text.endswith((":", "：")))
+
+
+def _appendix_start(lines: list[Line], start: int) -> int:
+    """The first 附件/附件N line standing alone from `start` on, else the end."""
+    return next((index for index in range(start, len(lines)) if lines[index].kind == "attachment_mark"), len(lines))
+
+
+def _last_non_furniture(lines: list[Line], start: int, end: int) -> int:
+    return next((index for index in range(end - 1, start - 1, -1) if lines[index].kind not in FURNITURE_KINDS), end - 1)
+
+
+def _closing_upwards(lines: list[Line], index: int, body_from: int) -> tuple[list[Element], int]:
+    """Closing elements read upwards from line `index`, stepping over furniture, and where
+    the body ends."""
     elements: list[Element] = []
-    index = len(lines) - 1
+    body_to = index + 1
     while index >= body_from:
+        if lines[index].kind in FURNITURE_KINDS:
+            index -= 1
+            continue
         taken, consumed = _closing_element(lines, index, body_from)
         if not consumed:
             break
         elements = taken + elements
         index -= consumed
-    return elements, index + 1
+        body_to = index + 1
+    return elements, body_to
+
+
+def _closing_below(lines: list[Line], start: int, end: int) -> list[Element]:
+    """附注, 抄送, 印发 and seal notes after the signature's date; the rest is furniture."""
+    elements = []
+    for index in range(start, end):
+        kind = lines[index].kind
+        if kind in ("note", "copy_to", "seal_note"):
+            elements.append(_element(kind, lines[index]))
+        elif kind == "print_date":
+            elements += _closing_element(lines, index, start)[0]
+    return elements
 
 
 def _closing_element(lines: list[Line], index: int, body_from: int) -> tuple[list[Element], int]:
     """The closing element(s) ending at line `index`, in reading order, and how many
     lines they take; ([], 0) if none."""
     line = lines[index]
-    if line.kind in ("print_date", "date"):
+    if line.kind in DATE_KINDS:
         date_kind = "print_date" if line.kind == "print_date" else "signed_date"
         org_kind = "printer" if line.kind == "print_date" else "signature"
-        orgs = [_element(org_kind, org) for org in _issuer_lines_above(lines, index, body_from)]
-        return [*orgs, *_signatories_on_date_line(org_kind, line), _element(date_kind, line)], len(orgs) + 1
-    if line.kind in ("note", "copy_to"):
+        above = _signature_lines_above(lines, index, body_from)
+        orgs = [_element(org_kind if org.kind == "issuer" else org.kind, org) for org in above]
+        return [*orgs, *_signatories_on_date_line(org_kind, line), _element(date_kind, line)], len(above) + 1
+    if line.kind in ("note", "copy_to", "seal_note"):
         return [_element(line.kind, line)], 1
     items = _attachment_block(lines, index, body_from)
     return [_element("attachments", item) for item in items], len(items)
@@ -199,9 +284,11 @@ def _signatories_on_date_line(kind: str, line: Line) -> list[Element]:
     return [Element(kind, line.start, line.start + match.end(), match.group("signatories"))]
 
 
-def _issuer_lines_above(lines: list[Line], index: int, body_from: int) -> list[Line]:
+def _signature_lines_above(lines: list[Line], index: int, body_from: int) -> list[Line]:
+    """The bodies signing above a date, one or several a line, with a seal note among them
+    (湖北省…办公室 / (湖北省医疗保障局代章))."""
     above = index
-    while above - 1 >= body_from and lines[above - 1].kind == "issuer":
+    while above - 1 >= body_from and lines[above - 1].kind in ("issuer", "seal_note"):
         above -= 1
     return lines[above:index]
 
@@ -214,6 +301,23 @@ def _attachment_block(lines: list[Line], index: int, body_from: int) -> list[Lin
     if first >= body_from and lines[first].text.startswith("附件") and lines[first].kind == "attachment":
         return lines[first : index + 1]
     return []
+
+
+def _without_trailing_furniture(lines: list[Line], start: int, end: int) -> int:
+    """Where a span of lines ends once the furniture at its end is left out."""
+    while end > start and lines[end - 1].kind in FURNITURE_KINDS:
+        end -= 1
+    return end
+
+
+def _without_furniture_tail(lines: list[Line]) -> list[Line]:
+    return lines[: _without_trailing_furniture(lines, 0, len(lines))]
+
+
+def _span(kind: str, lines: list[Line]) -> list[Element]:
+    if not lines:
+        return []
+    return [Element(kind, lines[0].start, lines[-1].end, "\n".join(line.text for line in lines))]
 
 
 def _element(kind: str, line: Line) -> Element:

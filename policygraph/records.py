@@ -8,13 +8,16 @@ import re
 from extract.notice import extract_notice
 from extract.tables import attachment_rows
 from ingest.normalize import normalize
-from ingest.script import detect_script
+from ingest.script import Script, detect_script
 from ingest.source import SourceText, Table
 from ingest.structure import NoticeLayout, find_notices
 from ingest.textmap import MappedText
 from schema import FACT_FIELDS, Evidence, NoticeRecord, Source
 
 PAGE_BREAK = "\f"
+# The notice's own words decide its script, not the page around it (a simplified spam
+# banner above a traditional repost).
+SCRIPT_ELEMENTS = ("title", "addressee", "body", "signature")
 
 
 def notice_records(source: SourceText, file: str, sha256: str) -> list[NoticeRecord]:
@@ -50,7 +53,7 @@ def _record(
     return NoticeRecord(
         id=facts.doc_number or _digest_id(sha256, start, end),
         source=Source(file=file, sha256=sha256, start=start, end=end),
-        script=detect_script(source_text[start:end]),
+        script=_script(source_text, mapped, layout),
         text=mapped.text,
         title=facts.title,
         doc_number=facts.doc_number,
@@ -60,6 +63,15 @@ def _record(
         effective_date=facts.effective_date,
         **{name: _with_source_spans(getattr(facts, name), mapped) for name in FACT_FIELDS},
         attachment_rows=attachment_rows(tables),
+    )
+
+
+def _script(source_text: str, mapped: MappedText, layout: NoticeLayout) -> Script:
+    spans = [
+        mapped.source_span(element.start, element.end) for element in layout.elements if element.kind in SCRIPT_ELEMENTS
+    ]
+    return detect_script(
+        "".join(source_text[start:end] for start, end in spans or [mapped.source_span(0, len(mapped.text))])
     )
 
 
@@ -74,4 +86,3 @@ def _with_source_spans(facts: list, mapped: MappedText) -> list:
 def _located(evidence: Evidence, mapped: MappedText) -> Evidence:
     source_start, source_end = mapped.source_span(evidence.start, evidence.end)
     return evidence.model_copy(update={"source_start": source_start, "source_end": source_end})
-

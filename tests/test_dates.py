@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.dates import DATE, DateMatch, find_dates, parse_date
+from extract.dates import DATE, DateMatch, find_dates, parse_date, parse_site_date
 
 CHINESE_DIGITS = "〇一二三四五六七八九"
 
@@ -171,3 +171,21 @@ def test_find_dates_locates_date_in_sentence(day):
 def test_never_raises(text, default_year):
     find_dates(text, default_year)
     parse_date(text, default_year)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2022/07/04 09:30", datetime.date(2022, 7, 4)),
+        ("2021.10.18", datetime.date(2021, 10, 18)),
+        ("2019/3/19", datetime.date(2019, 3, 19)),
+        ("2022-12-26 09:05:53", datetime.date(2022, 12, 26)),
+        ("2023年08月15日 10:30", datetime.date(2023, 8, 15)),
+        ("二〇二一年十月十八日", datetime.date(2021, 10, 18)),
+        ("2020-13-45", None),
+        ("有效", None),
+        ("2023年3月", None),
+    ],
+)
+def test_a_site_s_timestamp_is_read_by_dateparser(value, expected):
+    assert parse_site_date(value) == expected

@@ -1,0 +1,180 @@
+"""A notice's elements found where a web page puts them: amid breadcrumbs, page-info lines,
+disclosure metadata, footers, spam and forum questions. Every page here is written for this
+test, in the ways real sites lay notices out; none is from the shared sets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extract.notice import extract_notice
+from ingest.metadata import read_metadata
+from ingest.normalize import normalize
+from ingest.structure import Element, find_notices
+
+BODY = (
+    "为做好药品集中带量采购中选结果落地工作，现将有关事项通知如下。\n"
+    "一、中选结果自2024年3月1日起执行，采购周期为2年。\n"
+    "二、医保基金按医疗机构年度约定采购金额的30%预付。\n"
+)
+NUMBER, TITLE = "湘医保发〔2024〕6号", "关于执行第九批国家组织药品集中采购中选结果的通知"
+ISSUER, SIGNED = "湖南省医疗保障局", date(2024, 2, 20)
+
+
+def facts_of(source: str) -> list:
+    text = normalize(source).text
+    return [extract_notice(text[layout.start : layout.end], layout) for layout in find_notices(text)]
+
+
+def only(source: str):
+    (facts,) = facts_of(source)
+    return facts
+
+
+def header_fields(facts) -> tuple:
+    return facts.doc_number, facts.title, facts.issuers, facts.issue_date
+
+
+def test_portal_page_with_banner_breadcrumb_page_info_and_footer() -> None:
+    page = (
+        "湖南省医疗保障局\n网站首页 机构概况 政务公开 办事服务 互动交流\n"
+        "当前位置：首页 > 政务公开 > 通知公告\n"
+        f"{TITLE}\n发布时间：2024-02-21 10:30 来源：省医保局 浏览次数：2315\n【字体：大 中 小】 打印本页 分享到：\n"
+        f"{NUMBER}\n各市州医疗保障局，省直有关医疗机构：\n{BODY}"
+        f"{ISSUER}\n2024年2月20日\n（此件主动公开）\n"
+        "相关链接：国家医疗保障局 | 湖南省人民政府\n网站地图 | 联系我们\n主办单位：湖南省医疗保障局\n"
+        "湘ICP备18010000号 湘公网安备43010202000001号\n"
+    )
+    facts = only(page)
+    assert header_fields(facts) == (NUMBER, TITLE, [ISSUER], SIGNED)
+    assert facts.references == []  # its own number is no reference to itself
+    assert [period.months for period in facts.procurement_periods] == [24]
+
+
+def test_disclosure_block_supplies_what_the_page_does_not_print() -> None:
+    page = (
+        "索 引 号：11430000MB1234567X/2024-00012  主题分类：医疗保障\n"
+        f"发布机构：{ISSUER}  成文日期：2024-02-20\n文    号：{NUMBER}  有 效 性：有效\n"
+        f"{TITLE}\n各市州医疗保障局：\n{BODY}"
+    )
+    assert header_fields(only(page)) == (NUMBER, TITLE, [ISSUER], SIGNED)
+
+
+def test_printed_elements_win_over_the_disclosure_block() -> None:
+    page = (
+        "成文日期：2024-02-23 文号：湘医保发〔2024〕60号\n发布机构：湖南省医疗保障局办公室\n"
+        f"{ISSUER}\n{NUMBER}\n{TITLE}\n各市州医疗保障局：\n{BODY}{ISSUER}\n2024年2月20日\n"
+    )
+    assert header_fields(only(page)) == (NUMBER, TITLE, [ISSUER], SIGNED)
+
+
+def test_a_spam_publisher_is_no_issuer() -> None:
+    page = f"发布机构：澳门娱乐城集团 成文日期：2024-02-20\n{TITLE}\n{NUMBER}\n各市州医疗保障局：\n{BODY}"
+    facts = only(page)
+    assert (facts.issuers, facts.issue_date) == ([], SIGNED)
+
+
+def test_title_first_and_the_number_after_a_body_label() -> None:
+    page = (
+        "您好：某某信息技术有限公司\n当前位置：标讯信息 > 政策法规 > 详情\n"
+        f"【湖南】{TITLE}\n发布时间：2024/02/21\n所属项目：第九批国家集采\n正文：\n{NUMBER}\n"
+        f"各市州医疗保障局：\n{BODY}"
+    )
+    facts = only(page)
+    assert header_fields(facts) == (NUMBER, TITLE, [], None)
+    assert facts.references == []
+
+
+def test_a_number_in_round_brackets_on_the_title_s_line_below_it() -> None:
+    page = f"{TITLE}\n2024-02-21 湘医保发(2024)6号\n文件正文见附件\n"
+    assert header_fields(only(page))[:2] == (NUMBER, TITLE)
+
+
+def test_a_title_printed_twice_is_one_title() -> None:
+    page = f"湖南省医疗保障局{TITLE}\n{TITLE}\n{NUMBER}\n各市州医疗保障局：\n{BODY}"
+    facts = only(page)
+    assert (facts.title, facts.issuers) == (TITLE, [])
+
+
+def test_signature_after_the_attachment_line_then_notes_and_footer() -> None:
+    page = (
+        f"{TITLE}\n各市州医疗保障局：\n{BODY}附件：中选药品目录.xlsx\n{ISSUER}\n2024年2月20日\n"
+        "（联系人：王五，联系电话：0731-88888888）\n公开方式：主动公开\n添加客服微信\n为您精准推荐\n"
+    )
+    assert header_fields(only(page)) == (None, TITLE, [ISSUER], SIGNED)
+
+
+def test_a_seal_note_under_the_signature() -> None:
+    page = (
+        f"{TITLE}\n各市州医疗保障局：\n{BODY}湖南省药械集中采购工作领导小组办公室\n（湖南省医疗保障局代章）\n"
+        "2024年2月20日\n"
+    )
+    assert header_fields(only(page))[2:] == (["湖南省药械集中采购工作领导小组办公室"], SIGNED)
+
+
+def test_joint_signatures_side_by_side_and_a_line_each() -> None:
+    page = (
+        f"{TITLE}\n各市州医疗保障局、卫生健康委：\n{BODY}"
+        "湖南省医疗保障局    湖南省卫生健康委员会\n湖南省药品监督管理局\n2024年2月20日\n"
+    )
+    assert header_fields(only(page))[2:] == (
+        ["湖南省医疗保障局", "湖南省卫生健康委员会", "湖南省药品监督管理局"],
+        SIGNED,
+    )
+
+
+def test_a_masked_date_closes_the_body_but_gives_no_date() -> None:
+    page = f"湘药采中心字〔**〕**号\n各相关单位：\n{BODY}湖南省医药集中采购服务中心\n**年2月**日\n"
+    assert header_fields(only(page)) == (None, None, ["湖南省医药集中采购服务中心"], None)
+
+
+def test_forum_questions_after_the_notice_state_no_fact() -> None:
+    page = (
+        f"{TITLE}\n各市州医疗保障局：\n为做好集中带量采购工作，现将有关事项通知如下。\n"
+        f"{ISSUER}\n2024年2月20日\n游客\n请问湖南的采购周期为3年吗？\n医保基金按60%预付吗？\n"
+    )
+    facts = only(page)
+    assert (facts.procurement_periods, facts.prepayments, facts.issue_date) == ([], [], SIGNED)
+
+
+def test_a_date_under_a_heading_is_stated_not_signed() -> None:
+    page = (
+        f"{TITLE}\n各市州医疗保障局：\n为做好集中带量采购工作，现将有关事项通知如下。\n"
+        f"一、执行时间\n2024年3月1日\n二、工作要求\n各地要加强监测，确保平稳执行。\n{ISSUER}\n2024年2月20日\n"
+    )
+    facts = only(page)
+    assert (facts.issuers, facts.issue_date) == ([ISSUER], SIGNED)
+
+
+def test_site_lines_never_glue_onto_the_title() -> None:
+    page = f"精确检索\n开始检索\n热门推荐内容展示区域\n{TITLE}\n{NUMBER}\n各市州医疗保障局：\n{BODY}"
+    assert header_fields(only(page))[:2] == (NUMBER, TITLE)
+
+
+def test_a_breadcrumb_above_the_header_leaves_the_header_whole() -> None:
+    page = f"首页>政务公开>通知公告\n{ISSUER}\n{NUMBER}\n{TITLE}\n各市州医疗保障局：\n{BODY}{ISSUER}\n2024年2月20日\n"
+    facts = only(page)
+    assert header_fields(facts) == (NUMBER, TITLE, [ISSUER], SIGNED)
+    assert facts.references == []
+
+
+def test_a_forwarding_notice_and_the_notice_it_forwards_amid_furniture() -> None:
+    forwarded = f"{ISSUER}\n{NUMBER}\n{TITLE}\n各市州医疗保障局：\n{BODY}{ISSUER}\n2024年2月20日\n"
+    page = (
+        "当前位置：首页 > 政策文件\n长沙市医疗保障局\n长医保函〔2024〕3号\n关于转发《湖南省医疗保障局关于执行第九批国家组织药品集中采购中选结果的通知》的通知\n"
+        f"各区县（市）医疗保障局：\n现将《湖南省医疗保障局{TITLE}》（{NUMBER}）转发给你们，请认真贯彻执行。\n"
+        f"附件：湖南省医疗保障局{TITLE}\n（此件主动公开）\n{forwarded}网站地图 | 联系我们\n"
+    )
+    city, province = facts_of(page)
+    assert (city.doc_number, city.issuers) == ("长医保函〔2024〕3号", ["长沙市医疗保障局"])
+    assert [(reference.relation, reference.doc_number) for reference in city.references] == [("forwards", NUMBER)]
+    assert header_fields(province) == (NUMBER, TITLE, [ISSUER], SIGNED)
+
+
+def test_metadata_fields_run_together_on_one_line_are_read_with_their_spans() -> None:
+    line = "索引号:MB1763894/2020-00008公文种类:通知发布机构:某某市医疗保障局来源:某某医药网浏览次数:12"
+    fields = read_metadata([Element("metadata", 100, 100 + len(line), line)])
+    assert [(field.name, field.key, field.value) for field in fields] == [
+        ("issuer", "发布机构", "某某市医疗保障局"),
+        ("issuer", "来源", "某某医药网"),
+    ]
+    assert all(line[field.start - 100 : field.end - 100] == field.value for field in fields)
