@@ -8,12 +8,13 @@ site's block can lag, abbreviate or be wrong (a spam site puts its own name as �
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from extract.dates import find_dates, parse_site_date
 from ingest.docnumber import canonical_doc_number, find_doc_numbers
 from ingest.lines import DRAFT_MARKERS, line_kind
-from ingest.metadata import MetadataField, read_metadata
+from ingest.metadata import read_metadata
 from ingest.structure import Element, NoticeLayout
 
 # An issuing body ends with one of these; a joint header names several in a row.
@@ -32,20 +33,35 @@ _DRAFT = re.compile(rf"\s*[（(]?(?:{DRAFT_MARKERS})[)）]?\s*$")
 _DRAFT_ANYWHERE = re.compile(DRAFT_MARKERS)
 
 
-def doc_number(layout: NoticeLayout) -> str | None:
+class Read(NamedTuple):
+    """A field's value and where it was read: the element's kind (or `metadata`) and the
+    span of what prints it in the notice text."""
+
+    value: Any
+    element: str
+    start: int
+    end: int
+
+
+def doc_number(layout: NoticeLayout) -> Read | None:
     element = layout.first("doc_number")
     numbers = find_doc_numbers(element.text) if element else []
-    if numbers:
-        return numbers[-1][2]
-    return next(filter(None, (canonical_doc_number(field.value) for field in _metadata(layout, "doc_number"))), None)
+    if element and numbers:
+        start, end, number = numbers[-1]
+        return Read(number, element.kind, element.start + start, element.start + end)
+    return _first_of_metadata(layout, "doc_number", canonical_doc_number)
 
 
-def title(layout: NoticeLayout) -> str | None:
+def title(layout: NoticeLayout) -> Read | None:
     element = layout.first("title")
     if element is not None:
-        return _clean_title(element.text)
-    printed = (field.value for field in _metadata(layout, "title") if line_kind(field.value) == "title")
-    return next(filter(None, map(_clean_title, printed)), None)
+        cleaned = _clean_title(element.text)
+        return Read(cleaned, element.kind, element.start, element.end) if cleaned else None
+    return _first_of_metadata(layout, "title", _title_named)
+
+
+def _title_named(value: str) -> str | None:
+    return _clean_title(value) if line_kind(value) == "title" else None
 
 
 def _clean_title(text: str) -> str | None:
@@ -58,29 +74,34 @@ def status(layout: NoticeLayout) -> str:
     return "draft" if drafted else "final"
 
 
-def issuers(layout: NoticeLayout) -> list[str]:
+def issuers(layout: NoticeLayout) -> Read | None:
     """From the header mark, else the signature, else a title that names its issuer, else
     the office that printed it (印发机关: usually the issuer's office), else the body a
     site names as publisher or source, if it is one."""
     for kind in ("issuer_mark", "signature"):
-        names = _organisations(layout.all(kind))
-        if names:
-            return names
+        found = _organisations(layout.all(kind))
+        if found:
+            return found
     element = layout.first("title")
     prefix = TITLE_PREFIX_ISSUER.match(SITE_TITLE_TAG.sub("", element.text)) if element else None
-    names = split_organisations(prefix.group("issuers")) if prefix else _organisations(layout.all("printer"))
-    return names or next(filter(None, map(_organisation_named, _metadata(layout, "issuer"))), [])
+    named = split_organisations(prefix.group("issuers")) if prefix else []
+    if element and named:
+        return Read(named, element.kind, element.start, element.end)
+    return _organisations(layout.all("printer")) or _first_of_metadata(layout, "issuer", _organisations_named)
 
 
-def _organisations(elements: list[Element]) -> list[str]:
-    return [name for element in elements for name in split_organisations(ISSUER_MARK_SUFFIX.sub("", element.text))]
+def _organisations(elements: list[Element]) -> Read | None:
+    names = [name for element in elements for name in split_organisations(ISSUER_MARK_SUFFIX.sub("", element.text))]
+    if not names:
+        return None
+    return Read(list(dict.fromkeys(names)), elements[0].kind, elements[0].start, elements[-1].end)
 
 
-def _organisation_named(field: MetadataField) -> list[str]:
+def _organisations_named(value: str) -> list[str] | None:
     """The bodies a site's field names, when it names nothing else (not 药方舟, not 某某集团)."""
-    text = SITE_SUFFIX.sub("", re.sub(r"\s+", "", field.value))
+    text = SITE_SUFFIX.sub("", re.sub(r"\s+", "", value))
     names = split_organisations(text)
-    return names if "".join(names) == text else []
+    return names if names and "".join(names) == text else None
 
 
 def split_organisations(text: str) -> list[str]:
@@ -88,16 +109,21 @@ def split_organisations(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def issue_date(layout: NoticeLayout) -> date | None:
+def issue_date(layout: NoticeLayout) -> Read | None:
     """成文日期 from the signature, else the 印发 date, else a date printed in the header,
     else the 成文日期 of the disclosure metadata."""
     for kind in ("signed_date", "print_date", "header_date"):
         element = layout.first(kind)
         dates = find_dates(element.text) if element else []
-        if dates:
-            return dates[0].value
-    return next(filter(None, (parse_site_date(field.value) for field in _metadata(layout, "issue_date"))), None)
+        if element and dates:
+            return Read(dates[0].value, element.kind, element.start + dates[0].start, element.start + dates[0].end)
+    return _first_of_metadata(layout, "issue_date", parse_site_date)
 
 
-def _metadata(layout: NoticeLayout, name: str) -> list[MetadataField]:
-    return [field for field in read_metadata(layout.all("metadata")) if field.name == name]
+def _first_of_metadata(layout: NoticeLayout, name: str, interpret: Callable[[str], Any]) -> Read | None:
+    """The first metadata field named `name` whose value `interpret` makes something of."""
+    for field in read_metadata(layout.all("metadata")):
+        value = interpret(field.value) if field.name == name else None
+        if value:
+            return Read(value, "metadata", field.start, field.end)
+    return None

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from types import ModuleType
+from typing import Any
 
 from extract import effective, header, periods, prepayments, price_caps, references, self_pay
 from extract.sentences import Span, sentences_holding
 from ingest.structure import NoticeLayout
-from schema import Prepayment, PriceCap, ProcurementPeriod, Reference, SelfPayAdjustment
+from schema import HEADER_FIELDS, Prepayment, PriceCap, ProcurementPeriod, Reference, SelfPayAdjustment
 
 # Facts are read from these elements; the rest (issuer marks, numbers, signatures, 抄送)
 # name the notice itself and would only yield false references.
@@ -36,15 +37,19 @@ class NoticeFacts:
     self_pay_adjustments: list[SelfPayAdjustment] = field(default_factory=list)
     price_caps: list[PriceCap] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    # Where each field read from the layout was found, for the record's field_evidence.
+    field_sources: dict[str, header.Read] = field(default_factory=dict)
 
 
 def extract_notice(text: str, layout: NoticeLayout) -> NoticeFacts:
+    read = {name: getattr(header, name)(layout) for name in HEADER_FIELDS}
     facts = NoticeFacts(
-        title=header.title(layout),
-        doc_number=header.doc_number(layout),
-        issuers=header.issuers(layout),
+        title=_value(read["title"]),
+        doc_number=_value(read["doc_number"]),
+        issuers=_value(read["issuers"]) or [],
         status=header.status(layout),
-        issue_date=header.issue_date(layout),
+        issue_date=_value(read["issue_date"]),
+        field_sources={name: source for name, source in read.items() if source},
     )
     year = _reference_year(facts)
     regions = [(start, end, _mentions(text, start, end)) for start, end in _fact_regions(layout)]
@@ -61,6 +66,10 @@ def extract_notice(text: str, layout: NoticeLayout) -> NoticeFacts:
     found = [f for s in sentences_of(references) for f in references.find_references(text, s, facts.doc_number)]
     facts.references = merge_references(found)
     return facts
+
+
+def _value(read: header.Read | None) -> Any:
+    return read.value if read else None
 
 
 def _reference_year(facts: NoticeFacts) -> int | None:

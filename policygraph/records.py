@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+from extract.header import Read
 from extract.notice import extract_notice
 from extract.tables import attachment_rows
 from ingest.normalize import normalize
@@ -12,7 +13,8 @@ from ingest.script import Script, detect_script
 from ingest.source import SourceText, Table
 from ingest.structure import NoticeLayout, find_notices
 from ingest.textmap import MappedText
-from schema import FACT_FIELDS, Evidence, NoticeRecord, Source
+from schema import FACT_FIELDS, Evidence, FieldEvidence, NoticeRecord, Source
+from schema.models import MAX_QUOTE_CHARS
 
 PAGE_BREAK = "\f"
 # The notice's own words decide its script, not the page around it (a simplified spam
@@ -63,6 +65,7 @@ def _record(
         effective_date=facts.effective_date,
         **{name: _with_source_spans(getattr(facts, name), mapped) for name in FACT_FIELDS},
         attachment_rows=attachment_rows(tables),
+        field_evidence={name: _field_evidence(read, mapped) for name, read in facts.field_sources.items()},
     )
 
 
@@ -72,6 +75,19 @@ def _script(source_text: str, mapped: MappedText, layout: NoticeLayout) -> Scrip
     ]
     return detect_script(
         "".join(source_text[start:end] for start, end in spans or [mapped.source_span(0, len(mapped.text))])
+    )
+
+
+def _field_evidence(read: Read, mapped: MappedText) -> FieldEvidence:
+    end = min(read.end, read.start + MAX_QUOTE_CHARS)
+    source_start, source_end = mapped.source_span(read.start, end)
+    return FieldEvidence(
+        element=read.element,
+        quote=mapped.text[read.start : end],
+        start=read.start,
+        end=end,
+        source_start=source_start,
+        source_end=source_end,
     )
 
 

@@ -2,9 +2,11 @@
 
 from schema.models import (
     FACT_FIELDS,
+    HEADER_FIELDS,
     SCHEMA_VERSION,
     AttachmentRow,
     Evidence,
+    FieldEvidence,
     NoticeRecord,
     Prepayment,
     PriceCap,
@@ -16,9 +18,11 @@ from schema.models import (
 
 __all__ = [
     "FACT_FIELDS",
+    "HEADER_FIELDS",
     "SCHEMA_VERSION",
     "AttachmentRow",
     "Evidence",
+    "FieldEvidence",
     "NoticeRecord",
     "Prepayment",
     "PriceCap",

@@ -15,6 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "1"
 # The record's lists of facts, each fact with its evidence.
 FACT_FIELDS = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps", "references")
+# The record's fields read from a notice's layout, each with where it was read.
+HEADER_FIELDS = ("doc_number", "title", "issuers", "issue_date")
+HeaderField = Literal["doc_number", "title", "issuers", "issue_date"]
 MAX_QUOTE_CHARS = 400
 
 
@@ -30,6 +33,15 @@ class Evidence(Model):
     end: int = Field(ge=0)
     source_start: int | None = Field(default=None, ge=0, description="span of the quote in the decoded source file")
     source_end: int | None = Field(default=None, ge=0)
+
+
+class FieldEvidence(Evidence):
+    """Where a record field's value was read: the line or element that prints it."""
+
+    element: str = Field(
+        description="the element the value was read from (doc_number, title, issuer_mark, signature, signed_date, "
+        "print_date, header_date, printer), or `metadata` for a field of the site's disclosure or page-info block"
+    )
 
 
 class Fact(Model):
@@ -110,3 +122,6 @@ class NoticeRecord(Model):
     price_caps: list[PriceCap]
     references: list[Reference]
     attachment_rows: list[AttachmentRow] = Field(default_factory=list)
+    field_evidence: dict[HeaderField, FieldEvidence] = Field(
+        default_factory=dict, description="where doc_number, title, issuers and issue_date were read, each one found"
+    )

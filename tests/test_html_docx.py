@@ -198,6 +198,8 @@ def comparable(record: dict) -> dict:
         for fact in facts if isinstance(facts, list) else []:
             if isinstance(fact, dict) and "evidence" in fact:
                 fact["evidence"] = {key: fact["evidence"][key] for key in ("quote", "start", "end")}
+    for name, read in kept["field_evidence"].items():
+        kept["field_evidence"][name] = {key: read[key] for key in ("element", "quote", "start", "end")}
     return kept
 
 

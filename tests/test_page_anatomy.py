@@ -9,7 +9,9 @@ from datetime import date
 from extract.notice import extract_notice
 from ingest.metadata import read_metadata
 from ingest.normalize import normalize
+from ingest.source import SourceText
 from ingest.structure import Element, find_notices
+from policygraph.records import notice_records
 
 BODY = (
     "为做好药品集中带量采购中选结果落地工作，现将有关事项通知如下。\n"
@@ -178,3 +180,22 @@ def test_metadata_fields_run_together_on_one_line_are_read_with_their_spans() ->
         ("issuer", "来源", "某某医药网"),
     ]
     assert all(line[field.start - 100 : field.end - 100] == field.value for field in fields)
+
+
+def test_every_header_field_says_where_it_was_read() -> None:
+    source = (
+        "發布機構：湖南省醫療保障局 成文日期：2024-02-20\n文號：湘醫保發〔2024〕6號\n"
+        f"{TITLE}\n各市州醫療保障局：\n為做好集中帶量採購工作，現將有關事項通知如下。\n"
+    )
+    (record,) = notice_records(SourceText(source, "utf-8"), "page.txt", "0" * 64)
+    sources = {name: (read.element, read.quote) for name, read in record.field_evidence.items()}
+    assert sources == {
+        "doc_number": ("metadata", NUMBER),
+        "title": ("title", TITLE),
+        "issuers": ("metadata", ISSUER),
+        "issue_date": ("metadata", "2024-02-20"),
+    }
+    for read in record.field_evidence.values():
+        assert record.text[read.start : read.end] == read.quote
+    number = record.field_evidence["doc_number"]
+    assert source[number.source_start : number.source_end] == "湘醫保發〔2024〕6號"

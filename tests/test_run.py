@@ -42,6 +42,9 @@ def comparable(record: dict, layout_free: bool = False) -> dict:
     for name in FACT_FIELDS:
         for fact in kept[name]:
             fact["evidence"] = {key: fact["evidence"][key] for key in evidence_keys}
+    kept["field_evidence"] = {
+        name: {key: read[key] for key in ("element", *evidence_keys)} for name, read in kept["field_evidence"].items()
+    }
     return kept
 
 
