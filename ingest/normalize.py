@@ -46,9 +46,6 @@ WRAPPABLE_KINDS = (None, "attachment")
 # ends in 企业：, a wrapped sentence's tail in 通知); every other kind stands alone, as does
 # a title that opens as titles do (关于…, 转发…).
 CONTINUATION_KINDS = (None, "attachment", "title", "addressee", "field")
-# Layout breaks a line where the text width ends: no notice is set narrower than this, so a
-# shorter line before a break is a line of its own (精确检索, 资讯, a site's button).
-MIN_WRAPPED_CHARS = 8
 
 
 _DEBRIS = re.compile(f"(?=[{DEBRIS_STARTS}])(?:{'|'.join(f'(?:{pattern})' for pattern, _ in DEBRIS)})")
@@ -131,16 +128,19 @@ def _breaks_inside_paragraph(text: str, paragraph_start: int, start: int, end: i
     """
     if start == paragraph_start or end == len(text) or text[start - 1] in PARAGRAPH_END:
         return False
-    if start - max(paragraph_start, text.rfind("\n", paragraph_start, start) + 1) < MIN_WRAPPED_CHARS:
-        return False
     following_end = text.find("\n", end)
     following = text[end : following_end if following_end >= 0 else len(text)]
-    if OPENS_PARAGRAPH.match(following) or _stands_alone(following):
+    if OPENS_PARAGRAPH.match(following):
         return False
-    return line_kind(text[paragraph_start:start].replace("\n", "")) in WRAPPABLE_KINDS
+    kind = line_kind(text[paragraph_start:start].replace("\n", ""))
+    return kind in WRAPPABLE_KINDS and not _stands_alone(following, kind)
 
 
-def _stands_alone(line: str) -> bool:
-    """Whether a line is an element of its own, which no paragraph runs on into."""
+def _stands_alone(line: str, after: str | None) -> bool:
+    """Whether a line is an element of its own, which the paragraph of kind `after` does not
+    run on into. A body's name ends a paragraph cut mid-word (重庆市医疗保 / 障局办公室), but
+    after a whole 附件 line it is the signature."""
     kind = line_kind(line)
+    if kind == "issuer":
+        return after is not None
     return kind not in CONTINUATION_KINDS or (kind == "title" and TITLE_OPENING.match(line) is not None)

@@ -5,6 +5,9 @@ test, in the ways real sites lay notices out; none is from the shared sets."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from extract.notice import extract_notice
 from ingest.metadata import read_metadata
@@ -12,6 +15,7 @@ from ingest.normalize import normalize
 from ingest.source import SourceText
 from ingest.structure import Element, find_notices
 from policygraph.records import notice_records
+from tests.conftest import CORPUS
 
 BODY = (
     "为做好药品集中带量采购中选结果落地工作，现将有关事项通知如下。\n"
@@ -199,3 +203,30 @@ def test_every_header_field_says_where_it_was_read() -> None:
         assert record.text[read.start : read.end] == read.quote
     number = record.field_evidence["doc_number"]
     assert source[number.source_start : number.source_end] == "湘醫保發〔2024〕6號"
+
+
+PORTAL_TOP = (
+    "辽宁省医疗保障局 无障碍 长者模式\n首页 机构概况 政务公开 政务服务 互动交流 专题专栏\n"
+    "当前位置：首页 > 政务公开 > 通知公告\n索引号：11210000MB0000000A/2022-00080 主题分类：医疗保障\n"
+    "发布机构：辽宁省医疗保障局 成文日期：2022-12-26\n文号：辽医保〔2022〕80号 发布日期：2022-12-28\n"
+    "关于执行国家组织冠脉支架集中带量采购期满接续中选结果的通知\n"
+    "发布时间：2022-12-28 16:20 来源：省医保局 浏览次数：3021 【字体：大 中 小】 打印本页\n"
+)
+PORTAL_BOTTOM = "相关链接：国家医疗保障局 | 辽宁省人民政府\n网站地图 | 联系我们\n主办单位：辽宁省医疗保障局 辽ICP备00000000号\n"
+# What a browser prints at the top of every page: the time and the page's title.
+PRINT_HEADER = "2022/12/28 16:25 关于执行国家组织冠脉支架集中带量采购期满接续中选结果的通知_通知公告_辽宁省医疗保障局"
+
+
+def test_a_portal_page_printed_to_pdf_gives_the_record_of_the_notice(tmp_path: Path) -> None:
+    """The site's menu, breadcrumb, disclosure block and footer wrap into the PDF's lines at the
+    page's width, and the browser's time-stamped header tops every page."""
+    pytest.importorskip("reportlab")
+    from benchmarks.pdfs import render_pdf
+    from ingest.decode import decode_bytes
+    from tests.test_repost_layouts import comparable
+
+    notice = (CORPUS / "001_5bd8d455ddfe790f.txt").read_text(encoding="utf-8")
+    pdf = render_pdf(PORTAL_TOP + notice + PORTAL_BOTTOM, tmp_path / "portal.pdf", running_header=PRINT_HEADER)
+    (printed,) = notice_records(decode_bytes(pdf.read_bytes(), pdf.name), pdf.name, "0" * 64)
+    (plain,) = notice_records(SourceText(notice, "utf-8"), "001.txt", "0" * 64)
+    assert comparable(printed, keep_script=True) == comparable(plain, keep_script=True)
