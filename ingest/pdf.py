@@ -18,6 +18,7 @@ import ctypes
 import functools
 import io
 import itertools
+import logging
 import math
 import re
 import shutil
@@ -35,6 +36,10 @@ import pypdfium2.raw as pdfium_c
 
 from ingest.lines import PAGE_NUMBER_FORMS
 from ingest.source import DecodeError, NeedsOCR, SourceText, Table
+
+# pdfminer warns on the console about fonts it cannot measure (a browser's printed page has
+# many); what it cannot read costs only tables, which _read_tables already accounts for.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 MAX_PAGES = 500
 PAGE_SEPARATOR = "\f"
