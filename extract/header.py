@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from extract.dates import find_dates, parse_site_date
 from ingest.docnumber import canonical_doc_number, find_doc_numbers
 from ingest.lines import DRAFT_MARKERS, line_kind
+from ingest.lines import TITLE_NUMBER as TITLE_NUMBER_FORM
 from ingest.metadata import read_metadata
 from ingest.structure import Element, NoticeLayout
 
@@ -29,6 +30,7 @@ TITLE_PREFIX_ISSUER = re.compile(r"^(?P<issuers>[^《》“”<>]+?)关于")
 SITE_TITLE_TAG = re.compile(r"^【[^】]{1,8}】|[（(]\d{4}[-.．/]\d{1,2}[-.．/]\d{1,2}[)）]$")
 # A site's name for a body is the body: 潍坊市医疗保障局官网.
 SITE_SUFFIX = re.compile(r"(?:官方网站|门户网站|官网|网站)$")
+TITLE_NUMBER = re.compile(rf"{TITLE_NUMBER_FORM}$")
 _DRAFT = re.compile(rf"\s*[（(]?(?:{DRAFT_MARKERS})[)）]?\s*$")
 _DRAFT_ANYWHERE = re.compile(DRAFT_MARKERS)
 
@@ -44,12 +46,20 @@ class Read(NamedTuple):
 
 
 def doc_number(layout: NoticeLayout) -> Read | None:
-    element = layout.first("doc_number")
-    numbers = find_doc_numbers(element.text) if element else []
-    if element and numbers:
-        start, end, number = numbers[-1]
-        return Read(number, element.kind, element.start + start, element.start + end)
+    """The number line's, else the number printed after the title on its line, else the metadata's."""
+    for element in (layout.first("doc_number"), layout.first("title")):
+        number = _trailing_number(element) if element else None
+        if number:
+            return number
     return _first_of_metadata(layout, "doc_number", canonical_doc_number)
+
+
+def _trailing_number(element: Element) -> Read | None:
+    numbers = find_doc_numbers(element.text)
+    if not numbers or (element.kind == "title" and not TITLE_NUMBER.search(element.text)):
+        return None
+    start, end, number = numbers[-1]
+    return Read(number, element.kind, element.start + start, element.start + end)
 
 
 def title(layout: NoticeLayout) -> Read | None:
@@ -65,7 +75,7 @@ def _title_named(value: str) -> str | None:
 
 
 def _clean_title(text: str) -> str | None:
-    return _DRAFT.sub("", SITE_TITLE_TAG.sub("", re.sub(r"\s+", "", text))) or None
+    return _DRAFT.sub("", SITE_TITLE_TAG.sub("", TITLE_NUMBER.sub("", re.sub(r"\s+", "", text)))) or None
 
 
 def status(layout: NoticeLayout) -> str:

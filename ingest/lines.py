@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ingest.docnumber import CLOSE_BRACKETS, OPEN_BRACKETS
+
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 ORG_SUFFIXES = "局|厅|委员会|委|中心|办公室|办公厅|政府|部|院|会|所|处|室"
 TITLE_ENDINGS = "通知|意见|方案|办法|规定|决定|批复|公告|通告|函|细则|规则|通报|报告|指引"
@@ -39,6 +41,10 @@ PAGE_NUMBER_MARKS = "\\-—–－―页/"
 # paragraph (一、2024年5月31日起，全市…执行集采中 / 选结果。), not a heading.
 HEADING_MAX_CHARS = 22
 DATE_LINE = r"[0-9一二三四五六七八九〇○零]{4}年[0-9一二三四五六七八九十]{1,3}月[0-9一二三四五六七八九十]{1,3}日"
+# A 发文字号 as a line prints it, its year in any brackets: 鲁医保函〔2024〕28号, 苏医保发（2023）第15号.
+DOC_NUMBER = rf"[{CJK}A-Za-z]{{1,12}}[{re.escape(OPEN_BRACKETS)}][0-9]{{4}}[{re.escape(CLOSE_BRACKETS)}]第?[0-9]+号"
+# A number printed after the title on its line: 关于…的通知（粤医保函〔2023〕7号）.
+TITLE_NUMBER = rf"\s*[（(]?{DOC_NUMBER}[)）]?"
 # A date a site printed with its clock time: 2022/07/04 09:30, 2021.10.18, 2022-08-31 16:21:10.
 PAGE_DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 
@@ -196,8 +202,14 @@ LINE_ROLES: tuple[LineRole, ...] = (
     ),
     LineRole(
         "doc_number",
-        rf"(?:正文[:：])?(?:{PAGE_DATE}\s*)?[^\s，。:：]{{1,12}}[〔\[【(（［﹝][0-9]{{4}}[〕\]】)）］﹞]第?[0-9]+号",
-        ("鲁医保函〔2024〕28号", "吕医保发(2022)5号", "2021/10/18潍医保发〔2021〕42号", "苏医保发（2023）第15号"),
+        rf"(?:正文[:：])?(?:{PAGE_DATE}\s*)?{DOC_NUMBER}",
+        (
+            "鲁医保函〔2024〕28号",
+            "吕医保发(2022)5号",
+            "2021/10/18潍医保发〔2021〕42号",
+            "苏医保发（2023）第15号",
+            "浙医保联发〖2023〗9号",
+        ),
         ("按汕医保〔2022〕101号文要求，拨付到位。", "内药采中心字〔〕号"),
     ),
     LineRole(
@@ -245,14 +257,15 @@ LINE_ROLES: tuple[LineRole, ...] = (
     ),
     LineRole(
         "title",
-        rf"[^，。；,;：:]*?(?:{TITLE_ENDINGS})(?:[（(][^（）()〔〕\[\]]{{1,12}}[)）])?",
+        rf"[^，。；,;：:]*?(?:{TITLE_ENDINGS})(?:[（(][^（）()〔〕\[\]]{{1,12}}[)）])?(?:{TITLE_NUMBER})?",
         (
             "关于执行集采结果的通知",
             "【浙江】关于挂网信息调整的通知(二)",
             "关于印发实施方案的通知（征求意见稿）",
             "上海关于本市执行集中带量采购结果的通知(2022.07.04)",
+            "关于执行集采结果的通知（粤医保函〔2023〕7号）",
         ),
-        ("关于执行集采结果的通知(粤医保函〔2023〕7号)",),
+        ("附件：《关于执行集采结果的通知》(粤医保函〔2023〕7号)",),
     ),
     LineRole("attachment_mark", r"附件\s*\d*", ("附件", "附件2")),
     LineRole("attachment", r"附件\s*\d*[：:].*", ("附件：中选结果表", "附件1:中选结果表.pdf")),

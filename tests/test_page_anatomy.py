@@ -95,6 +95,18 @@ def test_a_number_in_round_brackets_on_the_title_s_line_below_it() -> None:
     assert header_fields(only(page))[:2] == (NUMBER, TITLE)
 
 
+def test_a_number_printed_after_the_title_on_its_line() -> None:
+    page = f"当前位置：首页 > 文件库\n{TITLE}（湘医保发〔2024〕6号）\n各市州医疗保障局：\n{BODY}"
+    facts = only(page)
+    assert header_fields(facts)[:2] == (NUMBER, TITLE)
+    assert facts.references == []
+
+
+def test_a_number_in_other_brackets_with_spaces_and_converter_pinyin() -> None:
+    page = f"{TITLE}\n湘醫(yī)保發 〖2024〗 6 號\n各市州医疗保障局：\n{BODY}"
+    assert header_fields(only(page))[:2] == (NUMBER, TITLE)
+
+
 def test_a_title_printed_twice_is_one_title() -> None:
     page = f"湖南省医疗保障局{TITLE}\n{TITLE}\n{NUMBER}\n各市州医疗保障局：\n{BODY}"
     facts = only(page)
