@@ -36,9 +36,12 @@ _ISO_DATE = "|".join(
     rf"\s*[{re.escape(separator)}]\s*{_ARABIC_DIGIT}{{1,2}}(?!{_ARABIC_DIGIT})"
     for separator in ISO_SEPARATORS
 )
-# A month-day glued to a numeral or to a short year ("24年5月1日") is part of something else, not year-less.
+# A month-day glued to a numeral is part of something else, not year-less. One right after
+# 年 (or 年度) has its year said there, and not as the notice's: a short year (24年5月1日),
+# a year in words (同年, 次年, 每年, 下一年度), or a year stripped or masked on the way to
+# the page (自年1月20日, 20**年): taking the notice's year for it would be a guess.
 _YEARLESS_DATE = (
-    rf"(?<![{_NUMERAL_CHARS}])(?<!{_ARABIC_DIGIT}{YEAR_MARK})(?<![{_YEAR_NUMERALS}]{YEAR_MARK}){_MONTH_DAY}"
+    rf"(?<![{_NUMERAL_CHARS}])(?<!{YEAR_MARK})(?<!{YEAR_MARK}\s)(?<!{YEAR_MARK}度){_MONTH_DAY}"
 )
 DATE = rf"{_WRITTEN_DATE}|{_ISO_DATE}|{_YEARLESS_DATE}"
 

@@ -17,8 +17,6 @@ EXECUTION_VERBS = re.compile(r"执行|实施|施行|落地|启用|生效|开始�
 INTRODUCED_BY = re.compile(
     r"(?:执行|实施|施行|生效)(?:时间|日期|日)(?:统一)?(?:确定为|定为|为|是|[:：])?\s*(?:自|从|于)?\s*$"
 )
-# A year that depends on something else is not the notice's own date: 同年7月1日起.
-RELATIVE_YEAR = re.compile(r"(?:同年|次年|当年|每年|下一年度|下年度|下年)$")
 # Every phrasing above names one of these: checked before looking for dates.
 _MENTIONS = re.compile(r"起|开始|时间|日期|执行日|实施日|施行日|生效日")
 # Each of those words holds one of these (日 of 日期, 执行日, …): extract_notice reads only the
@@ -46,21 +44,19 @@ def find_effective_date(sentences: Iterable[Span], default_year: int | None, iss
 
 
 def _effective_in(sentence: str, default_year: int | None) -> date | None:
-    for start, end, value, has_year in _dates(sentence, default_year):
+    for start, end, value in _dates(sentence, default_year):
         before, after = sentence[:start], sentence[end:]
-        if not has_year and RELATIVE_YEAR.search(before):
-            continue
         starts_from = FROM_DATE.match(after)
         if (starts_from and EXECUTION_VERBS.search(after)) or INTRODUCED_BY.search(before):
             return value
     return None
 
 
-def _dates(sentence: str, default_year: int | None) -> list[tuple[int, int, date, bool]]:
+def _dates(sentence: str, default_year: int | None) -> list[tuple[int, int, date]]:
     """Full dates and months without a day, in the order they are written."""
-    found = [(match.start, match.end, match.value, match.has_year) for match in find_dates(sentence, default_year)]
+    found = [(match.start, match.end, match.value) for match in find_dates(sentence, default_year)]
     for match in YEAR_MONTH.finditer(sentence):
         year, month = to_int(parse_number(match.group("year"))), to_int(parse_number(match.group("month")))
         if year and month and 1 <= month <= MONTHS_PER_YEAR:
-            found.append((match.start(), match.end(), date(year, month, 1), True))
+            found.append((match.start(), match.end(), date(year, month, 1)))
     return sorted(found)

@@ -94,7 +94,9 @@ def test_parse_date_rejects(span):
         ("以上批次均自2025年8月29日起执行", [(6, 16, (2025, 8, 29), True)]),
         ("2024年5月22日印发", [(0, 10, (2024, 5, 22), True)]),
         ("请于5月27日前完成报量", [(2, 7, (2024, 5, 27), False)]),
-        ("续签时间统一调整至同年7月1日起", [(11, 15, (2024, 7, 1), False)]),
+        ("请于5月27日前完成，6月1日起执行", [(2, 7, (2024, 5, 27), False), (11, 15, (2024, 6, 1), False)]),
+        ("二〇二四年\n五月三十一日起", [(0, 12, (2024, 5, 31), True)]),
+        ("自2024年5月1日起至次年4月30日", [(1, 10, (2024, 5, 1), True)]),
         ("二〇二四年五月三十一日之日起", [(0, 11, (2024, 5, 31), True)]),
         (
             "协议期为2024年5月27日—2025年5月31日",
@@ -139,6 +141,14 @@ def test_find_dates_skips_year_less_dates_without_default_year():
         "24年5月1日",
         "2024-01/02",
         "12024年5月1日",
+        # The year is said before the month-day, not as the notice's: no date is guessed.
+        "续签时间统一调整至同年7月1日起",
+        "每年1月1日前报送",
+        "下一年度7月1日起",
+        "当年 3月1日",
+        # A year stripped or masked on the way to the page (自**年1月20日 loses its **).
+        "全省公立医疗机构自年1月20日起统一执行",
+        "自20年3月1日起执行",
     ],
 )
 def test_find_dates_ignores_non_dates(text):

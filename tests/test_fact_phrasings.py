@@ -254,6 +254,9 @@ EFFECTIVE = [
     ("全省统一于5月27日起执行。", None, None, None),
     ("请各中选企业在2023年1月6日前完成备货。", YEAR, ISSUED, None),
     ("续约续签时间统一调整至同年7月1日起。", YEAR, ISSUED, None),
+    # A year stripped on the way to the page leaves a month-day that is no date of the notice's.
+    ("全省公立医疗机构自年1月20日起统一执行。", YEAR, ISSUED, None),
+    ("各医疗机构自次年1月1日起执行新的采购协议。", YEAR, ISSUED, None),
     ("各地要在2021年底前执行到位。", YEAR, ISSUED, None),
     ("请于2024年4月30日前报送执行情况。", YEAR, ISSUED, None),
     ("各地应于2024年6月30日前执行到位。", YEAR, ISSUED, None),
