@@ -17,8 +17,14 @@ EXECUTION_VERBS = re.compile(r"执行|实施|施行|落地|启用|生效|开始�
 INTRODUCED_BY = re.compile(
     r"(?:执行|实施|施行|生效)(?:时间|日期|日)(?:统一)?(?:确定为|定为|为|是|[:：])?\s*(?:自|从|于)?\s*$"
 )
+# … or when the verb follows the date at once, without 起 (本通知于2022年9月20日执行,
+# 7月4日生效执行): unless the verb is done by then (执行到位, 执行到期), describes
+# something (执行的批次, 执行情况), or the date is an end (截至…, 至…).
+VERB_AT_ONCE = r"\s*(?:零时|0时|0点|零点)?\s*(?:正式|统一|全面)?(?:执行|实施|施行|生效)"
+ON_DATE = re.compile(rf"^{VERB_AT_ONCE}(?:执行|实施|施行|生效)?(?!到位|完毕|结束|到期|期满|情况|进度|率|的)")
+UNTIL_DATE = re.compile(r"(?:至|到|截至|截止)\s*$")
 # Every phrasing above names one of these: checked before looking for dates.
-_MENTIONS = re.compile(r"起|开始|时间|日期|执行日|实施日|施行日|生效日")
+_MENTIONS = re.compile(rf"起|开始|时间|日期|执行日|实施日|施行日|生效日|日{VERB_AT_ONCE}")
 # Each of those words holds one of these (日 of 日期, 执行日, …): extract_notice reads only the
 # sentences holding one.
 MENTION_CHARS = "起始间日"
@@ -48,6 +54,8 @@ def _effective_in(sentence: str, default_year: int | None) -> date | None:
         before, after = sentence[:start], sentence[end:]
         starts_from = FROM_DATE.match(after)
         if (starts_from and EXECUTION_VERBS.search(after)) or INTRODUCED_BY.search(before):
+            return value
+        if ON_DATE.match(after) and not UNTIL_DATE.search(before):
             return value
     return None
 

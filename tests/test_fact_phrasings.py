@@ -254,6 +254,16 @@ EFFECTIVE = [
     ("全省统一于5月27日起执行。", None, None, None),
     ("请各中选企业在2023年1月6日前完成备货。", YEAR, ISSUED, None),
     ("续约续签时间统一调整至同年7月1日起。", YEAR, ISSUED, None),
+    # The execution verb right after the date, without 起.
+    ("本通知于2023年10月8日执行。", YEAR, ISSUED, date(2023, 10, 8)),
+    ("本办法自2025年3月1日施行。", YEAR, ISSUED, date(2025, 3, 1)),
+    ("新的医保支付标准于2024年11月1日零时正式实施。", YEAR, ISSUED, date(2024, 11, 1)),
+    ("中选产品信息已于2024年8月26日推送至各医疗机构,9月1日生效执行。", YEAR, ISSUED, date(2024, 9, 1)),
+    ("各地应于2024年6月30日执行到位。", YEAR, ISSUED, None),
+    ("第一采购年度于2025年4月30日执行到期。", YEAR, ISSUED, None),
+    ("截至2024年9月30日执行率已达95%。", YEAR, ISSUED, None),
+    ("2023年1月1日执行的第七批集采中选结果协议期即将届满。", YEAR, ISSUED, None),
+    ("原采购协议延长至2024年12月31日执行。", YEAR, ISSUED, None),
     # A year stripped on the way to the page leaves a month-day that is no date of the notice's.
     ("全省公立医疗机构自年1月20日起统一执行。", YEAR, ISSUED, None),
     ("各医疗机构自次年1月1日起执行新的采购协议。", YEAR, ISSUED, None),
