@@ -23,6 +23,9 @@ INTRODUCED_BY = re.compile(
 VERB_AT_ONCE = r"\s*(?:零时|0时|0点|零点)?\s*(?:正式|统一|全面)?(?:执行|实施|施行|生效)"
 ON_DATE = re.compile(rf"^{VERB_AT_ONCE}(?:执行|实施|施行|生效)?(?!到位|完毕|结束|到期|期满|情况|进度|率|的)")
 UNTIL_DATE = re.compile(r"(?:至|到|截至|截止)\s*$")
+# A cycle said to have run out (第一采购年度已到期, 协议期即将届满) is an earlier one: the
+# dates before that in the sentence are when it started, not when this notice takes effect.
+ENDED = re.compile(r"(?:已|即将|将)(?:到期|届满|期满|结束)")
 # Every phrasing above names one of these: checked before looking for dates.
 _MENTIONS = re.compile(rf"起|开始|时间|日期|执行日|实施日|施行日|生效日|日{VERB_AT_ONCE}")
 # Each of those words holds one of these (日 of 日期, 执行日, …): extract_notice reads only the
@@ -50,7 +53,10 @@ def find_effective_date(sentences: Iterable[Span], default_year: int | None, iss
 
 
 def _effective_in(sentence: str, default_year: int | None) -> date | None:
+    ended = ENDED.search(sentence)
     for start, end, value in _dates(sentence, default_year):
+        if ended and start < ended.start():
+            continue
         before, after = sentence[:start], sentence[end:]
         starts_from = FROM_DATE.match(after)
         if (starts_from and EXECUTION_VERBS.search(after)) or INTRODUCED_BY.search(before):

@@ -264,6 +264,9 @@ EFFECTIVE = [
     ("截至2024年9月30日执行率已达95%。", YEAR, ISSUED, None),
     ("2023年1月1日执行的第七批集采中选结果协议期即将届满。", YEAR, ISSUED, None),
     ("原采购协议延长至2024年12月31日执行。", YEAR, ISSUED, None),
+    # A cycle said to have run out started on the dates before that: the next one is after.
+    ("第八批集采中选结果自2023年11月1日起执行，首年采购协议即将到期。", YEAR, ISSUED, None),
+    ("冠脉支架集采协议期已届满,第二轮协议自2024年1月1日起执行。", YEAR, ISSUED, date(2024, 1, 1)),
     # A year stripped on the way to the page leaves a month-day that is no date of the notice's.
     ("全省公立医疗机构自年1月20日起统一执行。", YEAR, ISSUED, None),
     ("各医疗机构自次年1月1日起执行新的采购协议。", YEAR, ISSUED, None),
