@@ -13,10 +13,20 @@ from schema import ProcurementPeriod
 
 # 采购周期 / 协议期限 / 采购协议期 / 采购合同期限 …: the cycle named, its subject just before it.
 CYCLE = r"(?P<subject>采购|协议|集采|采购协议|采购合同|购销合同)(?:周期|期限|协议期|期)"
-# What may stand between the cycle and its length: 为, 原则上为, 暂定为, …
-LINK = r"(?:为期|原则上|一般|暂定|统一|均|确定|定|设定|为|是|共|[:：])*"
+# 周期 alone, opening a clause, is the cycle of what the sentence is about; after another word
+# it is that word's (结算周期, 考核周期).
+NAMED_CYCLE = rf"(?:{CYCLE}|(?<![^，,；;：:、\s])周期)"
+# What the sentence is about is a procurement when it says, before the bare 周期, that one is
+# executed (中选结果自2022年4月15日起执行，周期为2年); 按月结算，周期为1个月 is not.
+EXECUTED_BEFORE = re.compile(r"(?:中选|集采|采购)[^，,]*?(?:执行|实施|施行)")
+# What may stand between the cycle and its length: 为, 原则上为, 暂定为, 不少于 (a least length
+# is the one the notice commits to), …
+LINK = r"(?:为期|原则上|一般|暂定|统一|均|确定|定|设定|为|是|共|不少于|不低于|至少|[:：])*"
 # A length, not the year of a date or a year's name: 协议期为2024年5月27日…, 2024年度.
 LENGTH = rf"(?P<number>{NUMBER})(?P<unit>个?月|年)(?P<half>半)?(?![0-9一二三四五六七八九十]{{1,2}}月|度)"
+# The length said first: (以)2年为一个采购周期. Only a named cycle: 以1个月为一个周期 is as
+# likely a settlement's.
+LENGTH_FIRST = rf"{LENGTH}为(?:一个|1个|一)?{CYCLE}"
 # 续签1年 adds a length; 延长至3年 states the total the cycle is extended to.
 EXTENSION = rf"(?:延长|延期|续签|续约|顺延)[^，。；\d]{{0,4}}?(?P<to>至|到)?(?P<number>{NUMBER})(?P<unit>个?月|年)"
 MONTHS_PER_UNIT = {"年": 12, "月": 1, "个月": 1}
@@ -33,11 +43,12 @@ DATE_RANGE_CHARS = 60
 UNTIL = re.compile(r"(?:至|到|截至|截止到?)")
 STARTS_AT = re.compile(r"^(?:零时|0时)?(?:起|开始)")
 
-_CYCLE = re.compile(CYCLE)
+_CYCLE = re.compile(NAMED_CYCLE)
 # Every cycle (周期, 期限, 协议期, 期) holds this: extract_notice reads only the sentences that do.
 MENTION_CHARS = "期"
-_PERIOD = re.compile(rf"{CYCLE}{LINK}{LENGTH}")
-_DATED_PERIOD = re.compile(rf"{CYCLE}{LINK}(?:自|从)?")
+_PERIOD = re.compile(rf"{NAMED_CYCLE}{LINK}{LENGTH}")
+_LENGTH_FIRST = re.compile(LENGTH_FIRST)
+_DATED_PERIOD = re.compile(rf"{NAMED_CYCLE}{LINK}(?:自|从)?")
 _EXTENSION = re.compile(EXTENSION)
 
 
@@ -45,15 +56,26 @@ def find_periods(text: str, sentence: Span, default_year: int | None) -> list[Pr
     """Cycles given by length, then cycles given by their dates alone that no length covers."""
     if not _CYCLE.search(sentence.text):
         return []
-    lengths = list(_PERIOD.finditer(sentence.text))
-    covered = {match.start() for match in lengths}
+    found = [*_PERIOD.finditer(sentence.text), *_LENGTH_FIRST.finditer(sentence.text)]
+    lengths = sorted((match for match in found if _of_procurement(sentence.text, match)), key=re.Match.start)
+    covered = {_cycle_start(match) for match in lengths}
     periods = [_period(text, sentence, match, default_year) for match in lengths]
     periods += [
         _dated_period(text, sentence, match, default_year)
         for match in _DATED_PERIOD.finditer(sentence.text)
-        if match.start() not in covered
+        if _cycle_start(match) not in covered and _of_procurement(sentence.text, match)
     ]
     return [period for period in periods if period is not None]
+
+
+def _of_procurement(sentence: str, match: re.Match[str]) -> bool:
+    """A cycle named by its subject is a procurement's; a bare 周期 when one is executed before it."""
+    return bool(match.group("subject")) or bool(EXECUTED_BEFORE.search(sentence, 0, match.start()))
+
+
+def _cycle_start(match: re.Match[str]) -> int:
+    """Where the cycle is named, whether the length comes after it or before."""
+    return match.start("subject") if match.group("subject") else match.start()
 
 
 def _period(text: str, sentence: Span, match: re.Match[str], default_year: int | None) -> ProcurementPeriod | None:
@@ -84,7 +106,7 @@ def _dated_period(
         end = _until(sentence.text, match, default_year)
     if not start or not end or end <= start:
         return None
-    months = max(round(((end - start).days + 1) / AVERAGE_DAYS_PER_MONTH), 1)
+    months = _months_between(start, end)
     focus = sentence.start + match.start()
     return ProcurementPeriod(
         months=months,
@@ -104,6 +126,11 @@ def _until(sentence: str, match: re.Match[str], default_year: int | None) -> dat
 def _start_before(before: str, default_year: int | None) -> date | None:
     starts = [found.value for found in find_dates(before, default_year) if STARTS_AT.match(before[found.end :])]
     return starts[-1] if starts else None
+
+
+def _months_between(start: date, end: date) -> int:
+    """Whole months from the first day to the last, both included: 4月20日至次年4月19日 is 12."""
+    return max(round(((end - start).days + 1) / AVERAGE_DAYS_PER_MONTH), 1)
 
 
 def _extension(match: re.Match[str], months: int) -> int | None:
@@ -131,6 +158,10 @@ def _date_range(tail: str, default_year: int | None) -> tuple[date | None, date 
 
 
 def _scope(sentence: str, match: re.Match[str]) -> str | None:
+    """The words before the cycle's subject in its clause (药品采购周期): none before a bare 周期
+    or a length said first (…起2年为一个采购周期), where they tell when, not what."""
+    if not match.group("subject") or match.start("subject") != match.start():
+        return None
     clause_start = max(sentence.rfind(mark, 0, match.start()) for mark in "，,；;：:") + 1
     scope = scope_of(sentence[clause_start : match.end("subject")])
     return None if scope is None or scope in GENERIC_SUBJECTS else scope

@@ -23,6 +23,7 @@ from extract.prepayments import find_prepayments
 from extract.price_caps import find_price_caps
 from extract.self_pay import find_self_pay
 from extract.sentences import Span, sentences
+from ingest.normalize import normalize
 from ingest.structure import Element, NoticeLayout
 
 HEADING = "一、执行中选结果\n"
@@ -86,6 +87,22 @@ PERIODS = [
     ("协议期满前3个月启动续约工作。", []),
     ("采购周期内采购协议每年一签。", []),
     ("在采购周期第2年，按实际采购量续签协议。", []),
+    # The length said first.
+    ("自中选结果实际执行之日起，以2年为一个采购周期。", [(24, None, None, None)]),
+    (
+        "冠脉支架以两年为一个采购周期，自2024年1月1日至2025年12月31日。",
+        [(24, None, date(2024, 1, 1), date(2025, 12, 31))],
+    ),
+    ("以1个月为一个周期进行结算。", []),
+    # 周期 alone, after the sentence says a procurement is executed.
+    ("中选结果自2024年3月1日起在全省执行，周期为1年。", [(12, None, None, None)]),
+    ("集采中选产品于2023年7月1日起实施,周期为两年,期满后可续签1年。", [(24, 12, None, None)]),
+    ("医保基金按月结算，周期为1个月。", []),
+    ("中选产品按季度考核，考核周期为3个月。", []),
+    # A least length is the length committed to.
+    ("采购周期原则上不少于2年。", [(24, None, None, None)]),
+    ("协议期限不低于1年。", [(12, None, None, None)]),
+    ("中选产品有效期不少于2年。", []),
 ]
 
 
@@ -95,6 +112,25 @@ def test_periods(sentence, expected):
     facts = find_periods(text, span, YEAR)
     assert [(f.months, f.extension_months, f.start, f.end) for f in facts] == expected
     _assert_evidence(text, span, facts)
+
+
+# Traditional script and full-width forms as reposted pages write them, read once normalised:
+# (source, fact field, [values of each fact, as TRADITIONAL_VALUES reads them])
+TRADITIONAL = [
+    ("procurement_periods", "自本次中選結果執行日起兩年為一個採購週期。", [24]),
+    ("procurement_periods", "中選結果自２０２２年４月１５日起執行，週期為２年。", [24]),
+    ("procurement_periods", "原則上採購周期不少於兩年。", [24]),
+]
+TRADITIONAL_VALUES = {
+    "procurement_periods": lambda fact: fact.months,
+}
+
+
+@pytest.mark.parametrize(("field", "source", "expected"), TRADITIONAL)
+def test_traditional_phrasings(field, source, expected):
+    text = normalize(source).text
+    facts = getattr(extract_notice(text, _as_notice(text)), field)
+    assert [TRADITIONAL_VALUES[field](fact) for fact in facts] == expected
 
 
 # (sentence, [(ratio, basis), …])
