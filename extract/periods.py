@@ -8,7 +8,7 @@ from datetime import date
 from extract.dates import find_dates
 from extract.nlp import scope_of
 from extract.numerals import NUMBER, parse_number
-from extract.sentences import Span, evidence
+from extract.sentences import Span, evidence, sentences
 from schema import ProcurementPeriod
 
 # 采购周期 / 协议期限 / 采购协议期 / 采购合同期限 …: the cycle named, its subject just before it.
@@ -43,7 +43,13 @@ DATE_RANGE_CHARS = 60
 UNTIL = re.compile(r"(?:至|到|截至|截止到?)")
 STARTS_AT = re.compile(r"^(?:零时|0时)?(?:起|开始)")
 
+# A heading that only names the cycle (二、采购周期) states it on the next line, by its dates
+# (2024年4月20日至2025年4月19日) or its length.
+HEADING_NUMBER = r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])"
+
 _CYCLE = re.compile(NAMED_CYCLE)
+_HEADING = re.compile(rf"\s*{HEADING_NUMBER}?\s*{NAMED_CYCLE}\s*[:：]?\s*")
+_LINE_LENGTH = re.compile(rf"\s*{LINK}{LENGTH}")
 # Every cycle (周期, 期限, 协议期, 期) holds this: extract_notice reads only the sentences that do.
 MENTION_CHARS = "期"
 _PERIOD = re.compile(rf"{NAMED_CYCLE}{LINK}{LENGTH}")
@@ -56,6 +62,9 @@ def find_periods(text: str, sentence: Span, default_year: int | None) -> list[Pr
     """Cycles given by length, then cycles given by their dates alone that no length covers."""
     if not _CYCLE.search(sentence.text):
         return []
+    if _HEADING.fullmatch(sentence.text):
+        below = _period_below(text, sentence, default_year)
+        return [below] if below else []
     found = [*_PERIOD.finditer(sentence.text), *_LENGTH_FIRST.finditer(sentence.text)]
     lengths = sorted((match for match in found if _of_procurement(sentence.text, match)), key=re.Match.start)
     covered = {_cycle_start(match) for match in lengths}
@@ -71,6 +80,26 @@ def find_periods(text: str, sentence: Span, default_year: int | None) -> list[Pr
 def _of_procurement(sentence: str, match: re.Match[str]) -> bool:
     """A cycle named by its subject is a procurement's; a bare 周期 when one is executed before it."""
     return bool(match.group("subject")) or bool(EXECUTED_BEFORE.search(sentence, 0, match.start()))
+
+
+def _period_below(text: str, heading: Span, default_year: int | None) -> ProcurementPeriod | None:
+    """The cycle a heading names, from the first sentence of the line below it, its evidence.
+    A line that names a cycle itself is read as any other sentence is."""
+    if not text.startswith("\n", heading.end):
+        return None
+    line_end = text.find("\n", heading.end + 1)
+    line = next(sentences(text, heading.end + 1, len(text) if line_end < 0 else line_end), None)
+    if line is None or _CYCLE.search(line.text):
+        return None
+    length = _LINE_LENGTH.match(line.text)
+    tail = line.text[length.end() :] if length else line.text
+    start, end = _date_range(tail, default_year)
+    months = _months(length.group("number"), length.group("unit"), bool(length.group("half"))) if length else None
+    if months is None and start and end and end > start:
+        months = _months_between(start, end)
+    if months is None:
+        return None
+    return ProcurementPeriod(months=months, start=start, end=end, evidence=evidence(text, line, line.start, line.end))
 
 
 def _cycle_start(match: re.Match[str]) -> int:

@@ -114,6 +114,33 @@ def test_periods(sentence, expected):
     _assert_evidence(text, span, facts)
 
 
+# A heading that only names the cycle, and the line below it: (text, [(months, start, end, quote), …])
+HEADED_PERIODS = [
+    (
+        "二、采购周期\n2024年4月20日至2025年4月19日\n",
+        [(12, date(2024, 4, 20), date(2025, 4, 19), "2024年4月20日至2025年4月19日")],
+    ),
+    (
+        "（三）协议期限：\n自2025年7月1日起至2027年6月30日止。\n",
+        [(24, date(2025, 7, 1), date(2027, 6, 30), "自2025年7月1日起至2027年6月30日止。")],
+    ),
+    ("3.采购周期\n2年。\n", [(24, None, None, "2年。")]),
+    # A line naming the cycle itself is read once, as itself.
+    ("二、采购周期\n本轮采购周期为3年。\n", [(36, None, None, "本轮采购周期为3年。")]),
+    ("二、采购周期\n各医疗机构应按时完成协议采购量。\n", []),
+    ("二、采购周期\n2024年4月20日起执行。\n", []),
+    ("二、结算周期\n2024年4月1日至2024年4月30日\n", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HEADED_PERIODS)
+def test_periods_under_a_heading(text, expected):
+    facts = extract_notice(text, _as_notice(text)).procurement_periods
+    assert [(f.months, f.start, f.end, f.evidence.quote) for f in facts] == expected
+    for fact in facts:
+        assert text[fact.evidence.start : fact.evidence.end] == fact.evidence.quote
+
+
 # Traditional script and full-width forms as reposted pages write them, read once normalised:
 # (source, fact field, [values of each fact, as TRADITIONAL_VALUES reads them])
 TRADITIONAL = [
