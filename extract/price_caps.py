@@ -13,6 +13,8 @@ from extract.sentences import Span, clauses, evidence
 from schema import PriceCap
 
 UPPER_BOUND = re.compile(r"最高不(?:得|应)?(?:超过|高于)|不(?:得|应|能)?(?:高于|超过|高出)")
+# A bound may offer alternatives, each a cap of its own: 不高于其中选价格的1.5倍或同品种最高中选价.
+ALTERNATIVES = re.compile(r"或者|或是|或")
 # Payment standard equal to a price: 以中选价格作为(该通用名药品的)医保支付标准,
 # 以中选价格为基准确定医保支付标准, 按中选价格确定支付标准.
 STANDARD_FROM_PRICE = re.compile(
@@ -80,18 +82,27 @@ def _bounds(text: str, sentence: Span, clause: Span) -> list[PriceCap]:
         subject, against = clause.text[: match.start()], clause.text[match.end() :]
         if not _bounds_price(subject, against):
             continue
-        basis = _basis(against)
-        multiplier = MULTIPLIER.search(against)
-        caps.append(
-            PriceCap(
-                basis=basis,
-                multiplier=parse_number(multiplier.group("number")) if multiplier else None,
-                amount_yuan=_amount(against) if basis == "fixed_amount" else None,
-                target=_target(subject) or _target(_BASE_TERMS.sub("", against)),
-                evidence=evidence(text, sentence, clause.start + match.start(), clause.start + match.end()),
+        target = _target(subject) or _target(_BASE_TERMS.sub("", against))
+        for alternative in _alternatives(against):
+            basis = _basis(alternative)
+            multiplier = MULTIPLIER.search(alternative)
+            caps.append(
+                PriceCap(
+                    basis=basis,
+                    multiplier=parse_number(multiplier.group("number")) if multiplier else None,
+                    amount_yuan=_amount(alternative) if basis == "fixed_amount" else None,
+                    target=target,
+                    evidence=evidence(text, sentence, clause.start + match.start(), clause.start + match.end()),
+                )
             )
-        )
     return caps
+
+
+def _alternatives(against: str) -> list[str]:
+    """What a bound offers: its alternatives when two or more name a price or an amount, else
+    all of it as one (不高于同品种或同组中选价, 不高于中选价或暂停挂网 offer one)."""
+    priced = [part for part in ALTERNATIVES.split(against) if PRICE_WORDS.search(part) or AMOUNT.search(part)]
+    return priced if len(priced) > 1 else [against]
 
 
 def _standards(text: str, sentence: Span, clause: Span) -> list[PriceCap]:

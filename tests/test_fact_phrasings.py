@@ -147,9 +147,15 @@ TRADITIONAL = [
     ("procurement_periods", "自本次中選結果執行日起兩年為一個採購週期。", [24]),
     ("procurement_periods", "中選結果自２０２２年４月１５日起執行，週期為２年。", [24]),
     ("procurement_periods", "原則上採購周期不少於兩年。", [24]),
+    (
+        "price_caps",
+        "未中選產品掛網價格不得高於同組產品最高中選價或該品種中選價格的1.5倍。",
+        [("max_selected_price", None, None), ("selected_price", 1.5, None)],
+    ),
 ]
 TRADITIONAL_VALUES = {
     "procurement_periods": lambda fact: fact.months,
+    "price_caps": lambda fact: (fact.basis, fact.multiplier, fact.amount_yuan),
 }
 
 
@@ -284,6 +290,21 @@ PRICE_CAPS = [
     ("年度采购金额不超过50万元的品种，医疗机构可自主议价。", []),
     ("单套产品医保基金支付金额最高不超过2万元。", [("fixed_amount", None, 20000.0, None)]),
     ("挂网时间不超过10个工作日。", []),
+    # Alternatives offered by one bound are a cap each.
+    (
+        "非中选产品应按不高于同品种中选价格的1.3倍或全国最低挂网价挂网。",
+        [("selected_price", 1.3, None, "listing_price"), ("other", None, None, "listing_price")],
+    ),
+    (
+        "未中选企业挂网价格不得高于中选产品最高中选价或者该品种平均中选价的1.2倍。",
+        [("max_selected_price", None, None, "listing_price"), ("avg_selected_price", 1.2, None, "listing_price")],
+    ),
+    (
+        "医疗机构采购价格不超过800元或挂网参考限价。",
+        [("fixed_amount", None, 800.0, "purchase_price"), ("reference_price", None, None, "purchase_price")],
+    ),
+    ("挂网价格不得高于中选价格或暂停挂网。", [("selected_price", None, None, "listing_price")]),
+    ("非中选产品挂网价格不得高于同品种或同组产品中选价格。", [("selected_price", None, None, "listing_price")]),
 ]
 
 
