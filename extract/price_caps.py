@@ -16,11 +16,12 @@ UPPER_BOUND = re.compile(r"最高不(?:得|应)?(?:超过|高于)|不(?:得|应|
 # A bound may offer alternatives, each a cap of its own: 不高于其中选价格的1.5倍或同品种最高中选价.
 ALTERNATIVES = re.compile(r"或者|或是|或")
 # Payment standard equal to a price: 以中选价格作为(该通用名药品的)医保支付标准,
-# 以中选价格为基准确定医保支付标准, 按中选价格确定支付标准.
+# 以中选价格为基准确定医保支付标准, 按中选价格确定支付标准, 以…企业最高中选价设定医保支付标准.
+# The price may be named at length: 以“六省二区”组织冠脉扩张球囊集中带量采购企业最高中选价.
 STANDARD_FROM_PRICE = re.compile(
-    r"(?:以|按|按照)(?P<object>[^，。；以]{1,24}?)(?:作为|为)(?:[^，。；以]{1,12}的)?(?:基准|依据|基础)?(?:确定|制定)?"
-    r"(?:医保)?支付标准"
-    r"|(?:按|按照)(?P<object2>[^，。；]{1,24}?)(?:确定|制定)(?:医保)?支付标准"
+    r"(?:以|按|按照)(?P<object>[^，。；以]{1,40}?)(?:作为|为|设定|确定|制定)(?:[^，。；以]{1,12}的)?"
+    r"(?:基准|依据|基础)?(?:确定|制定)?(?:医保)?支付标准"
+    r"|(?:按|按照)(?P<object2>[^，。；]{1,40}?)(?:确定|制定|设定)(?:医保)?支付标准"
 )
 # The same said from the standard: 医保支付标准(原则上)按中选价格确定, 支付标准为中选价格.
 STANDARD_IS_PRICE = re.compile(

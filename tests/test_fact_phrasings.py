@@ -290,6 +290,13 @@ PRICE_CAPS = [
     ("年度采购金额不超过50万元的品种，医疗机构可自主议价。", []),
     ("单套产品医保基金支付金额最高不超过2万元。", [("fixed_amount", None, 20000.0, None)]),
     ("挂网时间不超过10个工作日。", []),
+    # The standard set from a price named at length.
+    (
+        "未中选产品以本省骨科创伤类医用耗材集中带量采购同组产品最高中选价设定医保支付标准。",
+        [("max_selected_price", None, None, "payment_standard")],
+    ),
+    ("非中选药品以同通用名中选药品价格的1.1倍确定医保支付标准。", [("selected_price", 1.1, None, "payment_standard")]),
+    ("以医保基金可承受能力为基础确定医保支付标准。", []),
     # Alternatives offered by one bound are a cap each.
     (
         "非中选产品应按不高于同品种中选价格的1.3倍或全国最低挂网价挂网。",
