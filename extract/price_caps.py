@@ -33,6 +33,19 @@ STANDARD_AMOUNT = re.compile(
     rf"支付标准[^，。；\d]{{0,10}}?(?:确定为|定为|设定为|为|按)\s*(?:每[^\d，。；]{{1,3}})?"
     rf"(?P<amount>{NUMBER})\s*(?P<wan>万)?元"
 )
+# A limit set to amounts, one cap each: 最高限额分别为半顺应性扩张球囊409.7元/个，非顺应性扩张球囊
+# 410元/个; 最高支付限额为5000元. 支付标准 lists them after 分别 (one amount is STANDARD_AMOUNT's).
+LIMIT = re.compile(
+    r"(?:(?P<quota>限额)|限价|(?P<standard>支付标准))(?:标准)?(?P<each>分别)?(?:确定为|设定为|调整为|定为|为|是)"
+)
+# A 限额 is a cap when its clause says it limits a payment or a price (纳入医保支付的最高限额);
+# 单次采购限额 is a threshold.
+PAID = re.compile(r"支付|结算|报销")
+# An item of such a list: what it is for, its amount and unit, and what separates it from the next.
+LISTED_AMOUNT = re.compile(
+    rf"\s*(?P<name>[^，,、；;。\d元]{{0,30}}?)(?P<number>{NUMBER})\s*(?P<wan>万)?元(?:/[^，,、；;。\s]{{1,3}})?"
+    rf"\s*(?:[，,、]|和|及)?"
+)
 # Basis by the first term, in this order of precedence, found in what is capped against.
 # 最高有效申报价 (the tender's ceiling on bids) is none of the contract's bases: it is `other`.
 # 中选价 may name what was selected in between: 中选产品价格, 中选药品的最高价; the 2019
@@ -52,16 +65,17 @@ TARGETS = [
     ("retail_price", r"零售价|销售价"),
 ]
 PRICE_WORDS = re.compile(r"价|支付标准|收费|费用")
-# A bound in 元 on what is bought in total (年度采购金额不超过50万元的品种) is a threshold for
-# a rule, not a price; one on what the fund pays (医保基金支付金额不超过5万元) is a cap.
-TOTALS = re.compile(r"采购(?:金额|总额|额|量)|(?:年度|年)(?:金额|总额)|预算")
+# A bound in 元 on what is bought in total (年度采购金额不超过50万元的品种) or advanced (预付金额)
+# is a threshold for a rule, not a price; one on what the fund pays (医保基金支付金额不超过5万元) is a cap.
+TOTALS = re.compile(r"采购(?:金额|总额|额|量)|(?:年度|年)(?:金额|总额)|预算|预付|预拨")
+CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 MULTIPLIER = re.compile(rf"(?P<number>{NUMBER})\s*倍")
 AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<wan>万)?元")
 
 # A sentence without one of these words holds no cap: checked before the costly patterns.
-_MENTIONS = re.compile(r"高于|超过|高出|支付标准")
+_MENTIONS = re.compile(r"高于|超过|高出|支付标准|限额|限价")
 # Each of those words holds one of these: extract_notice reads only the sentences holding one.
-MENTION_CHARS = "高超准"
+MENTION_CHARS = "高超准限"
 _BASES = [(basis, re.compile(pattern)) for basis, pattern in BASES]
 _TARGETS = [(target, re.compile(pattern)) for target, pattern in TARGETS]
 _BASE_TERMS = re.compile("|".join(pattern for _, pattern in BASES))
@@ -74,6 +88,7 @@ def find_price_caps(text: str, sentence: Span) -> list[PriceCap]:
     for clause in clauses(sentence):
         caps.extend(_bounds(text, sentence, clause))
         caps.extend(_standards(text, sentence, clause))
+    caps.extend(_limits(text, sentence))
     return _unique(caps)
 
 
@@ -119,6 +134,52 @@ def _standards(text: str, sentence: Span, clause: Span) -> list[PriceCap]:
     for match in STANDARD_AMOUNT.finditer(clause.text):
         caps.append(_standard(text, sentence, clause, match, match.group()))
     return caps
+
+
+def _limits(text: str, sentence: Span) -> list[PriceCap]:
+    """A limit set to amounts: each amount listed after it, which may run past a comma
+    (分别为A 409.7元/个，B 410元/个). Not a limit on a total bought or advanced."""
+    caps = []
+    for match in LIMIT.finditer(sentence.text):
+        subject = CLAUSE_BREAK.split(sentence.text[: match.start()])[-1]
+        if not _limits_price(match, subject):
+            continue
+        target = "payment_standard" if match.group("standard") else _target(subject)
+        for item in _listed(sentence.text, match.end(), several=bool(match.group("each"))):
+            focus = sentence.start + item.start("number")
+            caps.append(
+                PriceCap(
+                    basis="fixed_amount",
+                    amount_yuan=_amount(item.group()),
+                    target=target,
+                    evidence=evidence(text, sentence, focus, sentence.start + item.end()),
+                )
+            )
+    return caps
+
+
+def _limits_price(match: re.Match[str], subject: str) -> bool:
+    """Whether a limit caps a price: not a single 支付标准 (STANDARD_AMOUNT reads it), nor a
+    限额 its clause does not say is on a payment or a price, nor one on a total."""
+    if match.group("standard") and not match.group("each"):
+        return False
+    if match.group("quota") and not (PAID.search(subject) or PRICE_WORDS.search(subject)):
+        return False
+    return not TOTALS.search(subject)
+
+
+def _listed(sentence: str, start: int, several: bool) -> list[re.Match[str]]:
+    """The amounts listed from `start`: one, or after 分别 each one while the items are alike,
+    all named or all bare (80元、90元，其中医保基金支付60元 lists two)."""
+    items: list[re.Match[str]] = []
+    while (item := LISTED_AMOUNT.match(sentence, start)) and (
+        not items or bool(item.group("name").strip()) == bool(items[0].group("name").strip())
+    ):
+        items.append(item)
+        if not several:
+            break
+        start = item.end()
+    return items
 
 
 def _standard(text: str, sentence: Span, clause: Span, match: re.Match[str], priced: str) -> PriceCap:

@@ -152,6 +152,11 @@ TRADITIONAL = [
         "未中選產品掛網價格不得高於同組產品最高中選價或該品種中選價格的1.5倍。",
         [("max_selected_price", None, None), ("selected_price", 1.5, None)],
     ),
+    (
+        "price_caps",
+        "人工晶體醫保最高支付限額分別為：單焦點晶體1200元/片，多焦點晶體3500元/片。",
+        [("fixed_amount", None, 1200.0), ("fixed_amount", None, 3500.0)],
+    ),
 ]
 TRADITIONAL_VALUES = {
     "procurement_periods": lambda fact: fact.months,
@@ -297,6 +302,29 @@ PRICE_CAPS = [
     ),
     ("非中选药品以同通用名中选药品价格的1.1倍确定医保支付标准。", [("selected_price", 1.1, None, "payment_standard")]),
     ("以医保基金可承受能力为基础确定医保支付标准。", []),
+    # A limit set to amounts, one cap each, the list running past commas after 分别.
+    (
+        "髋关节、膝关节的医保支付限额分别为：髋关节 7000 元/套，膝关节 6500 元/套。",
+        [("fixed_amount", None, 7000.0, None), ("fixed_amount", None, 6500.0, None)],
+    ),
+    (
+        "非中选产品医保支付标准分别为：A类2.5万元/套、B类1.8万元/套和C类9800元/套。",
+        [
+            ("fixed_amount", None, 25000.0, "payment_standard"),
+            ("fixed_amount", None, 18000.0, "payment_standard"),
+            ("fixed_amount", None, 9800.0, "payment_standard"),
+        ],
+    ),
+    ("医保最高支付限额为5000元。", [("fixed_amount", None, 5000.0, None)]),
+    ("吻合器挂网限价为1250元/把。", [("fixed_amount", None, 1250.0, "listing_price")]),
+    (
+        "两类导管最高限价分别为80元、90元，其中医保基金支付60元。",
+        [("fixed_amount", None, 80.0, None), ("fixed_amount", None, 90.0, None)],
+    ),
+    ("医保基金预付金额最高限额为50万元。", []),
+    ("年度采购总额限额为500万元。", []),
+    ("单次采购限额为10万元。", []),
+    ("限额以下的采购项目由医疗机构自行组织。", []),
     # Alternatives offered by one bound are a cap each.
     (
         "非中选产品应按不高于同品种中选价格的1.3倍或全国最低挂网价挂网。",
