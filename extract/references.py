@@ -15,12 +15,13 @@ DOCUMENT_ENDINGS = (
     "通知|意见|方案|办法|规定|决定|文件|批复|公告|通告|函|纲要|规划|细则|规则|指南|条例|法|通报|报告|纪要|指引|措施|规范"
 )
 CODE = r"[A-Z]{2,}[A-Z0-9]*(?:-[A-Z0-9]+)+(?:/[A-Z0-9]+)*"
-# Cue words before a reference, nearest first wins; 转发 anywhere in the clause wins over all.
+# Cue words before a reference, nearest first wins; a forwarding verb anywhere in the clause
+# wins over all: 转发给你们, 转给你们, 转送, 转去, 转交.
 RELATION_CUES = [
     ("implements", r"根据|依据|依照|按照|遵照|贯彻落实|贯彻|落实|执行|按"),
     ("cites", r"参照|参考|详见|参见|见|对照"),
 ]
-FORWARD_CUE = "转发"
+FORWARD_CUES = re.compile(r"转发|转给|转送|转去|转交")
 
 # A title may quote another one level deep: 《关于印发《…办法》的通知》 is the notice.
 _TITLE = re.compile(r"《(?P<title>(?:[^《》\n]|《[^《》\n]*》){2,150})》")
@@ -126,7 +127,7 @@ def _relation(sentence: str, start: int, end: int) -> str:
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)), default=0)
     next_break = _CLAUSE_BREAK.search(sentence, end)
     clause_end = next_break.start() if next_break else len(sentence)
-    if FORWARD_CUE in sentence[clause_start:clause_end]:
+    if FORWARD_CUES.search(sentence, clause_start, clause_end):
         return "forwards"
     before = _TITLE.sub(lambda match: "□" * len(match.group()), sentence[:start])
     nearest = [(match.start(), relation) for relation, cue in _CUES for match in cue.finditer(before)]
