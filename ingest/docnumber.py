@@ -11,10 +11,13 @@ import re
 OPEN_BRACKETS = "〔[【(（［﹝〖"
 CLOSE_BRACKETS = "〕]】)）］﹞〗"
 # Words that stand before a number in a sentence but are not part of its issuer code:
-# the code is what follows the last of them.
+# the code is what follows the last of them (按汕医保〔2022〕101号 is 汕医保〔2022〕101号).
+# Verbs and prepositions that introduce a document; no issuer code holds one. Single
+# characters only where no place abbreviation does (not 于 of 于都, 即 of 即墨, 将 of 将乐).
 BOUNDARY_WORDS = (
     "根据", "按照", "依据", "依照", "参照", "贯彻", "落实", "转发", "印发", "详见",
     "见", "和", "及", "与", "的", "文件",
+    "按", "执行", "遵照", "对照", "参考", "结合", "废止", "继续", "以", "对", "在", "为", "由",
 )
 MAX_CODE_CHARS = 8
 

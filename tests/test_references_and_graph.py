@@ -98,6 +98,18 @@ CASES = [
         [("implements", "医保办发〔2021〕34号", None, "国家医保局关于印发《医疗保障基金结算清单填写规范》的通知")],
     ),
     ("bare number", "按照医保发〔2019〕56号文件要求执行。", [("implements", "医保发〔2019〕56号", None, None)]),
+    (
+        "a bare number's code starts after the verb before it",
+        "三、按粤医保〔2023〕88号文要求，及时结清货款；继续执行苏医保发(2021)12号有关规定。",
+        [("implements", "粤医保〔2023〕88号", None, None), ("implements", "苏医保发〔2021〕12号", None, None)],
+    ),
+    ("after 废止", "同时废止鲁医保发〔2019〕93号文件。", [("cites", "鲁医保发〔2019〕93号", None, None)]),
+    (
+        "a masked number is no number",
+        "根据《关于做好协议期满后接续工作的通知》（内医保办字〔**〕**号）要求。",
+        [("implements", None, None, "关于做好协议期满后接续工作的通知")],
+    ),
+    ("a stripped number is no reference", "按照皖医保秘〔〕号文件执行。", []),
     ("a list or a contract is not a document", "签订《医用耗材带量采购购销合同》，详见《中选品种清单》。", []),
     ("the notice's own number is no reference", "本通知（鲁医保函〔2024〕28号）自印发之日起执行。", []),
 ]
