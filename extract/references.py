@@ -10,9 +10,11 @@ from extract.sentences import Span, evidence
 from ingest.docnumber import OPEN_BRACKETS, canonical_doc_number, find_doc_numbers
 from schema import Reference
 
-# A title names a document only if it ends like one (a 《…清单》 or 《…合同》 does not).
+# A title names a document only if it ends like one (a 《…清单》 or 《…合同》 does not); the
+# instructions a procurement office issues with its notices are documents too (操作说明, 填报须知).
 DOCUMENT_ENDINGS = (
     "通知|意见|方案|办法|规定|决定|文件|批复|公告|通告|函|纲要|规划|细则|规则|指南|条例|法|通报|报告|纪要|指引|措施|规范"
+    "|说明|须知|手册|章程"
 )
 CODE = r"[A-Z]{2,}[A-Z0-9]*(?:-[A-Z0-9]+)+(?:/[A-Z0-9]+)*"
 # Cue words before a reference, nearest first wins; a forwarding verb anywhere in the clause

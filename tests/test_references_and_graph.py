@@ -110,6 +110,14 @@ CASES = [
         [("implements", None, None, "关于做好协议期满后接续工作的通知")],
     ),
     ("a stripped number is no reference", "按照皖医保秘〔〕号文件执行。", []),
+    (
+        "instructions issued with a notice are a document",
+        "请各医疗机构严格按照《医用耗材集中带量采购货款结算操作说明》《带量采购报量须知》进行操作。",
+        [
+            ("implements", None, None, "医用耗材集中带量采购货款结算操作说明"),
+            ("implements", None, None, "带量采购报量须知"),
+        ],
+    ),
     ("a list or a contract is not a document", "签订《医用耗材带量采购购销合同》，详见《中选品种清单》。", []),
     ("the notice's own number is no reference", "本通知（鲁医保函〔2024〕28号）自印发之日起执行。", []),
 ]
