@@ -181,6 +181,32 @@ def test_reference_meets_the_notice_once_ingested() -> None:
     assert list(graph.edges(keys=True)) == [("聊医保函〔2024〕13号", "鲁医保函〔2024〕28号", "forwards")]
 
 
+NOTICE_TITLE = "浙江省医疗保障局关于做好人工晶体集中带量采购工作的通知"
+
+
+@pytest.mark.parametrize(
+    "mention",
+    [
+        # Spam injected into a reposted title: the number still names the notice.
+        {
+            "title": "浙江省医疗保障局关于做好人工晶体集中带量采购澳门新葡京工作的通知",
+            "doc_number": "浙医保联发〔2023〕12号",
+        },
+        {"title": "浙江省醫療保障局關於做好人工晶體集中帶量採購工作的通知", "doc_number": "浙医保联发[2023]12号"},
+        # A pinyin gloss left in the title by a reposting converter, and no number.
+        {"title": "浙江省医疗保障局(jú )关于做好人工晶体集中带量采购(gòu)工作的通知"},
+    ],
+)
+def test_a_mangled_mention_meets_the_notice(mention: dict) -> None:
+    graph = build_graph(
+        [
+            _record("浙医保联发〔2023〕12号", "浙医保联发〔2023〕12号", NOTICE_TITLE, ["浙江省医疗保障局"], []),
+            _record("x", "杭医保〔2023〕30号", None, ["杭州市医疗保障局"], [{**mention, "relation": "forwards"}]),
+        ]
+    )
+    assert list(graph.edges(keys=True)) == [("x", "浙医保联发〔2023〕12号", "forwards")]
+
+
 def test_same_bare_title_from_two_provinces_stays_apart() -> None:
     bare = {"title": "关于执行结果的通知", "relation": "implements"}
     graph = build_graph(
