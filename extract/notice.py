@@ -122,6 +122,6 @@ def merge_references(references: list[Reference]) -> list[Reference]:
 
 
 def _same_document(a: Reference, b: Reference) -> bool:
-    return any(
-        getattr(a, key) is not None and getattr(a, key) == getattr(b, key) for key in ("doc_number", "title", "code")
-    )
+    if a.title and b.title and references.title_key(a.title) == references.title_key(b.title):
+        return True
+    return any(getattr(a, key) is not None and getattr(a, key) == getattr(b, key) for key in ("doc_number", "code"))

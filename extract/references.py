@@ -43,6 +43,9 @@ _DOCUMENT = re.compile(rf"(?:{DOCUMENT_ENDINGS})(?:[（(][^（）()]{{1,8}}[)）
 _SHORT_NAME = re.compile(r"简称[：:“\"]?$")
 _CUES = [(relation, re.compile(cues)) for relation, cues in RELATION_CUES]
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
+# Mentions of one title differ in what separates its joint issuers (关于转发《山西省医疗保障局
+# 山西省财政厅…》 above 现将《山西省医疗保障局、山西省财政厅…》) and in spacing.
+_TITLE_SEPARATORS = re.compile(r"[、，,\s]")
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,11 @@ def find_references(text: str, sentence: Span, own_doc_number: str | None) -> li
         for start, end, ids in sorted(found, key=lambda item: item[0])
         if ids.doc_number != own_doc_number or ids.title
     ]
+
+
+def title_key(title: str) -> str:
+    """A title as every mention of its document writes it: without separators or spaces."""
+    return _TITLE_SEPARATORS.sub("", title)
 
 
 def _untitled_doc_numbers(sentence: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:

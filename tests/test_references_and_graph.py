@@ -118,6 +118,12 @@ CASES = [
             ("implements", None, None, "带量采购报量须知"),
         ],
     ),
+    (
+        "the forwarded notice named in the title and in the body, joint issuers run together in one",
+        "关于转发《湖南省医疗保障局湖南省卫生健康委员会关于做好集采接续工作的通知》的通知\n"
+        "现将《湖南省医疗保障局、湖南省卫生健康委员会关于做好集采接续工作的通知》（湘医保发〔2024〕3号）转发给你们。",
+        [("forwards", "湘医保发〔2024〕3号", None, "湖南省医疗保障局湖南省卫生健康委员会关于做好集采接续工作的通知")],
+    ),
     ("a list or a contract is not a document", "签订《医用耗材带量采购购销合同》，详见《中选品种清单》。", []),
     ("the notice's own number is no reference", "本通知（鲁医保函〔2024〕28号）自印发之日起执行。", []),
 ]
