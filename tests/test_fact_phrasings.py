@@ -141,9 +141,10 @@ def test_periods_under_a_heading(text, expected):
         assert text[fact.evidence.start : fact.evidence.end] == fact.evidence.quote
 
 
-# Traditional script and full-width forms as reposted pages write them, read once normalised:
-# (source, fact field, [values of each fact, as TRADITIONAL_VALUES reads them])
-TRADITIONAL = [
+# Traditional script, full-width forms and masked values (**, which normalisation drops) as
+# reposted pages write them, read once normalised: a masked value gives no fact.
+# (fact field, source, [values of each fact, as REPOSTED_VALUES reads them])
+REPOSTED = [
     ("procurement_periods", "自本次中選結果執行日起兩年為一個採購週期。", [24]),
     ("procurement_periods", "中選結果自２０２２年４月１５日起執行，週期為２年。", [24]),
     ("procurement_periods", "原則上採購周期不少於兩年。", [24]),
@@ -157,18 +158,23 @@ TRADITIONAL = [
         "人工晶體醫保最高支付限額分別為：單焦點晶體1200元/片，多焦點晶體3500元/片。",
         [("fixed_amount", None, 1200.0), ("fixed_amount", None, 3500.0)],
     ),
+    ("procurement_periods", "采购周期为**年。", []),
+    ("prepayments", "医保基金按年度约定采购金额的**%预付给医疗机构。", []),
+    ("self_pay_adjustments", "职工医保先行自付比例为**%。", []),
+    ("price_caps", "医保支付标准为**元/盒。", []),
+    ("price_caps", "最高限额分别为A类**元/个，B类**元/个。", []),
 ]
-TRADITIONAL_VALUES = {
+REPOSTED_VALUES = {
     "procurement_periods": lambda fact: fact.months,
     "price_caps": lambda fact: (fact.basis, fact.multiplier, fact.amount_yuan),
 }
 
 
-@pytest.mark.parametrize(("field", "source", "expected"), TRADITIONAL)
-def test_traditional_phrasings(field, source, expected):
+@pytest.mark.parametrize(("field", "source", "expected"), REPOSTED)
+def test_reposted_phrasings(field, source, expected):
     text = normalize(source).text
     facts = getattr(extract_notice(text, _as_notice(text)), field)
-    assert [TRADITIONAL_VALUES[field](fact) for fact in facts] == expected
+    assert [REPOSTED_VALUES[field](fact) for fact in facts] == expected
 
 
 # (sentence, [(ratio, basis), …])
@@ -389,6 +395,9 @@ EFFECTIVE = [
     # A year stripped on the way to the page leaves a month-day that is no date of the notice's.
     ("全省公立医疗机构自年1月20日起统一执行。", YEAR, ISSUED, None),
     ("各医疗机构自次年1月1日起执行新的采购协议。", YEAR, ISSUED, None),
+    # 20**年 and **月**日 once normalisation has dropped the mask.
+    ("本通知自20年5月1日起执行。", YEAR, ISSUED, None),
+    ("中选结果自2025年月日起执行。", YEAR, ISSUED, None),
     ("各地要在2021年底前执行到位。", YEAR, ISSUED, None),
     ("请于2024年4月30日前报送执行情况。", YEAR, ISSUED, None),
     ("各地应于2024年6月30日前执行到位。", YEAR, ISSUED, None),
