@@ -15,7 +15,7 @@ from schema import ProcurementPeriod
 CYCLE = r"(?P<subject>采购|协议|集采|采购协议|采购合同|购销合同)(?:周期|期限|协议期|期)"
 # 周期 alone, opening a clause, is the cycle of what the sentence is about; after another word
 # it is that word's (结算周期, 考核周期).
-NAMED_CYCLE = rf"(?:{CYCLE}|(?<![^，,；;：:、\s])周期)"
+NAMED_CYCLE = rf"(?:{CYCLE}|周期(?<![^，,；;：:、\s]周期))"
 # What the sentence is about is a procurement when it says, before the bare 周期, that one is
 # executed (中选结果自2022年4月15日起执行，周期为2年); 按月结算，周期为1个月 is not.
 EXECUTED_BEFORE = re.compile(r"(?:中选|集采|采购)[^，,]*?(?:执行|实施|施行)")
