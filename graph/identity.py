@@ -12,12 +12,9 @@ import unicodedata
 
 from ingest.docnumber import canonical_doc_number
 from ingest.lines import DRAFT_MARKERS
-from ingest.normalize import PINYIN
 
 _ISSUER_PREFIX = re.compile(r"^(?P<issuer>.+?)(?P<rest>关于.+)$")
-# Quotes and spaces, and pinyin glosses a reposting converter left in a title (医疗保障局(jú )):
-# none tells one document from another.
-_NOISE = re.compile(rf"[\s《》〈〉“”\"'‘’「」]|[(（][{PINYIN}\s]{{1,8}}[)）]")
+_NOISE = re.compile(r"[\s《》〈〉“”\"'‘’「」]")
 _DRAFT = re.compile(rf"[（(](?:{DRAFT_MARKERS})[)）]$")
 
 

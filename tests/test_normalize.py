@@ -49,6 +49,7 @@ CASES = [
     ),
     ("pinyin glosses", "醫(yī)療保障局關(guan) 於(yu)執行", "医疗保障局关于执行"),
     ("pinyin inside a document number", "醫(yī)保發〔2024〕31號", "医保发〔2024〕31号"),
+    ("pinyin gloss with a space before its bracket", "衛生健康委員會(huì )關(guān)于", "卫生健康委员会关于"),
     ("codes in brackets are not pinyin", "采购文件(GH-HD2023-1)", "采购文件(GH-HD2023-1)"),
     ("literal backslash-n from a repost", "采购周期为2年。\\n二、工作要求", "采购周期为2年。\n二、工作要求"),
     ("masked number invents nothing", "鲁医保函〔**〕**号", "鲁医保函〔〕号"),

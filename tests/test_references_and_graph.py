@@ -199,8 +199,6 @@ NOTICE_TITLE = "浙江省医疗保障局关于做好人工晶体集中带量采�
             "doc_number": "浙医保联发〔2023〕12号",
         },
         {"title": "浙江省醫療保障局關於做好人工晶體集中帶量採購工作的通知", "doc_number": "浙医保联发[2023]12号"},
-        # A pinyin gloss left in the title by a reposting converter, and no number.
-        {"title": "浙江省医疗保障局(jú )关于做好人工晶体集中带量采购(gòu)工作的通知"},
     ],
 )
 def test_a_mangled_mention_meets_the_notice(mention: dict) -> None:
