@@ -13,7 +13,6 @@ PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT / "corpus"
 SHARED = PROJECT.parent / "shared"
 SCORER = SHARED / "eval" / "score.py"
-GOLD = SHARED / "gold" / "seeds.json"
 
 
 @pytest.fixture(scope="session")
