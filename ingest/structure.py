@@ -23,7 +23,16 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ingest.lines import BREADCRUMB, CJK, FURNITURE_KINDS, METADATA_KINDS, SIGNATORIES_BEFORE_DATE, line_kind
+from ingest.lines import (
+    BREADCRUMB,
+    CJK,
+    DATE_LINE,
+    FURNITURE_KINDS,
+    METADATA_KINDS,
+    SIGNATORIES,
+    SIGNATORIES_BEFORE_DATE,
+    line_kind,
+)
 
 # Lines a header can begin with; a notice starts at any that the next lines confirm.
 HEADER_OPENERS = {"issuer", "doc_number", "title"}
@@ -37,6 +46,8 @@ ATTACHMENT_ITEM = re.compile(r"\d{1,2}[.、．].*")
 # A body paragraph states something: it holds a sentence end and is longer than a site's slogan.
 SENTENCE_END = re.compile(r"[。；！？;!?]")
 MIN_PROSE_CHARS = 20
+# A closing run on after the body's last sentence, on its line.
+RUN_ON_CLOSING = re.compile(rf"(?<=[。！!])\s*(?P<signatories>{SIGNATORIES})?(?P<date>{DATE_LINE})\s*$")
 _HAS_CHINESE = re.compile(f"[{CJK}]")
 
 
@@ -202,10 +213,25 @@ def _closing(lines: list[Line], body_from: int) -> tuple[list[Element], int, int
         appendix_from = _appendix_start(lines, body_from + 1)
         last = _last_non_furniture(lines, body_from, appendix_from)
         elements, body_to = _closing_upwards(lines, last, body_from)
+        if not elements and last >= body_from:
+            elements = _closing_run_on(lines[last])
         return elements, body_to, last + 1, appendix_from
     above, body_to = _closing_upwards(lines, date_at, body_from)
     appendix_from = _appendix_start(lines, date_at + 1)
     return above + _closing_below(lines, date_at + 1, appendix_from), body_to, date_at + 1, appendix_from
+
+
+def _closing_run_on(line: Line) -> list[Element]:
+    """A signature and date that a page without line breaks ran on after the last sentence
+    (…请遵照执行。山东省医疗保障局 2024年2月20日): read within the line."""
+    match = RUN_ON_CLOSING.search(line.text)
+    if match is None:
+        return []
+    signed = [Element("signed_date", line.start + match.start("date"), line.start + match.end("date"), match["date"])]
+    if not match["signatories"]:
+        return signed
+    start, end = line.start + match.start("signatories"), line.start + match.end("signatories")
+    return [Element("signature", start, end, match["signatories"]), *signed]
 
 
 def _signature_date(lines: list[Line], body_from: int) -> int | None:

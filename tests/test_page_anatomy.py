@@ -107,6 +107,18 @@ def test_a_number_in_other_brackets_with_spaces_and_converter_pinyin() -> None:
     assert header_fields(only(page))[:2] == (NUMBER, TITLE)
 
 
+def test_a_date_in_brackets_under_the_title_and_a_signer_beside_the_number() -> None:
+    page = f"{ISSUER}\n湘医保报〔2024〕6号　签发人：张三\n{TITLE}\n（2024年2月20日）\n国家医疗保障局：\n{BODY}"
+    assert header_fields(only(page)) == ("湘医保报〔2024〕6号", TITLE, [ISSUER], SIGNED)
+
+
+def test_a_closing_run_on_after_the_last_sentence() -> None:
+    page = f"{TITLE}\n各市州医疗保障局：\n{BODY.strip()}请遵照执行。{ISSUER} 2024年2月20日\n网站地图 | 联系我们\n"
+    facts = only(page)
+    assert header_fields(facts) == (None, TITLE, [ISSUER], SIGNED)
+    assert [period.months for period in facts.procurement_periods] == [24]
+
+
 def test_a_title_printed_twice_is_one_title() -> None:
     page = f"湖南省医疗保障局{TITLE}\n{TITLE}\n{NUMBER}\n各市州医疗保障局：\n{BODY}"
     facts = only(page)
