@@ -64,8 +64,17 @@ def extract_notice(text: str, layout: NoticeLayout) -> NoticeFacts:
     facts.self_pay_adjustments = [f for s in sentences_of(self_pay) for f in self_pay.find_self_pay(text, s)]
     facts.price_caps = [f for s in sentences_of(price_caps) for f in price_caps.find_price_caps(text, s)]
     found = [f for s in sentences_of(references) for f in references.find_references(text, s, facts.doc_number)]
-    facts.references = merge_references(found)
+    facts.references = [reference for reference in merge_references(found) if not _names_itself(reference, facts)]
     return facts
+
+
+def _names_itself(reference: Reference, facts: NoticeFacts) -> bool:
+    """A notice quoting its own title (《关于…的通知》政策解读, 简明问答) cites no other document:
+    a cited title without a number that is the notice's own, with its issuer or none in front."""
+    if reference.relation != "cites" or reference.doc_number or not reference.title or not facts.title:
+        return False
+    issuer, bare = references.title_parts(reference.title)
+    return bare == references.title_parts(facts.title)[1] and (issuer is None or issuer in facts.issuers)
 
 
 def _value(read: header.Read | None) -> Any:

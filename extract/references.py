@@ -89,6 +89,13 @@ def title_key(title: str) -> str:
     return _TITLE_SEPARATORS.sub("", title)
 
 
+def title_parts(title: str) -> tuple[str | None, str]:
+    """(the issuer named in front of 关于, the title's key from 关于 on)."""
+    key = title_key(title)
+    opening = key.find("关于")
+    return (key[:opening], key[opening:]) if opening > 0 else (None, key)
+
+
 def _untitled_doc_numbers(sentence: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
     """The 发文字号 outside the titles' references (`covered`, each from its 《).
 

@@ -119,6 +119,19 @@ def test_a_closing_run_on_after_the_last_sentence() -> None:
     assert [period.months for period in facts.procurement_periods] == [24]
 
 
+def test_a_notice_quoting_its_own_title_cites_nothing() -> None:
+    page = (
+        f"{ISSUER}{TITLE}\n{NUMBER}\n文件正文见附件\n《{TITLE}》政策解读\n"
+        "一、按照《国家组织药品集中采购文件》（GY-YD2023-1）要求，中选结果自2024年3月1日起执行。\n"
+    )
+    facts = only(page)
+    assert [(reference.relation, reference.title, reference.code) for reference in facts.references] == [
+        ("implements", "国家组织药品集中采购文件", "GY-YD2023-1")
+    ]
+    city = only(f"长沙市医疗保障局\n{TITLE}\n各区县医疗保障局：\n详见《{ISSUER}{TITLE}》。\n")
+    assert [(reference.relation, reference.title) for reference in city.references] == [("cites", ISSUER + TITLE)]
+
+
 def test_a_title_printed_twice_is_one_title() -> None:
     page = f"湖南省医疗保障局{TITLE}\n{TITLE}\n{NUMBER}\n各市州医疗保障局：\n{BODY}"
     facts = only(page)
