@@ -130,6 +130,7 @@ class LineRole:
     pattern: str
     examples: tuple[str, ...]
     counterexamples: tuple[str, ...] = ()
+    holds_full_stop: bool = False  # whether a line of this kind may hold a 。
 
 
 def _alternatives(patterns: tuple[str, ...]) -> str:
@@ -156,6 +157,7 @@ LINE_ROLES: tuple[LineRole, ...] = (
             "标题：关于执行集采结果的通知",
         ),
         ("各有关单位：", "附件：中选结果表"),
+        holds_full_stop=True,
     ),
     LineRole(
         "furniture",
@@ -194,6 +196,7 @@ LINE_ROLES: tuple[LineRole, ...] = (
         r"[（(](?:此件|此页|本件)[^（）()]*[)）]|[（(][^（）()]*(?:联系人|联系电话|电话)[:：].*[)）]|(?:公开方式|公开属性)[:：].{0,12}",
         ("(此件主动公开)", "（此页无正文）", "(市医保局联系人:张三,联系电话:1234567。)", "公开方式:主动公开"),
         ("(一)采购主体。",),
+        holds_full_stop=True,
     ),
     LineRole(
         "seal_note",
@@ -269,8 +272,8 @@ LINE_ROLES: tuple[LineRole, ...] = (
         ("附件：《关于执行集采结果的通知》(粤医保函〔2023〕7号)",),
     ),
     LineRole("attachment_mark", r"附件\s*\d*", ("附件", "附件2")),
-    LineRole("attachment", r"附件\s*\d*[：:].*", ("附件：中选结果表", "附件1:中选结果表.pdf")),
-    LineRole("copy_to", r"抄送[：:].*", ("抄送：省卫生健康委。",)),
+    LineRole("attachment", r"附件\s*\d*[：:].*", ("附件：中选结果表", "附件1:中选结果表.pdf"), holds_full_stop=True),
+    LineRole("copy_to", r"抄送[：:].*", ("抄送：省卫生健康委。",), holds_full_stop=True),
     LineRole(
         "heading",
         rf"{ENUMERATION}[^。]{{0,{HEADING_MAX_CHARS}}}",
@@ -298,7 +301,12 @@ OPENS_PARAGRAPH = re.compile(rf"{ENUMERATION}|附件\s*\d*(?:[：:]|$)|抄送|�
 # order, so the first alternative that matches is the first kind, found in one call.
 # Furniture is looked for apart: its marks stand anywhere in a line, and a search for them
 # in the few lines without a full stop costs a fraction of trying them at every position.
+# A line holding a full stop can only be of the few kinds that hold one: most lines are
+# sentences, and each is tried against those alone.
 _LINE_KIND = re.compile("|".join(f"(?P<{role.kind}>{role.pattern})" for role in LINE_ROLES if role.kind != "furniture"))
+_FULL_STOP_LINE_KIND = re.compile(
+    "|".join(f"(?P<{role.kind}>{role.pattern})" for role in LINE_ROLES if role.holds_full_stop)
+)
 _METADATA = LINE_KINDS["metadata"]
 _FURNITURE_OPENING = re.compile(_alternatives(FURNITURE_OPENINGS))
 _FURNITURE_MARK = re.compile(_alternatives(FURNITURE_MARKS))
@@ -313,13 +321,16 @@ def line_kind(line: str) -> str | None:
     repeat their dates, signatures and addressees.
     """
     line = line.strip()
-    if _is_furniture(line) and not _METADATA.fullmatch(line):  # metadata is the one role before furniture
+    if "。" in line:
+        match = _FULL_STOP_LINE_KIND.fullmatch(line)
+    elif _is_furniture(line) and not _METADATA.fullmatch(line):  # metadata is the one role before furniture
         return "furniture"
-    match = _LINE_KIND.fullmatch(line)
+    else:
+        match = _LINE_KIND.fullmatch(line)
     return match.lastgroup if match else None
 
 
 def _is_furniture(line: str) -> bool:
-    if len(line) > FURNITURE_MAX_CHARS or "。" in line:
+    if len(line) > FURNITURE_MAX_CHARS:
         return False
     return _FURNITURE_OPENING.match(line) is not None or _FURNITURE_MARK.search(line) is not None

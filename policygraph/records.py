@@ -70,12 +70,11 @@ def _record(
 
 
 def _script(source_text: str, mapped: MappedText, layout: NoticeLayout) -> Script:
-    spans = [
-        mapped.source_span(element.start, element.end) for element in layout.elements if element.kind in SCRIPT_ELEMENTS
-    ]
-    return detect_script(
-        "".join(source_text[start:end] for start, end in spans or [mapped.source_span(0, len(mapped.text))])
-    )
+    """The script of the source from the notice's first own element to its last."""
+    own = [element for element in layout.elements if element.kind in SCRIPT_ELEMENTS]
+    start, end = (min(e.start for e in own), max(e.end for e in own)) if own else (0, len(mapped.text))
+    source_start, source_end = mapped.source_span(start, end)
+    return detect_script(source_text[source_start:source_end])
 
 
 def _field_evidence(read: Read, mapped: MappedText) -> FieldEvidence:
