@@ -149,8 +149,9 @@ def _has_body(lines: list[Line]) -> bool:
 
 def _elements(lines: list[Line]) -> list[Element]:
     """Header, 主送, body, closing and appendix, with the metadata lines around them."""
-    addressee = _addressee(lines)
-    header_end = addressee if addressee is not None else _first_prose(lines)
+    first_prose = _first_prose(lines)
+    addressee = _addressee(lines, first_prose)
+    header_end = addressee if addressee is not None else first_prose
     header = _header(lines[:header_end])
     body_from = addressee + 1 if addressee is not None else _body_start(lines, header)
     closing, body_to, tail_from, appendix_from = _closing(lines, body_from)
@@ -162,9 +163,8 @@ def _elements(lines: list[Line]) -> list[Element]:
     return elements + [_element("metadata", line) for line in metadata if line.kind in METADATA_KINDS]
 
 
-def _addressee(lines: list[Line]) -> int | None:
+def _addressee(lines: list[Line], first_prose: int) -> int | None:
     """The 主送 line: the first addressee before the body's first paragraph, with a line below it."""
-    first_prose = _first_prose(lines)
     return next((index for index in range(min(first_prose, len(lines) - 1)) if lines[index].kind == "addressee"), None)
 
 
