@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from extract.dates import find_dates, parse_site_date
 from ingest.docnumber import canonical_doc_number, find_doc_numbers
-from ingest.lines import DRAFT_MARKERS, line_kind
+from ingest.lines import DOC_NUMBER, DRAFT_MARKERS, SEAL_NOTE, SITE_TAG, line_kind
 from ingest.lines import TITLE_NUMBER as TITLE_NUMBER_FORM
 from ingest.metadata import read_metadata
 from ingest.structure import Element, NoticeLayout
@@ -23,14 +23,19 @@ ORGANISATION = re.compile(
     r"[\u4e00-\u9fff（）()]+?(?:委员会|办公厅|办公室|人民政府|政府|中心|局|厅|委|部(?![队门])|院|所(?![属有在需以得])|处(?![理置罚]))"
     r"(?!员会|办公|室|厅)"
 )
-ISSUER_MARK_SUFFIX = re.compile(r"\s*文件$")
+# What follows a body's name on its line without being a body: 文件, a seal note.
+NOT_A_BODY = re.compile(rf"\s*文件$|{SEAL_NOTE}")
 # 山东省医疗保障局关于…; not the bodies inside a quoted title (关于转发《山西省医疗保障局关于…》).
-TITLE_PREFIX_ISSUER = re.compile(r"^(?P<issuers>[^《》“”<>]+?)关于")
-# What a site adds to a title: its region tag in front (【浙江】), the posting date behind ((2022.07.04)).
-SITE_TITLE_TAG = re.compile(r"^【[^】]{1,8}】|[（(]\d{4}[-.．/]\d{1,2}[-.．/]\d{1,2}[)）]$")
+# A title opening 转发 names the other document's issuer, not this one's.
+TITLE_PREFIX_ISSUER = re.compile(r"^(?!转发|印发)(?P<issuers>[^《》“”<>]+?)关于")
+# What a site adds to a title: its region tag in front (【浙江】, [江西]), the posting date behind ((2022.07.04)).
+SITE_TITLE_TAG = re.compile(rf"^{SITE_TAG}|[（(]\d{{4}}[-.．/]\d{{1,2}}[-.．/]\d{{1,2}}[)）]$")
+# A body's name says where it is: 国家…, …省…, …市…, 自治区, 兵团 ….
+PLACED = re.compile(r"国家|国务院|[省市县区州盟旗]|兵团")
 # A site's name for a body is the body: 潍坊市医疗保障局官网.
 SITE_SUFFIX = re.compile(r"(?:官方网站|门户网站|官网|网站)$")
-TITLE_NUMBER = re.compile(rf"{TITLE_NUMBER_FORM}$")
+# A number printed on the title's line, behind it or in front of it.
+TITLE_NUMBER = re.compile(rf"{TITLE_NUMBER_FORM}$|^{DOC_NUMBER}\s*")
 _DRAFT = re.compile(rf"\s*[（(]?(?:{DRAFT_MARKERS})[)）]?\s*$")
 _DRAFT_ANYWHERE = re.compile(DRAFT_MARKERS)
 
@@ -48,17 +53,19 @@ class Read(NamedTuple):
 def doc_number(layout: NoticeLayout) -> Read | None:
     """The number line's, else the number printed after the title on its line, else the metadata's."""
     for element in (layout.first("doc_number"), layout.first("title")):
-        number = _trailing_number(element) if element else None
+        number = _printed_number(element) if element else None
         if number:
             return number
     return _first_of_metadata(layout, "doc_number", canonical_doc_number)
 
 
-def _trailing_number(element: Element) -> Read | None:
+def _printed_number(element: Element) -> Read | None:
+    """The number a number line prints, or the number on the title's line."""
     numbers = find_doc_numbers(element.text)
-    if not numbers or (element.kind == "title" and not TITLE_NUMBER.search(element.text)):
+    title_number = TITLE_NUMBER.search(element.text) if element.kind == "title" else None
+    if not numbers or (element.kind == "title" and not title_number):
         return None
-    start, end, number = numbers[-1]
+    start, end, number = numbers[0] if title_number and title_number.start() == 0 else numbers[-1]
     return Read(number, element.kind, element.start + start, element.start + end)
 
 
@@ -86,32 +93,39 @@ def status(layout: NoticeLayout) -> str:
 
 def issuers(layout: NoticeLayout) -> Read | None:
     """From the header mark, else the signature, else a title that names its issuer, else
-    the office that printed it (印发机关: usually the issuer's office), else the body a
-    site names as publisher or source, if it is one."""
+    the office that printed it (印发机关: usually the issuer's office), else a body's name
+    above the title that no number confirms as a mark (often the site's banner), else the
+    body a site names as publisher or source, if it is one."""
     for kind in ("issuer_mark", "signature"):
         found = _organisations(layout.all(kind))
         if found:
             return found
     element = layout.first("title")
     prefix = TITLE_PREFIX_ISSUER.match(SITE_TITLE_TAG.sub("", element.text)) if element else None
-    named = split_organisations(prefix.group("issuers")) if prefix else []
+    named = _organisations_named(prefix.group("issuers")) if prefix else None
     if element and named:
         return Read(named, element.kind, element.start, element.end)
-    return _organisations(layout.all("printer")) or _first_of_metadata(layout, "issuer", _organisations_named)
+    for kind in ("printer", "issuer_name"):
+        found = _organisations(layout.all(kind))
+        if found:
+            return found
+    return _first_of_metadata(layout, "issuer", _organisations_named)
 
 
 def _organisations(elements: list[Element]) -> Read | None:
-    names = [name for element in elements for name in split_organisations(ISSUER_MARK_SUFFIX.sub("", element.text))]
+    names = [name for element in elements for name in split_organisations(NOT_A_BODY.sub("", element.text))]
     if not names:
         return None
     return Read(list(dict.fromkeys(names)), elements[0].kind, elements[0].start, elements[-1].end)
 
 
 def _organisations_named(value: str) -> list[str] | None:
-    """The bodies a site's field names, when it names nothing else (not 药方舟, not 某某集团)."""
+    """The bodies a text names, when it names nothing else (not a site such as 药方舟, nor a
+    company) and each says where it is (not a division such as 医药价格和招标采购处)."""
     text = SITE_SUFFIX.sub("", re.sub(r"\s+", "", value))
     names = split_organisations(text)
-    return names if names and "".join(names) == text else None
+    whole = bool(names) and "".join(names) == text
+    return names if whole and all(PLACED.search(name) for name in names) else None
 
 
 def split_organisations(text: str) -> list[str]:

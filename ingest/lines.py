@@ -22,7 +22,7 @@ from ingest.docnumber import CLOSE_BRACKETS, OPEN_BRACKETS
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 ORG_SUFFIXES = "局|厅|委员会|委|中心|办公室|办公厅|政府|部|院|会|所|处|室"
-TITLE_ENDINGS = "通知|意见|方案|办法|规定|决定|批复|公告|通告|函|细则|规则|通报|报告|指引"
+TITLE_ENDINGS = "通知|意见|方案|办法|规定|决定|批复|公告|通告|公示|函|细则|规则|通报|报告|指引"
 DRAFT_MARKERS = "征求意见稿|征求意见|草案|送审稿|讨论稿"
 ENUMERATION = (
     r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d)"
@@ -44,7 +44,22 @@ DATE_LINE = r"[0-9一二三四五六七八九〇○零]{4}年[0-9一二三四五
 # A 发文字号 as a line prints it, its year in any brackets: 鲁医保函〔2024〕28号, 苏医保发（2023）第15号.
 DOC_NUMBER = rf"[{CJK}A-Za-z]{{1,12}}[{re.escape(OPEN_BRACKETS)}][0-9]{{4}}[{re.escape(CLOSE_BRACKETS)}]第?[0-9]+号"
 # A number printed after the title on its line: 关于…的通知（粤医保函〔2023〕7号）.
-TITLE_NUMBER = rf"\s*[（(]?{DOC_NUMBER}[)）]?"
+TITLE_NUMBER = rf"\s*[（(【\[]?{DOC_NUMBER}[)）】\]]?"
+# A site's tag in front of a title: 【浙江】, [江西].
+SITE_TAG = r"(?:【[^】]{1,8}】|\[[^\]]{1,8}\])"
+# How a title opens, after a site's tag or an issuer's name: 关于…, 转发….
+TITLE_OPENING_FORM = rf"{SITE_TAG}?[^，。；,;：:《》]{{0,40}}?(?:关于|关於|转发)"
+# A title: what it is about, its ending (通知, 方案 …), then what a page may add: up to two short
+# bracketed notes (（第二批）（征求意见稿）) and its number; a page may put the number in front.
+# Only a line opening as titles do may hold a comma (…中选结果，加强…监管的通知).
+TITLE = (
+    rf"(?:{DOC_NUMBER}\s*)?(?:{TITLE_OPENING_FORM}[^。；;：:]*?|[^，。；,;：:]*?)(?:{TITLE_ENDINGS})"
+    rf"(?:[（(][^（）()〔〕\[\]]{{1,12}}[)）]){{0,2}}(?:{TITLE_NUMBER})?"
+)
+# 附注 on how a notice is published: (此件主动公开), （此页无正文）.
+DISCLOSURE_NOTE = r"[（(](?:此件|此页|本件)[^（）()]*[)）]"
+# A seal note: the body whose seal stands in for the signer's (湖北省医疗保障局代章).
+SEAL_NOTE = rf"[（(][{CJK}]{{2,40}}代章[)）]"
 # A date a site printed with its clock time: 2022/07/04 09:30, 2021.10.18, 2022-08-31 16:21:10.
 PAGE_DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 
@@ -78,6 +93,7 @@ FURNITURE_MARKS = (
     r"联系我们|关于我们|友情链接|网站导航",
     r"更多\s*(?:>>|》|>|详情)|了解更多|点击查看|阅读全文",
     r"客服|为您精准推荐|扫码关注|关注公众号|微信公众号|QQ群",
+    r"发表于\s*\d|点赞\s*在看",  # a forum post's header, a repost's action bar
     r"/>",  # the end of an HTML tag a repost left in
     r"_[^_\n]{1,30}_[^_\n]{1,30}_",  # a keyword-stuffed page title: 甲_乙_丙_丁
 )
@@ -92,10 +108,20 @@ FURNITURE_OPENINGS = (
     r"最新\S{0,4}信息",
     r"(?:您好|你好)\s*[:：,，!！]|欢迎(?:来到|访问|光临|您)",
     r"(?:正文|内容|详情|摘要|附件下载|打印|关闭)\s*[:：]?$",
+    r"游客$|\d{1,4}\s*楼|楼主|阅读原文$",  # forum posts, a repost's link to its source
+    r"(?:文章|信息)来源",
     r"<[A-Za-z/!]",  # an HTML tag
     rf"(?=.{{0,{MAX_SPAM_LINE_CHARS}}}$).*?(?:{SPAM_WORDS})",
 )
 FURNITURE_MAX_CHARS = 160
+# Furniture that only comes after a notice: a forum's posts, a list of related pages, a
+# site's footer, a repost's action bar. The first of it below a notice's body ends the notice.
+NOTICE_END_MARKS = (
+    r"^(?:游客$|\d{1,4}\s*楼|楼主)|发表于\s*\d",
+    r"^(?:相关链接|相关文章|相关阅读|相关新闻|相关文件|相关动态|上一篇|下一篇|上一条|下一条|热点推荐|推荐阅读)",
+    r"网站地图|版权所有|ICP\s*备|公网安备|网站标识码|免责声明|Copyright|©",
+    r"^阅读原文$|点赞\s*在看",
+)
 
 # Disclosure metadata, as government portals print it above a notice (索引号, 文号, 成文日期 …),
 # and the page-info fields of reposting sites (来源, 发布时间 …): the key a field is printed
@@ -108,8 +134,8 @@ DISCLOSURE_KEYS: dict[str, str | None] = {
     **dict.fromkeys(("发布机构", "发文机关", "发文单位", "发布单位", "制发机关", "发文机构"), "issuer"),
     **dict.fromkeys(("标题", "文件名称"), "title"),
     **dict.fromkeys(
-        ("索引号", "公文种类", "主题分类", "体裁分类", "组配分类", "服务对象", "有效性", "效力状态", "废止日期",
-         "主题词", "信息分类", "文种"),
+        ("索引号", "信息索引号", "公文种类", "主题分类", "体裁分类", "组配分类", "服务对象", "有效性", "效力状态",
+         "废止日期", "主题词", "信息分类", "文种"),
         None,
     ),
 }  # fmt: skip
@@ -119,6 +145,16 @@ PAGE_INFO_KEYS: dict[str, str | None] = {
     **dict.fromkeys(("浏览次数", "访问次数", "点击数", "阅读数", "浏览量", "阅读量", "作者"), None),
 }
 METADATA_KEYS = {**DISCLOSURE_KEYS, **PAGE_INFO_KEYS}
+# A table of metadata may print a key without a colon, its value in the next cell, and the
+# cells run together once the table is text (发文字号百医保发〔2024〕29号成文日期2024年11月18日):
+# a key of three characters or more is told from words anywhere, a shorter one (文号, 标题)
+# only where it opens the line.
+BARE_KEYS = {key: field for key, field in METADATA_KEYS.items() if len(key) >= 3}
+
+
+def keys_pattern(keys: dict[str, str | None]) -> str:
+    """Keys as alternatives, longest first, so 信息索引号 is not read as 信息 + 索引号."""
+    return "|".join(sorted(keys, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -147,13 +183,15 @@ def _furniture() -> str:
 LINE_ROLES: tuple[LineRole, ...] = (
     LineRole(
         "metadata",
-        rf"(?:{'|'.join(sorted(DISCLOSURE_KEYS, key=len, reverse=True))})[:：].*",
+        rf"(?:{keys_pattern(DISCLOSURE_KEYS)})[:：]?.+",
         (
             "索引号:MB1763894/2020-00008公文种类:通知发布机构:某某局",
             "成文日期:2020-11-23发布日期:2020-11-23",
             "文号:川医保规〔2020〕8号",
             "有效性:有效",
             "发文机关：山东省医疗保障局",
+            "发文字号百医保发〔2024〕29号",
+            "文号昆医保发〔2024〕33号发布日期2024-09-05",
             "标题：关于执行集采结果的通知",
         ),
         ("各有关单位：", "附件：中选结果表"),
@@ -193,14 +231,14 @@ LINE_ROLES: tuple[LineRole, ...] = (
     ),
     LineRole(
         "note",
-        r"[（(](?:此件|此页|本件)[^（）()]*[)）]|[（(][^（）()]*(?:联系人|联系电话|电话)[:：].*[)）]|(?:公开方式|公开属性)[:：].{0,12}",
+        rf"{DISCLOSURE_NOTE}|[（(][^（）()]*(?:联系人|联系电话|电话)[:：].*[)）]|(?:公开方式|公开属性)[:：].{{0,12}}",
         ("(此件主动公开)", "（此页无正文）", "(市医保局联系人:张三,联系电话:1234567。)", "公开方式:主动公开"),
         ("(一)采购主体。",),
         holds_full_stop=True,
     ),
     LineRole(
         "seal_note",
-        rf"[（(][{CJK}]{{2,40}}代章[)）]",
+        SEAL_NOTE,
         ("(湖北省医疗保障局代章)", "（省医疗保障局代章）"),
     ),
     LineRole(
@@ -239,8 +277,14 @@ LINE_ROLES: tuple[LineRole, ...] = (
     ),
     LineRole(
         "issuer",
-        rf"[{CJK}（）()、\s]{{1,80}}(?:{ORG_SUFFIXES})\s*(?:文件)?|文件",
-        ("山东省医疗保障局", "辽宁省医疗保障局文件", "长治市医疗保障局长治市卫生健康委员会", "文件"),
+        rf"[{CJK}（）()、\s]{{1,80}}(?:{ORG_SUFFIXES})\s*(?:文件|{SEAL_NOTE})?|文件",
+        (
+            "山东省医疗保障局",
+            "辽宁省医疗保障局文件",
+            "长治市医疗保障局长治市卫生健康委员会",
+            "文件",
+            "河北省药械集中采购工作领导小组办公室（河北省医疗保障局代章）",
+        ),
         ("皇冠博彩集团", "中选产品生产、配送企业"),
     ),
     LineRole(
@@ -261,13 +305,19 @@ LINE_ROLES: tuple[LineRole, ...] = (
     ),
     LineRole(
         "title",
-        rf"[^，。；,;：:]*?(?:{TITLE_ENDINGS})(?:[（(][^（）()〔〕\[\]]{{1,12}}[)）])?(?:{TITLE_NUMBER})?",
+        TITLE,
         (
             "关于执行集采结果的通知",
             "【浙江】关于挂网信息调整的通知(二)",
             "关于印发实施方案的通知（征求意见稿）",
             "上海关于本市执行集中带量采购结果的通知(2022.07.04)",
             "关于执行集采结果的通知（粤医保函〔2023〕7号）",
+            "关于转发《江西省医疗保障局关于执行集采结果的通知》的通知【赣市医保字〔2024〕18号】",
+            "青医保发〔2024〕21号　关于执行省际联盟药品集中带量采购接续中选结果的通知",
+            "关于调整医用耗材医保支付政策的通知（第二批）（征求意见稿）",
+            "[江西]江西省医疗保障局关于做好集中带量采购工作的通知",
+            "关于执行全国中药饮片采购联盟中选结果，加强中选产品使用监管的通知",
+            "广西牵头中成药省际联盟集中带量采购拟中选结果公示",
         ),
         ("附件：《关于执行集采结果的通知》(粤医保函〔2023〕7号)",),
     ),
@@ -292,8 +342,7 @@ FURNITURE_KINDS = frozenset({"furniture", "metadata", "page_date", "field"})
 # Lines read for disclosure metadata: what a site prints about the notice.
 METADATA_KINDS = frozenset({"furniture", "metadata"})
 
-# How a title opens, after an issuer's name or a site's 【region】 tag: 关于…, 转发….
-TITLE_OPENING = re.compile(r"(?:【[^】]{1,8}】)?[^，。；,;：:《》]{0,40}?(?:关于|关於|转发)")
+TITLE_OPENING = re.compile(TITLE_OPENING_FORM)
 OPENS_PARAGRAPH = re.compile(rf"{ENUMERATION}|附件\s*\d*(?:[：:]|$)|抄送|主送|印发|[（(]此件|联系人|主题词")
 
 
@@ -311,6 +360,7 @@ _METADATA = LINE_KINDS["metadata"]
 _FURNITURE_OPENING = re.compile(_alternatives(FURNITURE_OPENINGS))
 _FURNITURE_MARK = re.compile(_alternatives(FURNITURE_MARKS))
 BREADCRUMB = re.compile(_alternatives(BREADCRUMB_MARKS))
+NOTICE_END = re.compile(_alternatives(NOTICE_END_MARKS))
 
 
 @lru_cache(maxsize=1 << 14)

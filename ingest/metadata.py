@@ -12,12 +12,16 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ingest.lines import METADATA_KEYS
+from ingest.lines import BARE_KEYS, METADATA_KEYS, keys_pattern
 from ingest.structure import Element
 
-# Where a field's value ends: the next key, or the end of the line. Keys are tried longest
-# first, so 信息来源 is not read as 信息 + 来源.
-_KEY = re.compile(rf"(?P<key>{'|'.join(sorted(METADATA_KEYS, key=len, reverse=True))})\s*[:：]\s*")
+# Where a field's value ends: the next key, or the end of the line. A key is followed by a
+# colon, or by its value at once where a table's cells ran together (lines.BARE_KEYS).
+_KEY = re.compile(
+    rf"(?P<key>{keys_pattern(METADATA_KEYS)})\s*[:：]\s*"
+    rf"|(?P<bare>{keys_pattern(BARE_KEYS)})(?=[^\s:：])"
+    rf"|^(?P<opening>{keys_pattern(METADATA_KEYS)})(?=[^\s:：])"
+)
 _VALUE_PADDING = " \t|｜,，;；"
 
 
@@ -43,10 +47,10 @@ def _fields(element: Element) -> list[MetadataField]:
     value_ends = [key.start() for key in keys[1:]] + [len(text)]
     fields = []
     for key, end in zip(keys, value_ends[: len(keys)], strict=True):
-        name, start = METADATA_KEYS[key.group("key")], key.end()
+        printed = key["key"] or key["bare"] or key["opening"]
+        name, start = METADATA_KEYS[printed], key.end()
         while end > start and text[end - 1] in _VALUE_PADDING:
             end -= 1
         if name and end > start:
-            value = text[start:end]
-            fields.append(MetadataField(name, key.group("key"), value, element.start + start, element.start + end))
+            fields.append(MetadataField(name, printed, text[start:end], element.start + start, element.start + end))
     return fields

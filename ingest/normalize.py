@@ -63,6 +63,7 @@ _DECIMAL_POINT = re.compile(r"．(?<=\d．)(?=\d)")
 _FULL_WIDTH = re.compile(f"[{''.join(map(chr, FULL_WIDTH_FOLD))}]")
 _LINE_BREAKS = re.compile(r"\n(?:[ \t]*\n)*")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_HAN = re.compile(f"[{CJK}]")
 
 
 def normalize(source: str) -> MappedText:
@@ -127,6 +128,8 @@ def _breaks_inside_paragraph(text: str, paragraph_start: int, start: int, end: i
     paragraph's last and the text after it is empty only at the end.
     """
     if start == paragraph_start or end == len(text) or text[start - 1] in PARAGRAPH_END:
+        return False
+    if text[start - 1] == "." and _HAN.match(text, start - 2):  # a half-width full stop
         return False
     following_end = text.find("\n", end)
     following = text[end : following_end if following_end >= 0 else len(text)]

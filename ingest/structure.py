@@ -21,14 +21,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import NamedTuple
 
 from ingest.lines import (
     BREADCRUMB,
     CJK,
     DATE_LINE,
+    DISCLOSURE_NOTE,
+    DOC_NUMBER,
     FURNITURE_KINDS,
     METADATA_KINDS,
+    NOTICE_END,
     SIGNATORIES,
     SIGNATORIES_BEFORE_DATE,
     line_kind,
@@ -40,14 +44,23 @@ HEADER_KINDS = {"issuer", "doc_number", "title", "draft_marker"}
 # The element each kind of line is in a header: the nearest to the core of each is taken,
 # but every issuer mark (a joint notice prints one body a line).
 HEADER_ELEMENTS = {"doc_number": "doc_number", "title": "title", "draft_marker": "draft_marker", "date": "header_date"}
+BRACKETS = ("（", "(")
 # A signature's date, or the 印发 line's; a masked one (年3月日) still closes the body.
 DATE_KINDS = ("date", "print_date", "masked_date")
 ATTACHMENT_ITEM = re.compile(r"\d{1,2}[.、．].*")
 # A body paragraph states something: it holds a sentence end and is longer than a site's slogan.
 SENTENCE_END = re.compile(r"[。；！？;!?]")
 MIN_PROSE_CHARS = 20
-# A closing run on after the body's last sentence, on its line.
-RUN_ON_CLOSING = re.compile(rf"(?<=[。！!])\s*(?P<signatories>{SIGNATORIES})?(?P<date>{DATE_LINE})\s*$")
+# Where a page that lost its line breaks ran one element into the next: a 一、 or （一）
+# heading after a sentence or a colon, a signature and date after the last sentence, a note
+# after the date. Each starts with the mark it follows, so a search skips to those marks.
+RUN_ON_BREAK = re.compile(
+    rf"[。；：:;](?=[一二三四五六七八九十]{{1,3}}、|[（(][一二三四五六七八九十]{{1,3}}[)）])"
+    rf"|[。！!](?=\s*(?:{SIGNATORIES})?{DATE_LINE}(?:{DISCLOSURE_NOTE})?\s*$)"
+    rf"|日(?={DISCLOSURE_NOTE}\s*$)"
+)
+LEADING_NUMBER = re.compile(rf"{DOC_NUMBER}\s*")
+ADDRESSEE_END = re.compile("[：:]")
 _HAS_CHINESE = re.compile(f"[{CJK}]")
 
 
@@ -90,9 +103,32 @@ def split_lines(text: str) -> list[Line]:
     lines, position = [], 0
     for raw in text.split("\n"):
         if raw.strip():
-            lines.append(Line(position, position + len(raw), raw, line_kind(raw)))
+            lines += _run_on_parts(raw, position)
         position += len(raw) + 1
     return lines
+
+
+def _run_on_parts(raw: str, position: int) -> list[Line]:
+    """A line, or the elements a page that lost its line breaks ran together in it, each a
+    line of its own: 号 / 主送： / 一、… / 二、… / signature and date / (此件主动公开)."""
+    kind = line_kind(raw)
+    if kind is not None:
+        return [Line(position, position + len(raw), raw, kind)]
+    cuts = sorted({*_header_cuts(raw), *(match.end() for match in RUN_ON_BREAK.finditer(raw))} - {0, len(raw)})
+    bounds = [0, *cuts, len(raw)]
+    parts = [(start, end) for start, end in pairwise(bounds) if raw[start:end].strip()]
+    return [Line(position + start, position + end, raw[start:end], line_kind(raw[start:end])) for start, end in parts]
+
+
+def _header_cuts(raw: str) -> list[int]:
+    """Where a run-on line's leading number and 主送 end: 云医保〔2024〕112号各州（市）医疗保障局…：为贯彻…"""
+    number = LEADING_NUMBER.match(raw)
+    after_number = number.end() if number else 0
+    colon = ADDRESSEE_END.search(raw, after_number)
+    addressed = colon is not None and line_kind(raw[after_number : colon.end()]) == "addressee"
+    if not addressed:
+        return []
+    return [after_number, colon.end()]
 
 
 def find_notices(text: str) -> list[NoticeLayout]:
@@ -105,9 +141,18 @@ def find_notices(text: str) -> list[NoticeLayout]:
     for number, first in enumerate(starts):
         last = starts[number + 1] - 1 if number + 1 < len(starts) else len(lines) - 1
         notice_lines = lines[first : last + 1]
+        if _is_listing(notice_lines):
+            continue
         start, end = notice_lines[0].start, notice_lines[-1].end
         layouts.append(NoticeLayout(start, end, _elements(_relative(notice_lines, start))))
     return layouts
+
+
+def _is_listing(lines: list[Line]) -> bool:
+    """A page listing notices (a 通知公告 column: titles and dates) holds none of its own: it
+    names several different titles and has no 主送 and no body."""
+    titles = {line.text[line.text.find("关于") :] for line in lines if line.kind == "title"}
+    return len(titles) > 1 and not any(line.kind == "addressee" for line in lines) and _first_prose(lines) == len(lines)
 
 
 def _relative(lines: list[Line], origin: int) -> list[Line]:
@@ -154,18 +199,45 @@ def _elements(lines: list[Line]) -> list[Element]:
     header_end = addressee if addressee is not None else first_prose
     header = _header(lines[:header_end])
     body_from = addressee + 1 if addressee is not None else _body_start(lines, header)
-    closing, body_to, tail_from, appendix_from = _closing(lines, body_from)
+    content = lines[: _content_end(lines, body_from)]
+    closing, body_to, tail_from, appendix_from = _closing(content, body_from)
     body_to = _without_trailing_furniture(lines, body_from, body_to)
     elements = header + ([_element("addressee", lines[addressee])] if addressee is not None else [])
     elements += _span("body", lines[body_from:body_to]) + closing
-    elements += _span("appendix", _without_furniture_tail(lines[appendix_from:]))
-    metadata = [*lines[:header_end], *lines[tail_from:appendix_from]]
+    elements += _span("appendix", _without_furniture_tail(content[appendix_from:]))
+    metadata = [*lines[:header_end], *content[tail_from:appendix_from], *lines[len(content) :]]
     return elements + [_element("metadata", line) for line in metadata if line.kind in METADATA_KINDS]
 
 
+def _content_end(lines: list[Line], body_from: int) -> int:
+    """Where the notice ends: at the first furniture below its body that only follows a
+    notice (a forum's posts, related pages, a site's footer), else at the last line."""
+    return next(
+        (
+            index
+            for index in range(body_from, len(lines))
+            if lines[index].kind == "furniture" and NOTICE_END.search(lines[index].text)
+        ),
+        len(lines),
+    )
+
+
 def _addressee(lines: list[Line], first_prose: int) -> int | None:
-    """The 主送 line: the first addressee before the body's first paragraph, with a line below it."""
-    return next((index for index in range(min(first_prose, len(lines) - 1)) if lines[index].kind == "addressee"), None)
+    """The 主送 line: the first addressee with a line below it, before the body's first
+    paragraph or right under a header (a repost's lead paragraph may stand above the notice)."""
+    return next(
+        (
+            index
+            for index in range(len(lines) - 1)
+            if lines[index].kind == "addressee" and (index < first_prose or _under_header(lines, index))
+        ),
+        None,
+    )
+
+
+def _under_header(lines: list[Line], index: int) -> bool:
+    above = next((line for line in reversed(lines[:index]) if line.kind not in FURNITURE_KINDS), None)
+    return above is not None and above.kind in HEADER_KINDS
 
 
 def _first_prose(lines: list[Line]) -> int:
@@ -189,20 +261,33 @@ def _body_start(lines: list[Line], header: list[Element]) -> int:
 
 
 def _header(lines: list[Line]) -> list[Element]:
-    """Header elements from the lines above the core, read upwards; in reading order."""
+    """Header elements from the lines above the core, read upwards; in reading order.
+
+    A body's name is the 发文机关标志 when the number is printed below it or it ends in 文件;
+    otherwise it may be the site's banner, and is only a name. A date above the core is the
+    成文日期 only in brackets under the title; bare, it is the page's."""
     nearest: dict[str, Line] = {}
-    issuer_marks: list[Line] = []
+    issuer_lines: list[Line] = []
     for line in reversed(lines):
-        if line.kind in HEADER_ELEMENTS:
+        if line.kind in HEADER_ELEMENTS and (line.kind != "date" or line.text.startswith(BRACKETS)):
             nearest.setdefault(HEADER_ELEMENTS[line.kind], line)
         elif line.kind == "issuer":
-            issuer_marks.append(line)
+            issuer_lines.append(line)
         elif line.kind == "attachment_mark":
             nearest.setdefault("attachment_mark", line)
-        elif BREADCRUMB.search(line.text) or (line.kind not in FURNITURE_KINDS and (nearest or issuer_marks)):
+        elif BREADCRUMB.search(line.text) or (
+            line.kind not in FURNITURE_KINDS and line.kind != "date" and (nearest or issuer_lines)
+        ):
             break
-    taken = [(line, "issuer_mark") for line in issuer_marks] + [(line, kind) for kind, line in nearest.items()]
+    number = nearest.get("doc_number")
+    taken = [(line, _issuer_element(line, number)) for line in issuer_lines]
+    taken += [(line, kind) for kind, line in nearest.items()]
     return [_element(kind, line) for line, kind in sorted(taken, key=lambda item: item[0].start)]
+
+
+def _issuer_element(line: Line, number: Line | None) -> str:
+    confirmed = line.text.endswith("文件") or (number is not None and number.start > line.start)
+    return "issuer_mark" if confirmed else "issuer_name"
 
 
 def _closing(lines: list[Line], body_from: int) -> tuple[list[Element], int, int, int]:
@@ -213,25 +298,10 @@ def _closing(lines: list[Line], body_from: int) -> tuple[list[Element], int, int
         appendix_from = _appendix_start(lines, body_from + 1)
         last = _last_non_furniture(lines, body_from, appendix_from)
         elements, body_to = _closing_upwards(lines, last, body_from)
-        if not elements and last >= body_from:
-            elements = _closing_run_on(lines[last])
         return elements, body_to, last + 1, appendix_from
     above, body_to = _closing_upwards(lines, date_at, body_from)
     appendix_from = _appendix_start(lines, date_at + 1)
     return above + _closing_below(lines, date_at + 1, appendix_from), body_to, date_at + 1, appendix_from
-
-
-def _closing_run_on(line: Line) -> list[Element]:
-    """A signature and date that a page without line breaks ran on after the last sentence
-    (…请遵照执行。山东省医疗保障局 2024年2月20日): read within the line."""
-    match = RUN_ON_CLOSING.search(line.text)
-    if match is None:
-        return []
-    signed = [Element("signed_date", line.start + match.start("date"), line.start + match.end("date"), match["date"])]
-    if not match["signatories"]:
-        return signed
-    start, end = line.start + match.start("signatories"), line.start + match.end("signatories")
-    return [Element("signature", start, end, match["signatories"]), *signed]
 
 
 def _signature_date(lines: list[Line], body_from: int) -> int | None:
@@ -244,7 +314,11 @@ def _signature_date(lines: list[Line], body_from: int) -> int | None:
 
 
 def _introduced(previous: Line | None) -> bool:
-    return previous is not None and (previous.kind == "heading" or previous.text.endswith((":", "：")))
+    """Under a heading, after a colon, or after a sentence left unfinished."""
+    if previous is None:
+        return False
+    unfinished = previous.kind is None and not SENTENCE_END.search(previous.text[-1])
+    return unfinished or previous.kind == "heading" or previous.text.endswith((":", "："))
 
 
 def _appendix_start(lines: list[Line], start: int) -> int:
@@ -298,6 +372,8 @@ def _closing_element(lines: list[Line], index: int, body_from: int) -> tuple[lis
         return [*orgs, *_signatories_on_date_line(org_kind, line), _element(date_kind, line)], len(above) + 1
     if line.kind in ("note", "copy_to", "seal_note"):
         return [_element(line.kind, line)], 1
+    if line.kind == "issuer":  # above a note, 抄送 or 印发 lines: a signature without its date
+        return [_element("signature", line)], 1
     items = _attachment_block(lines, index, body_from)
     return [_element("attachments", item) for item in items], len(items)
 

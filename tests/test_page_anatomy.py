@@ -267,3 +267,103 @@ def test_a_portal_page_printed_to_pdf_gives_the_record_of_the_notice(tmp_path: P
     (printed,) = notice_records(decode_bytes(pdf.read_bytes(), pdf.name), pdf.name, "0" * 64)
     (plain,) = notice_records(SourceText(notice, "utf-8"), "001.txt", "0" * 64)
     assert comparable(printed, keep_script=True) == comparable(plain, keep_script=True)
+
+
+def test_a_repost_s_lead_paragraph_above_the_notice() -> None:
+    page = (
+        "重磅！第九批集采中选药品3月起在湖南落地\n来源：湖南医保 公众号\n"
+        "日前，省医疗保障局印发通知，部署中选结果落地工作。通知全文如下：\n"
+        f"{NUMBER}\n各市州医疗保障局：\n{BODY}{ISSUER}\n2024年2月20日\n阅读原文\n点赞 在看\n"
+    )
+    facts = only(page)
+    assert header_fields(facts) == (NUMBER, None, [ISSUER], SIGNED)
+    assert facts.references == []
+
+
+def test_a_date_line_continuing_a_sentence_is_not_the_signature() -> None:
+    page = (
+        f"{TITLE}\n各市州医疗保障局：\n经研究，全省统一执行中选结果的日期为\n2024年3月1日\n"
+        f"请各地做好衔接，采购周期为2年。\n{ISSUER}\n2024年2月20日\n"
+    )
+    facts = only(page)
+    assert (facts.issue_date, [period.months for period in facts.procurement_periods]) == (SIGNED, [24])
+
+
+def test_a_forum_below_a_cut_off_notice_states_no_fact() -> None:
+    page = (
+        f"{TITLE}\n各市州医疗保障局：\n一、采购周期为2年。\n二、各医疗机构要按时完成约定采购量，原则上不少于上一年度的\n"
+        "游客\n2楼 发表于 2024-3-5 10:12\n湖南的预付比例是不是50%\n挂网价格不得高于中选价的2倍吗\n"
+    )
+    facts = only(page)
+    assert ([p.months for p in facts.procurement_periods], facts.prepayments, facts.price_caps) == ([24], [], [])
+
+
+def test_a_banner_s_body_yields_to_the_signer() -> None:
+    page = f"湖南省医疗保障局\n{TITLE}\n各市州医疗保障局：\n{BODY}湖南省医疗保障事务中心\n2024年2月20日\n"
+    assert header_fields(only(page))[2] == ["湖南省医疗保障事务中心"]
+    assert header_fields(only(f"湖南省医疗保障局\n{TITLE}\n各市州医疗保障局：\n{BODY}"))[2] == [ISSUER]
+
+
+def test_a_seal_note_on_the_signer_s_line_and_a_signature_above_the_imprint() -> None:
+    sealed = f"{TITLE}\n各市州医疗保障局：\n{BODY}湖南省药械集中采购工作领导小组办公室（湖南省医疗保障局代章）\n2024年2月20日\n"
+    assert header_fields(only(sealed))[2:] == (["湖南省药械集中采购工作领导小组办公室"], SIGNED)
+    imprint = f"{TITLE}\n各市州医疗保障局：\n{BODY}{ISSUER}\n抄送：国家医疗保障局。\n湖南省医疗保障局办公室\n2024年2月21日印发\n"
+    assert header_fields(only(imprint))[2:] == ([ISSUER], date(2024, 2, 21))
+
+
+def test_a_forwarding_title_names_no_issuer_of_its_own() -> None:
+    page = f"转发{ISSUER}{TITLE}\n各区县医疗保障局：\n{BODY}"
+    assert header_fields(only(page))[2] == []
+
+
+def test_half_width_full_stops_end_sentences_before_the_signature() -> None:
+    page = f"{TITLE}\n各市州医疗保障局:\n一、采购周期为2年.\n二、请遵照执行.\n{ISSUER}\n2024年2月20日\n"
+    assert header_fields(only(page))[2:] == ([ISSUER], SIGNED)
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "title", "status"),
+    [
+        (f"{NUMBER}　{TITLE}", NUMBER, TITLE, "final"),
+        (f"{TITLE}【{NUMBER}】", NUMBER, TITLE, "final"),
+        (f"[湖南]{TITLE}", None, TITLE, "final"),
+        (f"{TITLE[:-2]}通知（第二批）（征求意见稿）", None, f"{TITLE[:-2]}通知（第二批）", "draft"),
+        ("关于执行中选结果，加强中选产品使用监管的通知", None, "关于执行中选结果，加强中选产品使用监管的通知", "final"),
+        ("湖南牵头中成药省际联盟集中带量采购拟中选结果公示", None, "湖南牵头中成药省际联盟集中带量采购拟中选结果公示", "final"),
+    ],
+)
+def test_title_lines_as_sites_print_them(line: str, number: str | None, title: str, status: str) -> None:
+    facts = only(f"当前位置：首页 > 通知公告\n{line}\n各市州医疗保障局：\n{BODY}")
+    assert (facts.doc_number, facts.title, facts.status) == (number, title, status)
+
+
+def test_a_metadata_table_whose_cells_ran_together() -> None:
+    page = (
+        f"索引号\t11430000MB0000000X/2024-00012\t主题分类\t医疗保障\n发布机构\t{ISSUER}\t成文日期\t2024年02月20日\n"
+        f"文号\t{NUMBER}\t发布日期\t2024-02-22\n{TITLE}\n各市州医疗保障局：\n{BODY}"
+    )
+    assert header_fields(only(page)) == (NUMBER, TITLE, [ISSUER], SIGNED)
+
+
+def test_a_page_listing_notices_holds_no_notice() -> None:
+    page = (
+        "湖南省医疗保障局\n当前位置：首页 > 通知公告\n"
+        f"{TITLE}\n2024-02-20\n关于开展医用耗材集中带量采购协议续签工作的通知\n2024-01-16\n共2条 首页 上一页 1 下一页 尾页\n"
+    )
+    assert facts_of(page) == []
+
+
+def test_a_bare_date_above_the_addressee_is_the_page_s() -> None:
+    assert only(f"{TITLE}\n2024年02月22日\n各市州医疗保障局：\n{BODY}").issue_date is None
+
+
+def test_a_page_that_lost_its_line_breaks() -> None:
+    page = f"{TITLE}\n{NUMBER} 各市州医疗保障局：{BODY.replace(chr(10), '')}请遵照执行。{ISSUER} 2024年2月20日（此件主动公开）\n"
+    facts = only(page)
+    assert header_fields(facts) == (NUMBER, TITLE, [ISSUER], SIGNED)
+    assert ([p.months for p in facts.procurement_periods], [p.ratio for p in facts.prepayments]) == ([24], [0.3])
+
+
+def test_a_division_a_site_names_as_source_is_no_issuer() -> None:
+    page = f"发布时间：2024-02-22 来源：医药价格和招标采购处\n{TITLE}\n各市州医疗保障局：\n{BODY}"
+    assert only(page).issuers == []
