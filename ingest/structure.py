@@ -54,13 +54,14 @@ MIN_PROSE_CHARS = 20
 # Where a page that lost its line breaks ran one element into the next: a 一、 or （一）
 # heading after a sentence or a colon, a signature and date after the last sentence, a note
 # after the date. Each starts with the mark it follows, so a search skips to those marks.
-RUN_ON_BREAK = re.compile(
-    rf"[。；：:;](?=[一二三四五六七八九十]{{1,3}}、|[（(][一二三四五六七八九十]{{1,3}}[)）])"
-    rf"|[。！!](?=\s*(?:{SIGNATORIES})?{DATE_LINE}(?:{DISCLOSURE_NOTE})?\s*$)"
-    rf"|日(?={DISCLOSURE_NOTE}\s*$)"
-)
-LEADING_NUMBER = re.compile(rf"{DOC_NUMBER}\s*")
-ADDRESSEE_END = re.compile("[：:]")
+# A 一、 or （一） heading run on after a sentence or a colon: the cut is after the mark.
+RUN_ON_HEADING = re.compile(r"[。；：:;](?=[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])")
+# A signature and date (and a note) run on after the last sentence.
+RUN_ON_CLOSING = re.compile(rf"\s*(?:{SIGNATORIES})?{DATE_LINE}(?P<note>{DISCLOSURE_NOTE})?\s*")
+SENTENCE_ENDS = "。！!"
+CLOSING_ENDS = ("日", ")", "）")
+# A number, then a 主送 to the line's first colon (before any full stop), then the body.
+RUN_ON_HEADER = re.compile(rf"(?P<number>{DOC_NUMBER}\s*)?(?P<addressee>[^。：:]{{2,200}}[：:])(?=\S)")
 _HAS_CHINESE = re.compile(f"[{CJK}]")
 
 
@@ -112,23 +113,42 @@ def _run_on_parts(raw: str, position: int) -> list[Line]:
     """A line, or the elements a page that lost its line breaks ran together in it, each a
     line of its own: 号 / 主送： / 一、… / 二、… / signature and date / (此件主动公开)."""
     kind = line_kind(raw)
-    if kind is not None:
+    cuts = _run_on_cuts(raw) if kind is None else []
+    if not cuts:
         return [Line(position, position + len(raw), raw, kind)]
-    cuts = sorted({*_header_cuts(raw), *(match.end() for match in RUN_ON_BREAK.finditer(raw))} - {0, len(raw)})
     bounds = [0, *cuts, len(raw)]
     parts = [(start, end) for start, end in pairwise(bounds) if raw[start:end].strip()]
     return [Line(position + start, position + end, raw[start:end], line_kind(raw[start:end])) for start, end in parts]
 
 
-def _header_cuts(raw: str) -> list[int]:
-    """Where a run-on line's leading number and 主送 end: 云医保〔2024〕112号各州（市）医疗保障局…：为贯彻…"""
-    number = LEADING_NUMBER.match(raw)
-    after_number = number.end() if number else 0
-    colon = ADDRESSEE_END.search(raw, after_number)
-    addressed = colon is not None and line_kind(raw[after_number : colon.end()]) == "addressee"
-    if not addressed:
+def _run_on_cuts(raw: str) -> list[int]:
+    """Where the elements run together in a line begin, after its first. Most lines hold
+    none, and are told so by two searches and a look at their last character."""
+    header, heading, closing = RUN_ON_HEADER.match(raw), RUN_ON_HEADING.search(raw), raw.endswith(CLOSING_ENDS)
+    if not (header or heading or closing):
         return []
-    return [after_number, colon.end()]
+    cuts = set(_header_cuts(header)) if header else set()
+    if heading:
+        cuts.update(match.end() for match in RUN_ON_HEADING.finditer(raw))
+    if closing:
+        cuts.update(_closing_cuts(raw))
+    return sorted(cuts - {0, len(raw)})
+
+
+def _header_cuts(header: re.Match[str]) -> list[int]:
+    """Where a run-on line's leading number and 主送 end: 云医保〔2024〕112号各州（市）医疗保障局…：为贯彻…"""
+    if line_kind(header["addressee"]) != "addressee":
+        return []
+    return [header.start("addressee"), header.end()]
+
+
+def _closing_cuts(raw: str) -> list[int]:
+    """Where a signature and date run on after the last sentence begin, and a note after them."""
+    last_sentence = max(raw.rfind(mark) for mark in SENTENCE_ENDS) + 1
+    closing = RUN_ON_CLOSING.fullmatch(raw, last_sentence) if last_sentence else None
+    if closing is None:
+        return []
+    return [last_sentence, closing.start("note")] if closing["note"] else [last_sentence]
 
 
 def find_notices(text: str) -> list[NoticeLayout]:
