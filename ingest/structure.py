@@ -101,21 +101,22 @@ class NoticeLayout:
 
 
 def split_lines(text: str) -> list[Line]:
+    """The non-blank lines; a line in which a page that lost its line breaks ran elements
+    together (号 / 主送： / 一、… / 二、… / signature and date / (此件主动公开)) is one line each."""
     lines, position = [], 0
     for raw in text.split("\n"):
         if raw.strip():
-            lines += _run_on_parts(raw, position)
+            kind = line_kind(raw)
+            cuts = _run_on_cuts(raw) if kind is None else None
+            if cuts:
+                lines += _parts(raw, position, cuts)
+            else:
+                lines.append(Line(position, position + len(raw), raw, kind))
         position += len(raw) + 1
     return lines
 
 
-def _run_on_parts(raw: str, position: int) -> list[Line]:
-    """A line, or the elements a page that lost its line breaks ran together in it, each a
-    line of its own: 号 / 主送： / 一、… / 二、… / signature and date / (此件主动公开)."""
-    kind = line_kind(raw)
-    cuts = _run_on_cuts(raw) if kind is None else []
-    if not cuts:
-        return [Line(position, position + len(raw), raw, kind)]
+def _parts(raw: str, position: int, cuts: list[int]) -> list[Line]:
     bounds = [0, *cuts, len(raw)]
     parts = [(start, end) for start, end in pairwise(bounds) if raw[start:end].strip()]
     return [Line(position + start, position + end, raw[start:end], line_kind(raw[start:end])) for start, end in parts]
