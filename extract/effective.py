@@ -11,7 +11,8 @@ from extract.numerals import parse_number, to_int
 from extract.sentences import Span
 
 # A date is the effective date when it is followed by 起 and an execution verb later in
-# the sentence (自2023年1月10日零时起统一执行), or introduced as the execution time.
+# the sentence (自2023年1月10日零时起统一执行), before the next date: a later date has its
+# own verb (自10月25日起确认采购需求，11月1日起执行中选结果); or introduced as the execution time.
 FROM_DATE = re.compile(r"^\s*(?:零时|0时|0点|零点|24时)?\s*(?:起|开始|之日起)")
 EXECUTION_VERBS = re.compile(r"执行|实施|施行|落地|启用|生效|开始采购|使用中选")
 INTRODUCED_BY = re.compile(
@@ -23,6 +24,8 @@ INTRODUCED_BY = re.compile(
 VERB_AT_ONCE = r"\s*(?:零时|0时|0点|零点)?\s*(?:正式|统一|全面)?(?:执行|实施|施行|生效)"
 ON_DATE = re.compile(rf"^{VERB_AT_ONCE}(?:执行|实施|施行|生效)?(?!到位|完毕|结束|到期|期满|情况|进度|率|的)")
 UNTIL_DATE = re.compile(r"(?:至|到|截至|截止)\s*$")
+# A range's end (自2024年1月1日起至2025年12月31日) is no other date: the words after it are the range's.
+RANGE_JOINT = re.compile(r"\s*(?:零时|0时)?\s*起?\s*(?:至|到|—|-|－|～|~)\s*")
 # A cycle said to have run out (第一采购年度已到期, 协议期即将届满) is an earlier one: the
 # dates before that in the sentence are when it started, not when this notice takes effect.
 ENDED = re.compile(r"(?:已|即将|将)(?:到期|届满|期满|结束)")
@@ -54,16 +57,26 @@ def find_effective_date(sentences: Iterable[Span], default_year: int | None, iss
 
 def _effective_in(sentence: str, default_year: int | None) -> date | None:
     ended = ENDED.search(sentence)
-    for start, end, value in _dates(sentence, default_year):
+    dates = _dates(sentence, default_year)
+    for (start, end, value), own_end in zip(dates, _own_ends(sentence, dates), strict=True):
         if ended and start < ended.start():
             continue
-        before, after = sentence[:start], sentence[end:]
+        before, after = sentence[:start], sentence[end:own_end]
         starts_from = FROM_DATE.match(after)
         if (starts_from and EXECUTION_VERBS.search(after)) or INTRODUCED_BY.search(before):
             return value
         if ON_DATE.match(after) and not UNTIL_DATE.search(before):
             return value
     return None
+
+
+def _own_ends(sentence: str, dates: list[tuple[int, int, date]]) -> list[int]:
+    """Where the words of each date end: at the next date, unless that one ends its range."""
+    ends = [len(sentence)] * len(dates)
+    for index in range(len(dates) - 2, -1, -1):
+        gap = sentence[dates[index][1] : dates[index + 1][0]]
+        ends[index] = ends[index + 1] if RANGE_JOINT.fullmatch(gap) else dates[index + 1][0]
+    return ends
 
 
 def _dates(sentence: str, default_year: int | None) -> list[tuple[int, int, date]]:

@@ -415,6 +415,13 @@ EFFECTIVE = [
         ISSUED,
         date(2024, 6, 1),
     ),
+    # A date's execution verb comes before the next date: a later date has its own.
+    ("各医院自2025年3月3日起在平台填报采购量，2025年3月20日起执行中选结果。", YEAR, ISSUED, date(2025, 3, 20)),
+    ("自8月5日起开展协议签订，9月1日起统一实施。", YEAR, ISSUED, date(2024, 9, 1)),
+    ("自2025年3月3日起在平台填报采购量，2025年3月20日前完成协议签订后执行。", YEAR, ISSUED, None),
+    # … unless the next date ends a range the date opens: the verb after it is the range's.
+    ("自2025年1月1日起至2026年12月31日，全省执行第二轮接续结果。", YEAR, ISSUED, date(2025, 1, 1)),
+    ("2024年9月1日起，全区定点医疗机构按规定执行联盟集采中选结果。", YEAR, ISSUED, date(2024, 9, 1)),
 ]
 
 
