@@ -19,9 +19,12 @@ INTRODUCED_BY = re.compile(
     r"(?:执行|实施|施行|生效)(?:时间|日期|日)(?:统一)?(?:确定为|定为|为|是|[:：])?\s*(?:自|从|于)?\s*$"
 )
 # … or when the verb follows the date at once, without 起 (本通知于2022年9月20日执行,
-# 7月4日生效执行): unless the verb is done by then (执行到位, 执行到期), describes
-# something (执行的批次, 执行情况), or the date is an end (截至…, 至…).
-VERB_AT_ONCE = r"\s*(?:零时|0时|0点|零点)?\s*(?:正式|统一|全面)?(?:执行|实施|施行|生效)"
+# 7月4日生效执行), or after a short 在… of where (于2025年1月1日在全市落地执行): unless the
+# verb is done by then (执行到位, 执行到期), describes something (执行的批次, 执行情况), or
+# the date is an end (截至…, 至…).
+VERB_AT_ONCE = (
+    r"\s*(?:零时|0时|0点|零点)?\s*(?:在[^，,。；;\d]{1,12}?)?(?:正式|统一|全面)?(?:落地)?(?:执行|实施|施行|生效)"
+)
 ON_DATE = re.compile(rf"^{VERB_AT_ONCE}(?:执行|实施|施行|生效)?(?!到位|完毕|结束|到期|期满|情况|进度|率|的)")
 UNTIL_DATE = re.compile(r"(?:至|到|截至|截止)\s*$")
 # A range's end (自2024年1月1日起至2025年12月31日) is no other date: the words after it are the range's.

@@ -422,12 +422,19 @@ EFFECTIVE = [
     # … unless the next date ends a range the date opens: the verb after it is the range's.
     ("自2025年1月1日起至2026年12月31日，全省执行第二轮接续结果。", YEAR, ISSUED, date(2025, 1, 1)),
     ("2024年9月1日起，全区定点医疗机构按规定执行联盟集采中选结果。", YEAR, ISSUED, date(2024, 9, 1)),
+    # Where it is executed may stand between the date and the verb.
+    ("接续结果于2025年3月1日在全省范围内统一执行。", YEAR, ISSUED, date(2025, 3, 1)),
+    ("中選結果於2025年6月1日在本市落地實施。", YEAR, ISSUED, date(2025, 6, 1)),
+    ("中选结果于2025年6月1日落地执行。", YEAR, ISSUED, date(2025, 6, 1)),
+    ("各地于2025年6月30日在平台执行到位。", YEAR, ISSUED, None),
+    ("于2024年4月1日在省平台上报执行情况。", YEAR, ISSUED, None),
+    ("于2024年4月1日在省平台完成报量，执行中选结果。", YEAR, ISSUED, None),
 ]
 
 
 @pytest.mark.parametrize(("text", "default_year", "issue_date", "expected"), EFFECTIVE)
 def test_effective_date(text, default_year, issue_date, expected):
-    assert find_effective_date(list(sentences(text)), default_year, issue_date) == expected
+    assert find_effective_date(list(sentences(normalize(text).text)), default_year, issue_date) == expected
 
 
 def _as_notice(text: str) -> NoticeLayout:
