@@ -12,13 +12,21 @@ from extract.sentences import Span, evidence, sentences
 from schema import ProcurementPeriod
 
 # 采购周期 / 协议期限 / 采购协议期 / 采购合同期限 …: the cycle named, its subject just before it.
-CYCLE = r"(?P<subject>采购|协议|集采|采购协议|采购合同|购销合同)(?:周期|期限|协议期|期)"
+# 执行周期 / 执行期限 / 执行期 is how long results are executed; 执行期间 is while they are.
+EXECUTION = "执行"
+CYCLE = (
+    rf"(?P<subject>采购|协议|集采|采购协议|采购合同|购销合同|{EXECUTION}(?=周期|期限|期(?!间)))"
+    r"(?:周期|期限|协议期|期)"
+)
 # 周期 alone, opening a clause, is the cycle of what the sentence is about; after another word
 # it is that word's (结算周期, 考核周期).
 NAMED_CYCLE = rf"(?:{CYCLE}|周期(?<![^，,；;：:、\s]周期))"
 # What the sentence is about is a procurement when it says, before the bare 周期, that one is
 # executed (中选结果自2022年4月15日起执行，周期为2年); 按月结算，周期为1个月 is not.
 EXECUTED_BEFORE = re.compile(r"(?:中选|集采|采购)[^，,]*?(?:执行|实施|施行)")
+# An execution's cycle is a procurement's when the sentence names one before it (本次集中采购执行
+# 周期, 中选结果执行周期); 医保支付标准执行周期 is not.
+PROCUREMENT_BEFORE = re.compile(r"中选|集采|采购|带量")
 # What may stand between the cycle and its length: 为, 原则上为, 暂定为, 不少于 (a least length
 # is the one the notice commits to), …
 LINK = r"(?:为期|原则上|一般|暂定|统一|均|确定|定|设定|为|是|共|不少于|不低于|至少|[:：])*"
@@ -78,8 +86,12 @@ def find_periods(text: str, sentence: Span, default_year: int | None) -> list[Pr
 
 
 def _of_procurement(sentence: str, match: re.Match[str]) -> bool:
-    """A cycle named by its subject is a procurement's; a bare 周期 when one is executed before it."""
-    return bool(match.group("subject")) or bool(EXECUTED_BEFORE.search(sentence, 0, match.start()))
+    """A cycle named by a procurement's subject is a procurement's; an execution's when the
+    sentence names a procurement before it; a bare 周期 when one is executed before it."""
+    subject = match.group("subject")
+    if subject == EXECUTION:
+        return bool(PROCUREMENT_BEFORE.search(sentence, 0, match.start("subject")))
+    return bool(subject) or bool(EXECUTED_BEFORE.search(sentence, 0, match.start()))
 
 
 def _period_below(text: str, heading: Span, default_year: int | None) -> ProcurementPeriod | None:
@@ -192,5 +204,7 @@ def _scope(sentence: str, match: re.Match[str]) -> str | None:
     if not match.group("subject") or match.start("subject") != match.start():
         return None
     clause_start = max(sentence.rfind(mark, 0, match.start()) for mark in "，,；;：:") + 1
-    scope = scope_of(sentence[clause_start : match.end("subject")])
+    # 执行 is what is done, not what: 集中带量采购执行周期 covers 集中带量采购.
+    end = match.start("subject") if match.group("subject") == EXECUTION else match.end("subject")
+    scope = scope_of(sentence[clause_start:end])
     return None if scope is None or scope in GENERIC_SUBJECTS else scope
