@@ -38,6 +38,8 @@ STANDARD_AMOUNT = re.compile(
 LIMIT = re.compile(
     r"(?:(?P<quota>限额)|限价|(?P<standard>支付标准))(?:标准)?(?P<each>分别)?(?:确定为|设定为|调整为|定为|为|是)"
 )
+# … or to a price, times a multiple: 挂网限价为同组最高中选价的1.5倍, 最高支付限额为中选价格.
+LIMIT_TO_PRICE = re.compile(r"[:：]?\s*(?P<object>[^，,；;。]{1,30})")
 # A 限额 is a cap when its clause says it limits a payment or a price (纳入医保支付的最高限额);
 # 单次采购限额 is a threshold.
 PAID = re.compile(r"支付|结算|报销")
@@ -69,7 +71,8 @@ PRICE_WORDS = re.compile(r"价|支付标准|收费|费用")
 # is a threshold for a rule, not a price; one on what the fund pays (医保基金支付金额不超过5万元) is a cap.
 TOTALS = re.compile(r"采购(?:金额|总额|额|量)|(?:年度|年)(?:金额|总额)|预算|预付|预拨")
 CLAUSE_BREAK = re.compile(r"[，,；;：:]")
-MULTIPLIER = re.compile(rf"(?P<number>{NUMBER})\s*倍")
+MULTIPLE = "倍"
+MULTIPLIER = re.compile(rf"(?P<number>{NUMBER})\s*{MULTIPLE}")
 AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<wan>万)?元")
 
 # A sentence without one of these words holds no cap: checked before the costly patterns.
@@ -145,7 +148,8 @@ def _limits(text: str, sentence: Span) -> list[PriceCap]:
         if not _limits_price(match, subject):
             continue
         target = "payment_standard" if match.group("standard") else _target(subject)
-        for item in _listed(sentence.text, match.end(), several=bool(match.group("each"))):
+        items = _listed(sentence.text, match.end(), several=bool(match.group("each")))
+        for item in items:
             focus = sentence.start + item.start("number")
             caps.append(
                 PriceCap(
@@ -155,7 +159,29 @@ def _limits(text: str, sentence: Span) -> list[PriceCap]:
                     evidence=evidence(text, sentence, focus, sentence.start + item.end()),
                 )
             )
+        if not items:
+            caps.extend(_limit_to_price(text, sentence, match, target))
     return caps
+
+
+def _limit_to_price(text: str, sentence: Span, match: re.Match[str], target: str | None) -> list[PriceCap]:
+    """A limit set to a price term, times any multiple; a multiple stripped from the page
+    (同组最高中选价的**倍) leaves no cap, as its size is unknown."""
+    priced = LIMIT_TO_PRICE.match(sentence.text, match.end())
+    phrase = priced.group("object") if priced else ""
+    basis = _basis(phrase)
+    multiplier = MULTIPLIER.search(phrase)
+    if basis in ("other", "fixed_amount") or (MULTIPLE in phrase and not multiplier):
+        return []
+    focus = sentence.start + match.start()
+    return [
+        PriceCap(
+            basis=basis,
+            multiplier=parse_number(multiplier.group("number")) if multiplier else None,
+            target=target,
+            evidence=evidence(text, sentence, focus, sentence.start + priced.end()),
+        )
+    ]
 
 
 def _limits_price(match: re.Match[str], subject: str) -> bool:

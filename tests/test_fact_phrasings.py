@@ -177,6 +177,8 @@ REPOSTED = [
     ("prepayments", "医保基金按年度约定采购金额的**%预付给医疗机构。", []),
     ("self_pay_adjustments", "职工医保先行自付比例为**%。", []),
     ("price_caps", "医保支付标准为**元/盒。", []),
+    ("price_caps", "非中選藥品掛網限價為同組最高中選價的1.5倍。", [("max_selected_price", 1.5, None)]),
+    ("price_caps", "非中选药品挂网限价为同组最高中选价的**倍。", []),
     ("price_caps", "最高限额分别为A类**元/个，B类**元/个。", []),
 ]
 REPOSTED_VALUES = {
@@ -360,6 +362,13 @@ PRICE_CAPS = [
         [("fixed_amount", None, 800.0, "purchase_price"), ("reference_price", None, None, "purchase_price")],
     ),
     ("挂网价格不得高于中选价格或暂停挂网。", [("selected_price", None, None, "listing_price")]),
+    # A limit set to a price, times any multiple.
+    ("未中选产品挂网限价为同通用名中选价格的1.2倍。", [("selected_price", 1.2, None, "listing_price")]),
+    ("同组非中选耗材挂网限价为该组平均中选价,超出部分不予挂网。", [("avg_selected_price", None, None, "listing_price")]),
+    ("医保最高支付限额为同品种最高中选价的两倍。", [("max_selected_price", 2, None, None)]),
+    ("挂网限价为同组最高中选价的倍。", []),
+    ("挂网限价为企业自主申报价格。", []),
+    ("单次采购限额为中选价格的10倍。", []),
     ("非中选产品挂网价格不得高于同品种或同组产品中选价格。", [("selected_price", None, None, "listing_price")]),
 ]
 
