@@ -103,6 +103,8 @@ def _bounds(text: str, sentence: Span, clause: Span) -> list[PriceCap]:
             continue
         target = _target(subject) or _target(_BASE_TERMS.sub("", against))
         for alternative in _alternatives(against):
+            if _stripped_multiple(alternative):
+                continue
             basis = _basis(alternative)
             multiplier = MULTIPLIER.search(alternative)
             caps.append(
@@ -128,11 +130,11 @@ def _standards(text: str, sentence: Span, clause: Span) -> list[PriceCap]:
     caps = []
     for match in STANDARD_FROM_PRICE.finditer(clause.text):
         priced = match.group("object") or match.group("object2")
-        if PRICE_WORDS.search(priced):
+        if PRICE_WORDS.search(priced) and not _stripped_multiple(priced):
             caps.append(_standard(text, sentence, clause, match, priced))
     for match in STANDARD_IS_PRICE.finditer(clause.text):
         priced = match.group("object") or match.group("object2")
-        if _basis(priced) not in ("other", "fixed_amount"):
+        if _basis(priced) not in ("other", "fixed_amount") and not _stripped_multiple(priced):
             caps.append(_standard(text, sentence, clause, match, priced))
     for match in STANDARD_AMOUNT.finditer(clause.text):
         caps.append(_standard(text, sentence, clause, match, match.group()))
@@ -165,13 +167,12 @@ def _limits(text: str, sentence: Span) -> list[PriceCap]:
 
 
 def _limit_to_price(text: str, sentence: Span, match: re.Match[str], target: str | None) -> list[PriceCap]:
-    """A limit set to a price term, times any multiple; a multiple stripped from the page
-    (同组最高中选价的**倍) leaves no cap, as its size is unknown."""
+    """A limit set to a price term, times any multiple."""
     priced = LIMIT_TO_PRICE.match(sentence.text, match.end())
     phrase = priced.group("object") if priced else ""
     basis = _basis(phrase)
     multiplier = MULTIPLIER.search(phrase)
-    if basis in ("other", "fixed_amount") or (MULTIPLE in phrase and not multiplier):
+    if basis in ("other", "fixed_amount") or _stripped_multiple(phrase):
         return []
     focus = sentence.start + match.start()
     return [
@@ -219,6 +220,12 @@ def _standard(text: str, sentence: Span, clause: Span, match: re.Match[str], pri
         target="payment_standard",
         evidence=evidence(text, sentence, clause.start + match.start(), clause.start + match.end()),
     )
+
+
+def _stripped_multiple(phrase: str) -> bool:
+    """Whether a multiple's number was stripped or masked on the way to the page (中选价的**倍
+    reads 中选价的倍): the cap's size is unknown, so it is no cap at all."""
+    return MULTIPLE in phrase and not MULTIPLIER.search(phrase)
 
 
 def _bounds_price(subject: str, against: str) -> bool:

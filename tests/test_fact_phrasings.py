@@ -179,6 +179,9 @@ REPOSTED = [
     ("price_caps", "医保支付标准为**元/盒。", []),
     ("price_caps", "非中選藥品掛網限價為同組最高中選價的1.5倍。", [("max_selected_price", 1.5, None)]),
     ("price_caps", "非中选药品挂网限价为同组最高中选价的**倍。", []),
+    ("price_caps", "非中选产品挂网价格不得高于同品种中选价的**倍。", []),
+    ("price_caps", "以中選價格的**倍作為醫保支付標準。", []),
+    ("price_caps", "掛網價格不高於其中選價格的**倍或同品種最高中選價。", [("max_selected_price", None, None)]),
     ("price_caps", "最高限额分别为A类**元/个，B类**元/个。", []),
 ]
 REPOSTED_VALUES = {
