@@ -56,7 +56,16 @@ _FIGURELESS_AFTER = [
 ]
 # 职工和居民先行自付比例分别为5%和10%: the populations named take the figures in turn.
 RESPECTIVELY = "分别"
+# A colon may open a list of populations, each with its figure, which runs past commas
+# (先行自付比例统一调整为：职工医保5%，居民医保10%); the verb before the colon sets the mode.
+LIST_LEAD = re.compile(r"\s*(?P<verb>[^，,。；;：:\d%]{0,8})[：:]")
+_SET_VERB_END = re.compile(rf"(?:{SET_VERBS})$")
+_MODE_VERB_ENDS = [(mode, re.compile(rf"(?:{verbs})$")) for mode, verbs in MODE_VERBS]
 _POPULATION = re.compile(rf"(?:{'|'.join(POPULATIONS)}){SCHEME}")
+_LISTED_FIGURE = re.compile(
+    rf"\s*(?P<population>{_POPULATION.pattern})(?:{'|'.join(GENERIC_POPULATIONS)})?\s*为?\s*"
+    rf"(?P<figure>{PERCENT}|{PERCENTAGE_POINTS}|{ZERO}(?![\u4e00-\u9fff]))\s*(?:[，,、；;]|和|及)?"
+)
 _GENERIC_POPULATION = re.compile("|".join(GENERIC_POPULATIONS))
 _SCHEME_SUFFIX = re.compile(rf"{SCHEME}$")
 FIGURE_WINDOW = 16
@@ -68,8 +77,40 @@ def find_self_pay(text: str, sentence: Span) -> list[SelfPayAdjustment]:
     facts = []
     for clause in clauses(sentence):
         for trigger in TRIGGER.finditer(clause.text):
-            facts.extend(_adjustments(text, sentence, clause, trigger))
+            listed = _listed(text, sentence, clause, trigger)
+            facts.extend(listed or _adjustments(text, sentence, clause, trigger))
     return facts
+
+
+def _listed(text: str, sentence: Span, clause: Span, trigger: re.Match[str]) -> list[SelfPayAdjustment]:
+    """The populations listed after a colon, one adjustment each; none when no list follows."""
+    lead = LIST_LEAD.match(sentence.text, clause.start - sentence.start + trigger.end())
+    items: list[re.Match[str]] = []
+    position = lead.end() if lead else len(sentence.text)
+    while item := _LISTED_FIGURE.match(sentence.text, position):
+        items.append(item)
+        position = item.end()
+    mode = _lead_mode(lead.group("verb")) if lead else "set"
+    common = {
+        "mode": mode,
+        "scope": _scope(clause.text[: trigger.start()]),
+        "evidence": evidence(text, sentence, clause.start + trigger.start(), clause.start + trigger.end()),
+    }
+    return [
+        SelfPayAdjustment(
+            ratio=_ratio(item.group("figure")),
+            population=_SCHEME_SUFFIX.sub("", item.group("population")),
+            **common,
+        )
+        for item in items
+    ]
+
+
+def _lead_mode(verb: str) -> str:
+    """The mode of the verb before a list: 调整为 and the like set the share, 下调 decreases it."""
+    if _SET_VERB_END.search(verb):
+        return "set"
+    return next((mode for mode, pattern in _MODE_VERB_ENDS if pattern.search(verb)), "set")
 
 
 def _adjustments(text: str, sentence: Span, clause: Span, trigger: re.Match[str]) -> list[SelfPayAdjustment]:

@@ -176,6 +176,7 @@ REPOSTED = [
     ("procurement_periods", "采购周期为**年。", []),
     ("prepayments", "医保基金按年度约定采购金额的**%预付给医疗机构。", []),
     ("self_pay_adjustments", "职工医保先行自付比例为**%。", []),
+    ("self_pay_adjustments", "先行自付比例統一調整為：職工醫保５%，居民醫保10%。", [(0.05, "职工"), (0.1, "居民")]),
     ("price_caps", "医保支付标准为**元/盒。", []),
     ("price_caps", "非中選藥品掛網限價為同組最高中選價的1.5倍。", [("max_selected_price", 1.5, None)]),
     ("price_caps", "非中选药品挂网限价为同组最高中选价的**倍。", []),
@@ -187,6 +188,7 @@ REPOSTED = [
 REPOSTED_VALUES = {
     "procurement_periods": lambda fact: fact.months,
     "price_caps": lambda fact: (fact.basis, fact.multiplier, fact.amount_yuan),
+    "self_pay_adjustments": lambda fact: (fact.ratio, fact.population),
 }
 
 
@@ -262,6 +264,15 @@ SELF_PAY = [
     ("参保患者使用中选产品的先行自付比例为5%。", [(0.05, "set", "参保患者")]),
     # The population may be named in an earlier clause of the sentence.
     ("参保职工使用中选产品，先行自付比例调整为5%。", [(0.05, "set", "职工")]),
+    # A colon opens a list of populations, each with its figure, running past commas.
+    (
+        "参保患者使用集采中选耗材的先行自付比例调整为：城镇职工医保3%，城乡居民医保8%。",
+        [(0.03, "set", "城镇职工"), (0.08, "set", "城乡居民")],
+    ),
+    ("中选药品先行自付比例分别下调:职工2个百分点、居民5个百分点。", [(0.02, "decrease", "职工"), (0.05, "decrease", "居民")]),
+    ("先行自付比例：职工医保0，居民医保5%。", [(0.0, "set", "职工"), (0.05, "set", "居民")]),
+    # A list of what is not a population is read as before: its first figure.
+    ("先行自付比例调整为：乙类药品10%，丙类药品20%。", [(0.1, "set", None)]),
     # 不高于 bounds the share rather than setting it; the contract has no bound mode, and the
     # figure is what the notice fixes, so it reads as set.
     ("乙类先行自付比例不高于10%。", [(0.1, "set", None)]),
