@@ -99,7 +99,7 @@ def _listed(text: str, sentence: Span, clause: Span, trigger: re.Match[str]) -> 
     return [
         SelfPayAdjustment(
             ratio=_ratio(item.group("figure")),
-            population=_SCHEME_SUFFIX.sub("", item.group("population")),
+            population=_named(item.group("population"))[0],
             **common,
         )
         for item in items
@@ -164,14 +164,18 @@ def _figureless_mode(before: str, after: str) -> str | None:
 
 def _populations(before: str, window: str, figures: int, earlier: str) -> list[str | None]:
     """One population per figure: the last one named, or each in turn where 分别 pairs them.
-    A clause that names none takes the last named earlier in its sentence
-    (参保职工使用中选产品，先行自付比例调整为5%)."""
-    found = [_SCHEME_SUFFIX.sub("", match.group()) for match in _POPULATION.finditer(before)]
-    found = found or [_SCHEME_SUFFIX.sub("", match.group()) for match in _POPULATION.finditer(earlier)][-1:]
+    A clause that names none takes those named earlier in its sentence
+    (参保职工使用中选产品，先行自付比例调整为5%; 职工和居民使用中选药品的，先行自付比例分别…)."""
+    found = _named(before) or _named(earlier)
     if figures > 1 and RESPECTIVELY in window and len(found) == figures:
         return found
     found = found or [match.group() for match in _GENERIC_POPULATION.finditer(before)]
     return [found[-1] if found else None] * max(figures, 1)
+
+
+def _named(phrase: str) -> list[str]:
+    """The insurance schemes' populations named in `phrase`, without the scheme's name."""
+    return [_SCHEME_SUFFIX.sub("", match.group()) for match in _POPULATION.finditer(phrase)]
 
 
 def _scope(before: str) -> str | None:

@@ -262,8 +262,16 @@ SELF_PAY = [
     ),
     ("城乡居民医保参保患者先行自付比例为10%。", [(0.1, "set", "城乡居民")]),
     ("参保患者使用中选产品的先行自付比例为5%。", [(0.05, "set", "参保患者")]),
-    # The population may be named in an earlier clause of the sentence.
+    # The population may be named in an earlier clause of the sentence, and 分别 pairs them in turn.
     ("参保职工使用中选产品，先行自付比例调整为5%。", [(0.05, "set", "职工")]),
+    (
+        "城镇职工、城乡居民使用集采耗材,先行自付比例分别降至3%和8%。",
+        [(0.03, "set", "城镇职工"), (0.08, "set", "城乡居民")],
+    ),
+    (
+        "职工医保与居民医保参保患者使用中选产品的，先行自付比例分别下调2个百分点和4个百分点。",
+        [(0.02, "decrease", "职工"), (0.04, "decrease", "居民")],
+    ),
     # A colon opens a list of populations, each with its figure, running past commas.
     (
         "参保患者使用集采中选耗材的先行自付比例调整为：城镇职工医保3%，城乡居民医保8%。",
