@@ -51,8 +51,12 @@ _FIGURE = re.compile(
 )
 _VERB_MODES = [(mode, re.compile(rf"^(?:{verbs})$")) for mode, verbs in MODE_VERBS]
 _FIGURELESS = [(mode, re.compile(rf"{NEGATION}(?:{verbs})[^，。；]{{0,6}}$")) for mode, verbs in FIGURELESS_VERBS]
+# After the share, a verb that names its figure next (调整为, 下调至, 降低**%) whose figure is
+# not there had it stripped or masked on the way to the page: that gives nothing.
+FIGURE_EXPECTED = r"\s*(?:为|至|成|到(?!位)|%|个?百分点)"
 _FIGURELESS_AFTER = [
-    (mode, re.compile(rf"^[^，。；\d%]{{0,4}}{NEGATION}(?:{verbs})")) for mode, verbs in FIGURELESS_VERBS
+    (mode, re.compile(rf"^[^，。；\d%]{{0,4}}{NEGATION}(?:{verbs})(?!{FIGURE_EXPECTED})"))
+    for mode, verbs in FIGURELESS_VERBS
 ]
 # 职工和居民先行自付比例分别为5%和10%: the populations named take the figures in turn.
 RESPECTIVELY = "分别"
