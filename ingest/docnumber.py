@@ -19,6 +19,11 @@ BOUNDARY_WORDS = (
     "见", "和", "及", "与", "的", "文件",
     "按", "执行", "遵照", "对照", "参考", "结合", "废止", "继续", "以", "对", "在", "为", "由",
 )
+# A body's name run into its number (按照市医疗保障局渝医保发〔2024〕52号) ends in one of these,
+# and the code is what follows: unless only a document's kind does, as the body's mark is
+# then part of the code (湘药采中心字, 医保中心函).
+ORGANISATION_SUFFIXES = ("局", "厅", "中心", "办公室", "政府", "委员会")
+MIN_CODE_AFTER_BODY = 2
 MAX_CODE_CHARS = 8
 
 DOC_NUMBER = re.compile(
@@ -27,6 +32,7 @@ DOC_NUMBER = re.compile(
 )
 
 _SPACE = re.compile(r"\s+")
+_BODY_END = re.compile("|".join(ORGANISATION_SUFFIXES))
 
 
 def canonical(code: str, year: str, serial: str) -> str:
@@ -55,4 +61,11 @@ def _issuer_code(run: str, start: int) -> tuple[str, int]:
     """The issuer code within the run of characters before the bracket, and its start."""
     head = run[:-1]
     cut = max((head.rfind(word) + len(word) for word in BOUNDARY_WORDS if word in head), default=0)
+    cut = max(cut, _after_body(run))
     return run[cut:], start + cut
+
+
+def _after_body(run: str) -> int:
+    """Where the code starts after a body's name run on into it, else 0."""
+    ends = (match.end() for match in _BODY_END.finditer(run))
+    return max((end for end in ends if len(run) - end >= MIN_CODE_AFTER_BODY), default=0)

@@ -105,6 +105,16 @@ CASES = [
     ),
     ("after 废止", "同时废止鲁医保发〔2019〕93号文件。", [("cites", "鲁医保发〔2019〕93号", None, None)]),
     (
+        "a bare number's code starts after the body's name run on into it",
+        "按照省医疗保障局川医保发〔2024〕17号文件要求，依據自治區醫療保障局辦公室桂醫保辦發[2023]9號精神。",
+        [("implements", "川医保发〔2024〕17号", None, None), ("implements", "桂医保办发〔2023〕9号", None, None)],
+    ),
+    (
+        "a body's mark followed only by a document's kind is the code's",
+        "参照湖南省医药集中采购服务中心湘药采中心字〔2024〕3号执行，按照内药采中心字〔2023〕6号要求报送。",
+        [("cites", "湘药采中心字〔2024〕3号", None, None), ("implements", "内药采中心字〔2023〕6号", None, None)],
+    ),
+    (
         "a masked number is no number",
         "根据《关于做好协议期满后接续工作的通知》（内医保办字〔**〕**号）要求。",
         [("implements", None, None, "关于做好协议期满后接续工作的通知")],
