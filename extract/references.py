@@ -39,8 +39,13 @@ _MENTIONS = re.compile(rf"《|{_BRACKETED_YEAR.pattern}")
 MENTION_CHARS = "《" + OPEN_BRACKETS
 _CODE = re.compile(rf"^{CODE}$")
 _DOCUMENT = re.compile(rf"(?:{DOCUMENT_ENDINGS})(?:[（(][^（）()]{{1,8}}[)）])*$")
-# 《试点方案》 after 以下简称 is a short name for a document already referenced.
+# 《试点方案》 after 以下简称 is a short name for a document already referenced, and so is
+# every later mention of it in the notice (我区制定了《试点方案》).
 _SHORT_NAME = re.compile(r"简称[：:“\"]?$")
+SHORT_NAME_DEFINED = r"简称[：:]?[《“\"]{}[》”\"]"
+# A title that is only a kind of document (《通知》, 《采购文件》, 《实施方案》) names none: it is
+# a short name, or the notice speaking of itself.
+_GENERIC_TITLE = re.compile(rf"(?:本|该|此|上述)?(?:采购|招标|集采|实施|工作)?(?:{DOCUMENT_ENDINGS})")
 _CUES = [(relation, re.compile(cues)) for relation, cues in RELATION_CUES]
 _CLAUSE_BREAK = re.compile(r"[，,：:]")
 # Mentions of one title differ in what separates its joint issuers (关于转发《山西省医疗保障局
@@ -61,7 +66,8 @@ def find_references(text: str, sentence: Span, own_doc_number: str | None) -> li
     found = []
     covered: list[tuple[int, int]] = []
     for match in _TITLE.finditer(sentence.text):
-        if _SHORT_NAME.search(sentence.text, 0, match.start()):
+        before = sentence.start + match.start()
+        if _SHORT_NAME.search(sentence.text, 0, match.start()) or _defined_short(text, before, match.group("title")):
             continue
         ids, end = _title_reference(sentence.text, match)
         if ids is None:
@@ -80,7 +86,7 @@ def find_references(text: str, sentence: Span, own_doc_number: str | None) -> li
             evidence=evidence(text, sentence, sentence.start + start, sentence.start + end),
         )
         for start, end, ids in sorted(found, key=lambda item: item[0])
-        if ids.doc_number != own_doc_number or ids.title
+        if ids.doc_number is None or ids.doc_number != own_doc_number or ids.title
     ]
 
 
@@ -94,6 +100,11 @@ def title_parts(title: str) -> tuple[str | None, str]:
     key = title_key(title)
     opening = key.find("关于")
     return (key[:opening], key[opening:]) if opening > 0 else (None, key)
+
+
+def _defined_short(text: str, before: int, title: str) -> bool:
+    """Whether `title` is a short name that 以下简称 defined in the notice before `before`."""
+    return re.compile(SHORT_NAME_DEFINED.format(re.escape(title))).search(text, 0, before) is not None
 
 
 def _untitled_doc_numbers(sentence: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
@@ -125,9 +136,10 @@ def _title_reference(sentence: str, match: re.Match[str]) -> tuple[Identifiers |
     if after_id:
         after_number, after_code = _classify(after_id)
         doc_number, code = doc_number or after_number, code or after_code
-    if not (doc_number or code or _DOCUMENT.search(title)):
+    named = None if _GENERIC_TITLE.fullmatch(title) else title
+    if not (doc_number or code or (named and _DOCUMENT.search(named))):
         return None, end
-    return Identifiers(title=title, doc_number=doc_number, code=code), end
+    return Identifiers(title=named, doc_number=doc_number, code=code), end
 
 
 def _classify(identifier: str | None) -> tuple[str | None, str | None]:

@@ -134,6 +134,25 @@ CASES = [
         "现将《湖南省医疗保障局、湖南省卫生健康委员会关于做好集采接续工作的通知》（湘医保发〔2024〕3号）转发给你们。",
         [("forwards", "湘医保发〔2024〕3号", None, "湖南省医疗保障局湖南省卫生健康委员会关于做好集采接续工作的通知")],
     ),
+    (
+        "a short name defined earlier in the notice is no reference where it is used again",
+        "根据《关于完善集采医保支付政策的实施意见》（以下简称《实施意见》），结合实际制定本方案。"
+        "按照《实施意见》要求，各地做好落地工作。依據《若干措施》，全面推開。",
+        [
+            ("implements", None, None, "关于完善集采医保支付政策的实施意见"),
+            ("implements", None, None, "若干措施"),
+        ],
+    ),
+    (
+        "a short name defined in quotes",
+        "省医保局印发了《关于推进药品集采扩面的方案》(以下简称\"扩面方案\")。现就落实《扩面方案》通知如下。",
+        [("cites", None, None, "关于推进药品集采扩面的方案")],
+    ),
+    (
+        "a title that is only a kind of document names none, unless a number or code is given",
+        "我市制定了《通知》，请遵照《采购文件》执行；依据《招标文件》（GX-HD2025-3）和《通知》(黔医保发[2024]6号)办理。",
+        [("implements", None, "GX-HD2025-3", None), ("implements", "黔医保发〔2024〕6号", None, None)],
+    ),
     ("a list or a contract is not a document", "签订《医用耗材带量采购购销合同》，详见《中选品种清单》。", []),
     ("the notice's own number is no reference", "本通知（鲁医保函〔2024〕28号）自印发之日起执行。", []),
 ]
