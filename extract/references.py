@@ -30,7 +30,10 @@ _TITLE = re.compile(r"《(?P<title>(?:[^《》\n]|《[^《》\n]*》){2,150})》
 # An identifier in brackets; a 发文字号 inside brings its own bracketed year.
 _ID = r"(?:[^（()）〔〕\[\]【】［］\n]|[〔\[【(（［]\d{4}[〕\]】)）］])"
 _TRAILING_ID = re.compile(rf"[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}})\s*[）)\]】］]$")
-_FOLLOWING_ID = re.compile(rf"^\s*[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}}?)\s*[）)\]】］]")
+# The identifier may be followed in its brackets by more: （宁医保发〔2024〕2号，以下简称《通知》）.
+_FOLLOWING_ID = re.compile(
+    rf"^\s*[（(\[【［]\s*(?:编号|文号)?[：:]?\s*(?P<id>{_ID}{{3,40}}?)\s*(?:[，,；;][^（()）\[\]【】［］\n]{{0,40}})?[）)\]】］]"
+)
 # A 发文字号 has its year in brackets: 〔2024〕.
 _BRACKETED_YEAR = re.compile(rf"[{re.escape(OPEN_BRACKETS)}]\s*(?:19|20)\d\d")
 # A reference is a 《title》 or a 发文字号 with its bracketed year: checked before the costly patterns.

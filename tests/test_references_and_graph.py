@@ -144,6 +144,15 @@ CASES = [
         ],
     ),
     (
+        "the number before 以下简称 in the brackets after a title is the title's",
+        "省醫保局印發了《關於做好集採接續工作的通知》（贛醫保發〔2024〕9號，以下簡稱《通知》）。"
+        "根据《联盟集中采购文件》(LMZY-2025-2,以下简称\"采购文件\")规定执行。",
+        [
+            ("cites", "赣医保发〔2024〕9号", None, "关于做好集采接续工作的通知"),
+            ("implements", None, "LMZY-2025-2", "联盟集中采购文件"),
+        ],
+    ),
+    (
         "a short name defined in quotes",
         "省医保局印发了《关于推进药品集采扩面的方案》(以下简称\"扩面方案\")。现就落实《扩面方案》通知如下。",
         [("cites", None, None, "关于推进药品集采扩面的方案")],
