@@ -20,6 +20,8 @@ FACT_ELEMENTS = ("title", "body", "attachments", "appendix")
 # Every sentence stating a fact holds one of its kind's MENTION_CHARS.
 _KINDS = (effective, periods, prepayments, self_pay, price_caps, references)
 _ANY_MENTION = re.compile("[{}]".format(re.escape("".join(kind.MENTION_CHARS for kind in _KINDS))))
+# A question states no fact: a forum reply's 续签的采购周期是2年吗？, an interpretation's 问：….
+QUESTION = re.compile(r"(?:[？?]|[吗呢][？?]?)\s*$")
 # A region of fact elements, and where in it mention characters are (position, character).
 Region = tuple[int, int, list[tuple[int, str]]]
 
@@ -55,8 +57,10 @@ def extract_notice(text: str, layout: NoticeLayout) -> NoticeFacts:
     regions = [(start, end, _mentions(text, start, end)) for start, end in _fact_regions(layout)]
 
     def sentences_of(kind: ModuleType) -> Iterator[Span]:
-        """The sentences that may state a fact of `kind`: those holding one of its MENTION_CHARS."""
-        return _sentences_holding_any(text, regions, kind.MENTION_CHARS)
+        """The sentences that may state a fact of `kind`: those holding one of its MENTION_CHARS
+        that ask nothing."""
+        held = _sentences_holding_any(text, regions, kind.MENTION_CHARS)
+        return (sentence for sentence in held if not QUESTION.search(sentence.text))
 
     facts.effective_date = effective.find_effective_date(sentences_of(effective), year, facts.issue_date)
     facts.procurement_periods = [f for s in sentences_of(periods) for f in periods.find_periods(text, s, year)]

@@ -511,6 +511,24 @@ def test_extract_notice_reads_every_effective_phrasing(text):
     assert extract_notice(text, _as_notice(text)).effective_date == find_effective_date(sentences(text), None, None)
 
 
+# A question states no fact, whether a forum reply below a reposted notice or an
+# interpretation's 问: (fact field, sentence asking about that kind of fact)
+QUESTIONS = [
+    ("procurement_periods", "请问这次续约的采购周期是3年吗？"),
+    ("prepayments", "医保基金预付比例仍按年度约定采购金额的40%执行吗"),
+    ("self_pay_adjustments", "职工医保先行自付比例还是5%吗?"),
+    ("price_caps", "非中選產品掛網價格還是不得高於中選價的1.5倍嗎？"),
+    ("references", "问：《关于执行集采结果的通知》（陇医保发〔2024〕5号）还有效吗？"),
+    ("effective_date", "中选结果是从2025年3月1日起执行吗？"),
+]
+
+
+@pytest.mark.parametrize(("field", "source"), QUESTIONS)
+def test_a_question_states_no_fact(field, source):
+    text = normalize(source).text
+    assert not getattr(extract_notice(text, _as_notice(text)), field)
+
+
 # Each kind's own gate, the pattern every sentence stating its fact matches.
 GATES = [
     (effective, effective._MENTIONS),
