@@ -15,8 +15,11 @@ from extract.sentences import Span
 # own verb (自10月25日起确认采购需求，11月1日起执行中选结果); or introduced as the execution time.
 FROM_DATE = re.compile(r"^\s*(?:零时|0时|0点|零点|24时)?\s*(?:起|开始|之日起)")
 EXECUTION_VERBS = re.compile(r"执行|实施|施行|落地|启用|生效|开始采购|使用中选")
+# What is executed may be named in between (执行接续中选结果的时间为), but not how it went
+# (报送执行情况的时间为…).
 INTRODUCED_BY = re.compile(
-    r"(?:执行|实施|施行|生效)(?:时间|日期|日)(?:统一)?(?:确定为|定为|为|是|[:：])?\s*(?:自|从|于)?\s*$"
+    r"(?:执行|实施|施行|生效)(?:(?!情况|进度|率|到位)[^，,。；;的]{1,16}的)?(?:时间|日期|日)"
+    r"(?:统一)?(?:确定为|定为|为|是|[:：])?\s*(?:自|从|于)?\s*$"
 )
 # … or when the verb follows the date at once, without 起 (本通知于2022年9月20日执行,
 # 7月4日生效执行), or after a short 在… of where (于2025年1月1日在全市落地执行): unless the

@@ -468,6 +468,12 @@ EFFECTIVE = [
     # … unless the next date ends a range the date opens: the verb after it is the range's.
     ("自2025年1月1日起至2026年12月31日，全省执行第二轮接续结果。", YEAR, ISSUED, date(2025, 1, 1)),
     ("2024年9月1日起，全区定点医疗机构按规定执行联盟集采中选结果。", YEAR, ISSUED, date(2024, 9, 1)),
+    # What is executed may be named between the verb and the time that introduces the date.
+    ("經研究，全市統一執行第三批接續採購結果的時間為2025年2月1日。", YEAR, ISSUED, date(2025, 2, 1)),
+    ("各医疗机构执行新医保支付标准的日期定为2024年12月1日。", YEAR, ISSUED, date(2024, 12, 1)),
+    ("报送执行情况的时间为2024年6月30日。", YEAR, ISSUED, None),
+    ("执行到位的时间为2024年6月30日。", YEAR, ISSUED, None),
+    ("执行中选结果的医疗机构报量的时间为2024年6月30日。", YEAR, ISSUED, None),
     # Where it is executed may stand between the date and the verb.
     ("接续结果于2025年3月1日在全省范围内统一执行。", YEAR, ISSUED, date(2025, 3, 1)),
     ("中選結果於2025年6月1日在本市落地實施。", YEAR, ISSUED, date(2025, 6, 1)),
