@@ -40,6 +40,9 @@ _MENTIONS = re.compile(rf"起|开始|时间|日期|执行日|实施日|施行日
 # Each of those words holds one of these (日 of 日期, 执行日, …): extract_notice reads only the
 # sentences holding one.
 MENTION_CHARS = "起始间日"
+# A date alone on its line: only a preposition before it, only 起 and an end mark after.
+DATE_LINE_LEAD = re.compile(r"\s*(?:自|从|于)?\s*")
+DATE_LINE_TAIL = re.compile(r"\s*(?:零时|0时)?\s*(?:起|开始)?\s*[。；;.]?\s*")
 FROM_ISSUE = re.compile(r"自(?:印发|发布|公布|下发|发文|颁布)之日起(?:执行|实施|施行|生效)")
 MONTHS_PER_YEAR = 12
 # A month without its day (自2022年1月起执行) starts on the month's first day.
@@ -50,7 +53,13 @@ YEAR_MONTH = re.compile(
 
 
 def find_effective_date(sentences: Iterable[Span], default_year: int | None, issue_date: date | None) -> date | None:
+    introducing: Span | None = None
     for sentence in sentences:
+        if introducing and sentence.start == introducing.end + 1:
+            below = _date_alone(sentence.text, default_year)
+            if below:
+                return below
+        introducing = sentence if INTRODUCED_BY.search(sentence.text) else None
         if not _MENTIONS.search(sentence.text):
             continue
         found = _effective_in(sentence.text, default_year)
@@ -74,6 +83,16 @@ def _effective_in(sentence: str, default_year: int | None) -> date | None:
         if ON_DATE.match(after) and not UNTIL_DATE.search(before):
             return value
     return None
+
+
+def _date_alone(line: str, default_year: int | None) -> date | None:
+    """The date a line holds alone, as below an introduction that ends the line above it
+    (执行接续中选结果的时间为\n2024年11月1日; 二、执行日期\n2025年1月1日起). extract_notice
+    gives only lines holding a MENTION_CHARS character, so one without (2024-11-01) is not read."""
+    dates = _dates(line, default_year)
+    if not dates or not DATE_LINE_LEAD.fullmatch(line[: dates[0][0]]) or not set(MENTION_CHARS) & set(line):
+        return None
+    return dates[0][2] if DATE_LINE_TAIL.fullmatch(line[dates[0][1] :]) else None
 
 
 def _own_ends(sentence: str, dates: list[tuple[int, int, date]]) -> list[int]:

@@ -474,6 +474,13 @@ EFFECTIVE = [
     ("报送执行情况的时间为2024年6月30日。", YEAR, ISSUED, None),
     ("执行到位的时间为2024年6月30日。", YEAR, ISSUED, None),
     ("执行中选结果的医疗机构报量的时间为2024年6月30日。", YEAR, ISSUED, None),
+    # … or alone on the line below, when the introduction ends its line.
+    ("經研究，全區統一執行聯盟集採中選結果的時間為\n2025年4月1日\n請各單位做好準備。", YEAR, ISSUED, date(2025, 4, 1)),
+    ("二、执行日期\n自2025年1月1日起。\n三、医保支付", YEAR, ISSUED, date(2025, 1, 1)),
+    ("二、执行时间\n2025年1月1日前完成报量。", YEAR, ISSUED, None),
+    ("二、执行时间\n\n2025年1月1日", YEAR, ISSUED, date(2025, 1, 1)),
+    ("执行时间为。\n2025年1月1日", YEAR, ISSUED, None),
+    ("执行时间为\n2025-01-01", YEAR, ISSUED, None),
     # Where it is executed may stand between the date and the verb.
     ("接续结果于2025年3月1日在全省范围内统一执行。", YEAR, ISSUED, date(2025, 3, 1)),
     ("中選結果於2025年6月1日在本市落地實施。", YEAR, ISSUED, date(2025, 6, 1)),
