@@ -45,7 +45,8 @@ _DOCUMENT = re.compile(rf"(?:{DOCUMENT_ENDINGS})(?:[（(][^（）()]{{1,8}}[)）
 # 《试点方案》 after 以下简称 is a short name for a document already referenced, and so is
 # every later mention of it in the notice (我区制定了《试点方案》).
 _SHORT_NAME = re.compile(r"简称[：:“\"]?$")
-SHORT_NAME_DEFINED = r"简称[：:]?[《“\"]{}[》”\"]"
+SHORT_NAME_WORD = "简称"
+SHORT_NAME_DEFINED = SHORT_NAME_WORD + r"[：:]?[《“\"]{}[》”\"]"
 # A title that is only a kind of document (《通知》, 《采购文件》, 《实施方案》) names none: it is
 # a short name, or the notice speaking of itself.
 _GENERIC_TITLE = re.compile(rf"(?:本|该|此|上述)?(?:采购|招标|集采|实施|工作)?(?:{DOCUMENT_ENDINGS})")
@@ -106,7 +107,10 @@ def title_parts(title: str) -> tuple[str | None, str]:
 
 
 def _defined_short(text: str, before: int, title: str) -> bool:
-    """Whether `title` is a short name that 以下简称 defined in the notice before `before`."""
+    """Whether `title` is a short name that 以下简称 defined in the notice before `before`;
+    most notices define none, and are not searched for one."""
+    if text.find(SHORT_NAME_WORD, 0, before) < 0:
+        return False
     return re.compile(SHORT_NAME_DEFINED.format(re.escape(title))).search(text, 0, before) is not None
 
 
