@@ -34,13 +34,14 @@ STANDARD_AMOUNT = re.compile(
     rf"(?P<amount>{NUMBER})\s*(?P<wan>万)?元"
 )
 # A limit set to amounts, one cap each: 最高限额分别为半顺应性扩张球囊409.7元/个，非顺应性扩张球囊
-# 410元/个; 最高支付限额为5000元. 支付标准 lists them after 分别 (one amount is STANDARD_AMOUNT's).
+# 410元/个; 最高支付限额为5000元; 挂网价格上限为…. 支付标准 lists them after 分别 (one amount is
+# STANDARD_AMOUNT's).
 LIMIT = re.compile(
-    r"(?:(?P<quota>限额)|限价|(?P<standard>支付标准))(?:标准)?(?P<each>分别)?(?:确定为|设定为|调整为|定为|为|是)"
+    r"(?:(?P<quota>限额|上限)|限价|(?P<standard>支付标准))(?:标准)?(?P<each>分别)?(?:确定为|设定为|调整为|定为|为|是)"
 )
 # … or to a price, times a multiple: 挂网限价为同组最高中选价的1.5倍, 最高支付限额为中选价格.
 LIMIT_TO_PRICE = re.compile(r"[:：]?\s*(?P<object>[^，,；;。]{1,30})")
-# A 限额 is a cap when its clause says it limits a payment or a price (纳入医保支付的最高限额);
+# A 限额 or 上限 is a cap when its clause says it limits a payment or a price (纳入医保支付的最高限额);
 # 单次采购限额 is a threshold.
 PAID = re.compile(r"支付|结算|报销")
 # An item of such a list: what it is for, its amount and unit, and what separates it from the next.
@@ -76,7 +77,7 @@ MULTIPLIER = re.compile(rf"(?P<number>{NUMBER})\s*{MULTIPLE}")
 AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<wan>万)?元")
 
 # A sentence without one of these words holds no cap: checked before the costly patterns.
-_MENTIONS = re.compile(r"高于|超过|高出|支付标准|限额|限价")
+_MENTIONS = re.compile(r"高于|超过|高出|支付标准|限额|限价|上限")
 # Each of those words holds one of these: extract_notice reads only the sentences holding one.
 MENTION_CHARS = "高超准限"
 _BASES = [(basis, re.compile(pattern)) for basis, pattern in BASES]

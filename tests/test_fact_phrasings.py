@@ -395,6 +395,11 @@ PRICE_CAPS = [
     ("挂网限价为同组最高中选价的倍。", []),
     ("挂网限价为企业自主申报价格。", []),
     ("单次采购限额为中选价格的10倍。", []),
+    # 上限 is a limit too, where its clause says it is on a price or a payment.
+    ("非中选产品挂网价格上限为同组中选产品最高中选价的1.3倍。", [("max_selected_price", 1.3, None, "listing_price")]),
+    ("医保基金最高支付上限为3000元/套。", [("fixed_amount", None, 3000.0, None)]),
+    ("医疗机构年度采购量上限为上年度使用量的1.2倍。", []),
+    ("单品种采购上限为50万元。", []),
     ("非中选产品挂网价格不得高于同品种或同组产品中选价格。", [("selected_price", None, None, "listing_price")]),
 ]
 
