@@ -281,7 +281,10 @@ SELF_PAY = [
         "参保患者使用集采中选耗材的先行自付比例调整为：城镇职工医保3%，城乡居民医保8%。",
         [(0.03, "set", "城镇职工"), (0.08, "set", "城乡居民")],
     ),
-    ("中选药品先行自付比例分别下调:职工2个百分点、居民5个百分点。", [(0.02, "decrease", "职工"), (0.05, "decrease", "居民")]),
+    (
+        "中选药品先行自付比例分别下调:职工2个百分点、居民5个百分点。",
+        [(0.02, "decrease", "职工"), (0.05, "decrease", "居民")],
+    ),
     ("先行自付比例：职工医保0，居民医保5%。", [(0.0, "set", "职工"), (0.05, "set", "居民")]),
     # A list of what is not a population is read as before: its first figure.
     ("先行自付比例调整为：乙类药品10%，丙类药品20%。", [(0.1, "set", None)]),
@@ -390,7 +393,10 @@ PRICE_CAPS = [
     ("挂网价格不得高于中选价格或暂停挂网。", [("selected_price", None, None, "listing_price")]),
     # A limit set to a price, times any multiple.
     ("未中选产品挂网限价为同通用名中选价格的1.2倍。", [("selected_price", 1.2, None, "listing_price")]),
-    ("同组非中选耗材挂网限价为该组平均中选价,超出部分不予挂网。", [("avg_selected_price", None, None, "listing_price")]),
+    (
+        "同组非中选耗材挂网限价为该组平均中选价,超出部分不予挂网。",
+        [("avg_selected_price", None, None, "listing_price")],
+    ),
     ("医保最高支付限额为同品种最高中选价的两倍。", [("max_selected_price", 2, None, None)]),
     ("挂网限价为同组最高中选价的倍。", []),
     ("挂网限价为企业自主申报价格。", []),
