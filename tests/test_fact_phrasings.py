@@ -532,6 +532,7 @@ def test_extract_notice_reads_every_phrasing(field, find, sentence):
 
 @pytest.mark.parametrize("text", [case[0] for case in EFFECTIVE])
 def test_extract_notice_reads_every_effective_phrasing(text):
+    text = normalize(text).text
     assert extract_notice(text, _as_notice(text)).effective_date == find_effective_date(sentences(text), None, None)
 
 
