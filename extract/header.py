@@ -34,6 +34,7 @@ SITE_TITLE_TAG = re.compile(rf"^{SITE_TAG}|[（(]\d{{4}}[-.．/]\d{{1,2}}[-.．/
 PLACED = re.compile(r"国家|国务院|[省市县区州盟旗]|兵团")
 # A site's name for a body is the body: 潍坊市医疗保障局官网.
 SITE_SUFFIX = re.compile(r"(?:官方网站|门户网站|官网|网站)$")
+NUMBER_END = "号"
 # A number printed on the title's line, behind it or in front of it.
 TITLE_NUMBER = re.compile(rf"{TITLE_NUMBER_FORM}$|^{DOC_NUMBER}\s*")
 _DRAFT = re.compile(rf"\s*[（(]?(?:{DRAFT_MARKERS})[)）]?\s*$")
@@ -60,10 +61,13 @@ def doc_number(layout: NoticeLayout) -> Read | None:
 
 
 def _printed_number(element: Element) -> Read | None:
-    """The number a number line prints, or the number on the title's line."""
-    numbers = find_doc_numbers(element.text)
+    """The number a number line prints, or the number on the title's line. Every number
+    ends in 号: a title without one is not searched."""
+    if NUMBER_END not in element.text:
+        return None
     title_number = TITLE_NUMBER.search(element.text) if element.kind == "title" else None
-    if not numbers or (element.kind == "title" and not title_number):
+    numbers = find_doc_numbers(element.text) if element.kind != "title" or title_number else []
+    if not numbers:
         return None
     start, end, number = numbers[0] if title_number and title_number.start() == 0 else numbers[-1]
     return Read(number, element.kind, element.start + start, element.start + end)
@@ -82,7 +86,10 @@ def _title_named(value: str) -> str | None:
 
 
 def _clean_title(text: str) -> str | None:
-    return _DRAFT.sub("", SITE_TITLE_TAG.sub("", TITLE_NUMBER.sub("", re.sub(r"\s+", "", text)))) or None
+    text = re.sub(r"\s+", "", text)
+    if NUMBER_END in text:
+        text = TITLE_NUMBER.sub("", text)
+    return _DRAFT.sub("", SITE_TITLE_TAG.sub("", text)) or None
 
 
 def status(layout: NoticeLayout) -> str:

@@ -21,7 +21,7 @@ FACT_ELEMENTS = ("title", "body", "attachments", "appendix")
 _KINDS = (effective, periods, prepayments, self_pay, price_caps, references)
 _ANY_MENTION = re.compile("[{}]".format(re.escape("".join(kind.MENTION_CHARS for kind in _KINDS))))
 # A question states no fact: a forum reply's 续签的采购周期是2年吗？, an interpretation's 问：….
-QUESTION = re.compile(r"(?:[？?]|[吗呢][？?]?)\s*$")
+QUESTION_ENDS = ("？", "?", "吗", "呢")
 # A region of fact elements, and where in it mention characters are (position, character).
 Region = tuple[int, int, list[tuple[int, str]]]
 
@@ -56,11 +56,13 @@ def extract_notice(text: str, layout: NoticeLayout) -> NoticeFacts:
     year = _reference_year(facts)
     regions = [(start, end, _mentions(text, start, end)) for start, end in _fact_regions(layout)]
 
+    asks = any(mark in text for mark in QUESTION_ENDS)
+
     def sentences_of(kind: ModuleType) -> Iterator[Span]:
         """The sentences that may state a fact of `kind`: those holding one of its MENTION_CHARS
-        that ask nothing."""
+        that ask nothing (a notice without a question mark or particle is not searched for one)."""
         held = _sentences_holding_any(text, regions, kind.MENTION_CHARS)
-        return (sentence for sentence in held if not QUESTION.search(sentence.text))
+        return (sentence for sentence in held if not sentence.text.rstrip().endswith(QUESTION_ENDS)) if asks else held
 
     facts.effective_date = effective.find_effective_date(sentences_of(effective), year, facts.issue_date)
     facts.procurement_periods = [f for s in sentences_of(periods) for f in periods.find_periods(text, s, year)]

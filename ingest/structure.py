@@ -124,8 +124,11 @@ def _parts(raw: str, position: int, cuts: list[int]) -> list[Line]:
 
 def _run_on_cuts(raw: str) -> list[int]:
     """Where the elements run together in a line begin, after its first. Most lines hold
-    none, and are told so by two searches and a look at their last character."""
-    header, heading, closing = RUN_ON_HEADER.match(raw), RUN_ON_HEADING.search(raw), raw.endswith(CLOSING_ENDS)
+    none, and are told so by looking for the marks each needs (a colon after a 主送, 、 or a
+    bracket in a heading) and at their last character."""
+    header = RUN_ON_HEADER.match(raw) if "：" in raw or ":" in raw else None
+    heading = RUN_ON_HEADING.search(raw) if "、" in raw or "）" in raw or ")" in raw else None
+    closing = raw.endswith(CLOSING_ENDS)
     if not (header or heading or closing):
         return []
     cuts = set(_header_cuts(header)) if header else set()
@@ -172,8 +175,9 @@ def find_notices(text: str) -> list[NoticeLayout]:
 def _is_listing(lines: list[Line]) -> bool:
     """A page listing notices (a 通知公告 column: titles and dates) holds none of its own: it
     names several different titles and has no 主送 and no body."""
-    titles = {line.text[line.text.find("关于") :] for line in lines if line.kind == "title"}
-    return len(titles) > 1 and not any(line.kind == "addressee" for line in lines) and _first_prose(lines) == len(lines)
+    if any(line.kind == "addressee" for line in lines) or _first_prose(lines) < len(lines):
+        return False
+    return len({line.text[line.text.find("关于") :] for line in lines if line.kind == "title"}) > 1
 
 
 def _relative(lines: list[Line], origin: int) -> list[Line]:
