@@ -15,8 +15,10 @@ stop the reading of a header or a closing.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ingest.docnumber import CLOSE_BRACKETS, OPEN_BRACKETS
 
@@ -336,7 +338,6 @@ LINE_ROLES: tuple[LineRole, ...] = (
         ("执行时间：2024年5月31日起，全市公立医疗机构按规定执行。",),
     ),
 )
-LINE_KINDS: dict[str, re.Pattern[str]] = {role.kind: re.compile(role.pattern) for role in LINE_ROLES}
 # Lines that belong to the page, not to the notice: structure steps over them.
 FURNITURE_KINDS = frozenset({"furniture", "metadata", "page_date", "field"})
 # Lines read for disclosure metadata: what a site prints about the notice.
@@ -344,23 +345,40 @@ METADATA_KINDS = frozenset({"furniture", "metadata"})
 
 TITLE_OPENING = re.compile(TITLE_OPENING_FORM)
 OPENS_PARAGRAPH = re.compile(rf"{ENUMERATION}|附件\s*\d*(?:[：:]|$)|抄送|主送|印发|[（(]此件|联系人|主题词")
-
-
-# The kinds as one pattern, a named alternative each: a full match tries them in table
-# order, so the first alternative that matches is the first kind, found in one call.
-# Furniture is looked for apart: its marks stand anywhere in a line, and a search for them
-# in the few lines without a full stop costs a fraction of trying them at every position.
-# A line holding a full stop can only be of the few kinds that hold one: most lines are
-# sentences, and each is tried against those alone.
-_LINE_KIND = re.compile("|".join(f"(?P<{role.kind}>{role.pattern})" for role in LINE_ROLES if role.kind != "furniture"))
-_FULL_STOP_LINE_KIND = re.compile(
-    "|".join(f"(?P<{role.kind}>{role.pattern})" for role in LINE_ROLES if role.holds_full_stop)
-)
-_METADATA = LINE_KINDS["metadata"]
-_FURNITURE_OPENING = re.compile(_alternatives(FURNITURE_OPENINGS))
-_FURNITURE_MARK = re.compile(_alternatives(FURNITURE_MARKS))
 BREADCRUMB = re.compile(_alternatives(BREADCRUMB_MARKS))
 NOTICE_END = re.compile(_alternatives(NOTICE_END_MARKS))
+
+
+class _Classifiers(NamedTuple):
+    """The patterns line_kind tries, compiled together on first use: their hanzi classes cost
+    tens of milliseconds to compile, which a command that classifies no line never pays.
+
+    The kinds are one pattern, a named alternative each: a full match tries them in table
+    order, so the first alternative that matches is the first kind, found in one call.
+    Furniture is looked for apart: its marks stand anywhere in a line, and a search for them
+    in the few lines without a full stop costs a fraction of trying them at every position.
+    A line holding a full stop can only be of the few kinds that hold one: most lines are
+    sentences, and each is tried against those alone."""
+
+    any_kind: re.Pattern[str]
+    full_stop_kind: re.Pattern[str]
+    metadata: re.Pattern[str]
+    furniture_opening: re.Pattern[str]
+    furniture_mark: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _classifiers() -> _Classifiers:
+    def kinds(roles: Iterable[LineRole]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?P<{role.kind}>{role.pattern})" for role in roles))
+
+    return _Classifiers(
+        kinds(role for role in LINE_ROLES if role.kind != "furniture"),
+        kinds(role for role in LINE_ROLES if role.holds_full_stop),
+        kinds(role for role in LINE_ROLES if role.kind == "metadata"),
+        re.compile(_alternatives(FURNITURE_OPENINGS)),
+        re.compile(_alternatives(FURNITURE_MARKS)),
+    )
 
 
 @lru_cache(maxsize=1 << 14)
@@ -371,16 +389,17 @@ def line_kind(line: str) -> str | None:
     repeat their dates, signatures and addressees.
     """
     line = line.strip()
+    patterns = _classifiers()
     if "。" in line:
-        match = _FULL_STOP_LINE_KIND.fullmatch(line)
-    elif _is_furniture(line) and not _METADATA.fullmatch(line):  # metadata is the one role before furniture
+        match = patterns.full_stop_kind.fullmatch(line)
+    elif _is_furniture(line, patterns) and not patterns.metadata.fullmatch(line):  # the one role before furniture
         return "furniture"
     else:
-        match = _LINE_KIND.fullmatch(line)
+        match = patterns.any_kind.fullmatch(line)
     return match.lastgroup if match else None
 
 
-def _is_furniture(line: str) -> bool:
+def _is_furniture(line: str, patterns: _Classifiers) -> bool:
     if len(line) > FURNITURE_MAX_CHARS:
         return False
-    return _FURNITURE_OPENING.match(line) is not None or _FURNITURE_MARK.search(line) is not None
+    return patterns.furniture_opening.match(line) is not None or patterns.furniture_mark.search(line) is not None

@@ -45,6 +45,8 @@ HEADER_KINDS = {"issuer", "doc_number", "title", "draft_marker"}
 # but every issuer mark (a joint notice prints one body a line).
 HEADER_ELEMENTS = {"doc_number": "doc_number", "title": "title", "draft_marker": "draft_marker", "date": "header_date"}
 BRACKETS = ("（", "(")
+# What a closing is anchored on, as elements.
+CLOSING_DATES = frozenset({"signed_date", "print_date"})
 # A signature's date, or the 印发 line's; a masked one (年3月日) still closes the body.
 DATE_KINDS = ("date", "print_date", "masked_date")
 ATTACHMENT_ITEM = re.compile(r"\d{1,2}[.、．].*")
@@ -100,14 +102,15 @@ class NoticeLayout:
         return next(iter(self.all(kind)), None)
 
 
-def split_lines(text: str) -> list[Line]:
-    """The non-blank lines; a line in which a page that lost its line breaks ran elements
-    together (号 / 主送： / 一、… / 二、… / signature and date / (此件主动公开)) is one line each."""
+def split_lines(text: str, run_on: bool = False) -> list[Line]:
+    """The non-blank lines. With `run_on`, a line in which a page that lost its line breaks
+    ran elements together (号 / 主送： / 一、… / 二、… / signature and date / (此件主动公开)) gives
+    one line each."""
     lines, position = [], 0
     for raw in text.split("\n"):
         if raw.strip():
             kind = line_kind(raw)
-            cuts = _run_on_cuts(raw) if kind is None else None
+            cuts = _run_on_cuts(raw) if run_on and kind is None else None
             if cuts:
                 lines += _parts(raw, position, cuts)
             else:
@@ -156,9 +159,26 @@ def _closing_cuts(raw: str) -> list[int]:
 
 
 def find_notices(text: str) -> list[NoticeLayout]:
-    """Each notice in a file's normalised text; a file with no recognisable header is one notice."""
-    lines = split_lines(text)
-    if not lines or not _HAS_CHINESE.search(text):
+    """Each notice in a file's normalised text; a file with no recognisable header is one notice.
+
+    A page that lost its line breaks shows as a notice without a 主送 line or without a
+    closing: such a file is read again, its run-on lines cut into the elements they hold.
+    Most files have both, and are read once."""
+    if not _HAS_CHINESE.search(text):
+        return []
+    layouts = _layouts(split_lines(text))
+    if all(_complete(layout) for layout in layouts):
+        return layouts
+    return _layouts(split_lines(text, run_on=True))
+
+
+def _complete(layout: NoticeLayout) -> bool:
+    kinds = {element.kind for element in layout.elements}
+    return "addressee" in kinds and not kinds.isdisjoint(CLOSING_DATES)
+
+
+def _layouts(lines: list[Line]) -> list[NoticeLayout]:
+    if not lines:
         return []
     starts = _notice_starts(lines)
     layouts = []

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.lines import LINE_KINDS, line_kind
+from ingest.lines import LINE_ROLES, line_kind
 from ingest.normalize import normalize
 from ingest.script import detect_script
 from ingest.textmap import MappedText, strip, substitute
@@ -194,5 +194,5 @@ line_fragments = st.lists(
 @settings(max_examples=300, deadline=None)
 @given(line_fragments)
 def test_line_kind_is_the_first_kind_in_table_order(line: str) -> None:
-    first = next((kind for kind, pattern in LINE_KINDS.items() if pattern.fullmatch(line.strip())), None)
+    first = next((role.kind for role in LINE_ROLES if re.fullmatch(role.pattern, line.strip())), None)
     assert line_kind(line) == first
