@@ -94,6 +94,8 @@ def _listed(text: str, sentence: Span, clause: Span, trigger: re.Match[str]) -> 
     while item := _LISTED_FIGURE.match(sentence.text, position):
         items.append(item)
         position = item.end()
+    if not items:
+        return []
     mode = _lead_mode(lead.group("verb")) if lead else "set"
     common = {
         "mode": mode,

@@ -13,8 +13,13 @@ each notice is anchored on its core and read outwards, stepping over page furnit
 - the closing is anchored on the first date line after the body (成文日期, else the 印发
   line): 署名 and 附件说明 above it; 附注, 抄送, 印发 and the appendix below it, furniture
   between. With no date line it is read upwards from the notice's last line;
+- the notice ends at the first furniture that only follows a notice (forum posts, related
+  pages, a site's footer); a page listing several notices' titles holds none;
 - lines of disclosure metadata and page information outside the body are kept, for the
   record's fields.
+
+A page that lost its line breaks runs elements together on one line; a file whose notices
+lack a 主送 or a closing is read again with such lines cut where each element begins.
 """
 
 from __future__ import annotations
@@ -53,9 +58,7 @@ ATTACHMENT_ITEM = re.compile(r"\d{1,2}[.、．].*")
 # A body paragraph states something: it holds a sentence end and is longer than a site's slogan.
 SENTENCE_END = re.compile(r"[。；！？;!?]")
 MIN_PROSE_CHARS = 20
-# Where a page that lost its line breaks ran one element into the next: a 一、 or （一）
-# heading after a sentence or a colon, a signature and date after the last sentence, a note
-# after the date. Each starts with the mark it follows, so a search skips to those marks.
+# Where a page that lost its line breaks ran one element into the next.
 # A 一、 or （一） heading run on after a sentence or a colon: the cut is after the mark.
 RUN_ON_HEADING = re.compile(r"[。；：:;](?=[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])")
 # A signature and date (and a note) run on after the last sentence.
