@@ -76,6 +76,18 @@ RECIPIENTS = (
     "|街道|乡镇|人员|同志|药店|集团|联盟|平台"
 )
 
+# Furniture that only comes after a notice: a forum's posts, a list of related pages, a
+# site's footer, a repost's action bar.
+FORUM_POST_OPENING = r"游客$|\d{1,4}\s*楼|楼主"
+FORUM_POST_MARK = r"发表于\s*\d"
+RELATED_PAGES = r"相关链接|相关文章|相关阅读|相关新闻|相关文件|相关动态|上一篇|下一篇|上一条|下一条|热点推荐|推荐阅读"
+SITE_FOOTER = (
+    r"版权所有|网站标识码|ICP\s*备|公网安备|网站地图|免责声明|主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]"
+    r"|增值电信业务经营许可证|互联网药品信息服务资格|网络备案|Copyright|©|All Rights Reserved"
+)
+ACTION_BAR_OPENING = r"阅读原文$"
+ACTION_BAR_MARK = r"点赞\s*在看"
+
 # Page furniture: what a site prints around a notice. A line holding one of these marks
 # and no full stop is furniture. Each mark starts with a literal or a character class, so
 # that a search skips to where one may begin instead of trying all at every position.
@@ -90,12 +102,12 @@ FURNITURE_MARKS = (
     r"字[号体]\s*[:：]?\s*[【\[]?\s*大\s*中\s*小",
     r"打印本页|打印此页|关闭窗口|关闭本页|【\s*打印\s*】|【\s*关闭\s*】|返回顶部|返回首页|加入收藏|收藏本页|设为首页",
     r"分享到|扫一扫",
-    r"版权所有|网站标识码|ICP\s*备|公网安备|主办单位\s*[:：]|承办单位\s*[:：]|技术支持\s*[:：]|网站地图|免责声明",
-    r"增值电信业务经营许可证|互联网药品信息服务资格|网络备案|Copyright|©|All Rights Reserved",
+    SITE_FOOTER,
     r"联系我们|关于我们|友情链接|网站导航",
     r"更多\s*(?:>>|》|>|详情)|了解更多|点击查看|阅读全文",
     r"客服|为您精准推荐|扫码关注|关注公众号|微信公众号|QQ群",
-    r"发表于\s*\d|点赞\s*在看",  # a forum post's header, a repost's action bar
+    FORUM_POST_MARK,
+    ACTION_BAR_MARK,
     r"/>",  # the end of an HTML tag a repost left in
     r"_[^_\n]{1,30}_[^_\n]{1,30}_",  # a keyword-stuffed page title: 甲_乙_丙_丁
 )
@@ -106,23 +118,23 @@ MAX_SPAM_LINE_CHARS = 40
 # Furniture that a line opens with.
 FURNITURE_OPENINGS = (
     r"(?:网站)?首页$",
-    r"相关链接|相关文章|相关阅读|相关新闻|相关文件|相关动态|上一篇|下一篇|上一条|下一条|热点推荐|推荐阅读",
+    RELATED_PAGES,
     r"最新\S{0,4}信息",
     r"(?:您好|你好)\s*[:：,，!！]|欢迎(?:来到|访问|光临|您)",
     r"(?:正文|内容|详情|摘要|附件下载|打印|关闭)\s*[:：]?$",
-    r"游客$|\d{1,4}\s*楼|楼主|阅读原文$",  # forum posts, a repost's link to its source
+    FORUM_POST_OPENING,
+    ACTION_BAR_OPENING,
     r"(?:文章|信息)来源",
     r"<[A-Za-z/!]",  # an HTML tag
     rf"(?=.{{0,{MAX_SPAM_LINE_CHARS}}}$).*?(?:{SPAM_WORDS})",
 )
 FURNITURE_MAX_CHARS = 160
-# Furniture that only comes after a notice: a forum's posts, a list of related pages, a
-# site's footer, a repost's action bar. The first of it below a notice's body ends the notice.
+# The first furniture below a notice's body that only comes after a notice ends the notice.
 NOTICE_END_MARKS = (
-    r"^(?:游客$|\d{1,4}\s*楼|楼主)|发表于\s*\d",
-    r"^(?:相关链接|相关文章|相关阅读|相关新闻|相关文件|相关动态|上一篇|下一篇|上一条|下一条|热点推荐|推荐阅读)",
-    r"网站地图|版权所有|ICP\s*备|公网安备|网站标识码|免责声明|Copyright|©",
-    r"^阅读原文$|点赞\s*在看",
+    rf"^(?:{FORUM_POST_OPENING}|{RELATED_PAGES}|{ACTION_BAR_OPENING})",
+    FORUM_POST_MARK,
+    SITE_FOOTER,
+    ACTION_BAR_MARK,
 )
 
 # Disclosure metadata, as government portals print it above a notice (索引号, 文号, 成文日期 …),
