@@ -35,7 +35,7 @@ ORDERED_REFERENCES = """
     FROM documents d CROSS JOIN "references" r ON r.notice_id = d.node WHERE d.in_corpus
     ORDER BY d.position, r.rowid"""
 NODE_ROWS = """
-    SELECT d.node, d.in_corpus, d.doc_number, d.title, d.code, n.issuers, n.issue_date, n.file
+    SELECT d.node, d.in_corpus, d.doc_number, d.title, d.code, n.issuers, n.issue_date, n.file, n.copies, n.conflicts
     FROM documents d LEFT JOIN notices n ON n.id = d.node ORDER BY d.position"""
 EDGE_ROWS = 'SELECT source, target, relation, quote, start, "end" FROM edges ORDER BY position'
 # The node of each key that has one; of a weak key, its lowest and highest node (NULL if it has
@@ -201,8 +201,8 @@ def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
 
 
 def node_rows(connection: sqlite3.Connection) -> sqlite3.Cursor:
-    """(id, in_corpus, doc_number, title, code, issuers as JSON, issue_date, file) of each
-    node, in the order the graph found them."""
+    """(id, in_corpus, doc_number, title, code, issuers, issue_date, file, copies' files,
+    conflicting ids) of each node, lists as JSON, in the order the graph found them."""
     return _tuples(connection, NODE_ROWS)
 
 
@@ -213,10 +213,11 @@ def edge_rows(connection: sqlite3.Connection) -> sqlite3.Cursor:
 
 def nodes(connection: sqlite3.Connection) -> Iterator[dict]:
     """Each node with its attributes, in the order the graph found them."""
-    for node, in_corpus, doc_number, title, code, issuers, issue_date, file in node_rows(connection):
+    for node, in_corpus, doc_number, title, code, issuers, issue_date, file, copies, conflicts in node_rows(connection):
         if in_corpus:
             yield {"id": node, "in_corpus": True, "doc_number": doc_number, "title": title,
-                   "issuers": json.loads(issuers), "issue_date": issue_date, "file": file}  # fmt: skip
+                   "issuers": json.loads(issuers), "issue_date": issue_date, "file": file,
+                   "copies": json.loads(copies), "conflicts": json.loads(conflicts)}  # fmt: skip
         else:
             yield {"id": node, "in_corpus": False, "doc_number": doc_number, "title": title, "code": code}
 

@@ -32,7 +32,8 @@ xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdr
 GRAPHML_KEYS = (
     ("node", "in_corpus", "boolean"), ("node", "doc_number", "string"), ("node", "title", "string"),
     ("node", "code", "string"), ("node", "issuers", "string"), ("node", "issue_date", "string"),
-    ("node", "file", "string"), ("edge", "relation", "string"), ("edge", "evidence", "string"),
+    ("node", "file", "string"), ("node", "copies", "string"), ("node", "conflicts", "string"),
+    ("edge", "relation", "string"), ("edge", "evidence", "string"),
     ("edge", "evidence_start", "long"), ("edge", "evidence_end", "long"),
 )  # fmt: skip
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
@@ -65,11 +66,12 @@ def _edge_json(row: tuple) -> str:
 
 
 def _node_json(row: tuple) -> str:
-    node, in_corpus, doc_number, title, code, issuers, issue_date, file = row
+    node, in_corpus, doc_number, title, code, issuers, issue_date, file, copies, conflicts = row
     if in_corpus:
         return (
-            f'{{"doc_number": {_json(doc_number)}, "file": {_json(file)}, "id": {_json(node)}, "in_corpus": true, '
-            f'"issue_date": {_json(issue_date)}, "issuers": {_issuers_json(issuers)}, "title": {_json(title)}}}'
+            f'{{"conflicts": {_list_json(conflicts)}, "copies": {_list_json(copies)}, '
+            f'"doc_number": {_json(doc_number)}, "file": {_json(file)}, "id": {_json(node)}, "in_corpus": true, '
+            f'"issue_date": {_json(issue_date)}, "issuers": {_list_json(issuers)}, "title": {_json(title)}}}'
         )
     return (
         f'{{"code": {_json(code)}, "doc_number": {_json(doc_number)}, "id": {_json(node)}, "in_corpus": false, '
@@ -88,9 +90,10 @@ def _json(value: object) -> str:
 
 
 @lru_cache(maxsize=CACHED)
-def _issuers_json(issuers: str) -> str:
-    """Issuer lists repeat across notices: each is decoded and encoded once."""
-    return json.dumps(json.loads(issuers), ensure_ascii=False, sort_keys=True)
+def _list_json(items: str) -> str:
+    """A list the database holds as JSON, as json.dumps writes it. Issuer lists repeat
+    across notices, and most lists of copies are empty: each is decoded and encoded once."""
+    return json.dumps(json.loads(items), ensure_ascii=False)
 
 
 def write_graphml(connection: sqlite3.Connection, stream: TextIO) -> None:
@@ -105,12 +108,14 @@ def write_graphml(connection: sqlite3.Connection, stream: TextIO) -> None:
 
 
 def _node_graphml(row: tuple) -> str:
-    node, in_corpus, doc_number, title, code, issuers, issue_date, file = row
+    node, in_corpus, doc_number, title, code, issuers, issue_date, file, copies, conflicts = row
     if in_corpus:
         data = (
             f'      <data key="in_corpus">true</data>\n{_data("doc_number", doc_number)}{_data("title", title)}'
-            f'      <data key="issuers">{_issuers_graphml(issuers)}</data>\n'
+            f'      <data key="issuers">{_list_graphml(issuers)}</data>\n'
             f"{_data('issue_date', issue_date)}{_data('file', file)}"
+            f'      <data key="copies">{_list_graphml(copies)}</data>\n'
+            f'      <data key="conflicts">{_list_graphml(conflicts)}</data>\n'
         )
     else:
         data = (
@@ -144,8 +149,8 @@ def _data(name: str, value: object) -> str:
 
 
 @lru_cache(maxsize=CACHED)
-def _issuers_graphml(issuers: str) -> str:
-    return _text(LIST_SEPARATOR.join(json.loads(issuers)))
+def _list_graphml(items: str) -> str:
+    return _text(LIST_SEPARATOR.join(json.loads(items)))
 
 
 def _text(text: str) -> str:

@@ -35,7 +35,7 @@ from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from schema.jsonstream import ObjectWriter
 
-MANIFEST_VERSION = "1"
+MANIFEST_VERSION = "2"
 WORKER_DIED = "the worker process died while reading this file (a crash in a native library, or out of memory)"
 
 
@@ -80,10 +80,11 @@ def _crashed(item: InputFile) -> FileOutcome:
 class RunOutputs:
     """Everything a run writes, fed one file at a time, holding nothing per file in memory.
 
-    Records stream into notices.jsonl, the manifest and the database as they come; the
-    graph is resolved in the database and streamed from it. The files are renamed into
-    place at the end, the manifest last: a manifest vouches for complete outputs. A run
-    that dies leaves the previous outputs as they were.
+    Files go into the database as they come. At the end, copies of one notice are
+    gathered into one record, the graph is resolved, and notices.jsonl, the graph and the
+    manifest are streamed from the database and renamed into place, the manifest last: a
+    manifest vouches for complete outputs. A run that dies leaves the previous outputs as
+    they were.
     """
 
     def __init__(self, out: Path) -> None:
@@ -93,11 +94,6 @@ class RunOutputs:
 
     def __enter__(self) -> RunOutputs:
         self._stack = ExitStack()
-        self.manifest = ObjectWriter(self._stack.enter_context(atomic_file(self.out / "manifest.json")))
-        self.manifest.member("manifest_version", MANIFEST_VERSION)
-        self.manifest.member("pipeline", pipeline_digest())
-        self.manifest.begin_array("files")
-        self.notices = self._stack.enter_context(atomic_file(self.out / "notices.jsonl"))
         self.connection = store.connect(self.out / store.DATABASE_NAME)
         self._stack.callback(self.connection.close)
         self.database = store.DatabaseUpdate(self.connection)
@@ -107,32 +103,39 @@ class RunOutputs:
         self._stack.__exit__(*failure)
 
     def add(self, outcome: FileOutcome) -> None:
-        entry = outcome.manifest_entry()
-        self.manifest.item(entry)
-        self.database.add_file(entry, outcome.reused, (notice.database_rows() for notice in outcome.notices))
-        self.notices.writelines(notice.line + "\n" for notice in outcome.notices)
+        self.database.add_file(outcome.manifest_entry(), outcome.reused, (n.database_rows() for n in outcome.notices))
         self.summary = _counted(self.summary, outcome)
         self.timed_out = self.timed_out or outcome.timed_out
 
     def finish(self) -> None:
         self.database.finish()
         resolve_graph(self.connection)
+        with atomic_file(self.out / "notices.jsonl") as stream:
+            stream.writelines(line + "\n" for line in store.notice_lines(self.connection))
         with atomic_file(self.out / "graph.json") as stream:
             write_node_link_json(self.connection, stream)
         with atomic_file(self.out / "graph.graphml") as stream:
             write_graphml(self.connection, stream)
         self.connection.commit()
-        self.manifest.end_array()
-        self.manifest.close()
+        self._write_manifest()
+        notices, facts = store.counts(self.connection)
+        self.summary = replace(self.summary, notices=notices, facts=facts)
         self._stack.close()
+
+    def _write_manifest(self) -> None:
+        with atomic_file(self.out / "manifest.json") as stream:
+            manifest = ObjectWriter(stream)
+            manifest.member("manifest_version", MANIFEST_VERSION)
+            manifest.member("pipeline", pipeline_digest())
+            manifest.array("files", store.manifest_entries(self.connection))
+            manifest.close()
 
 
 def _counted(summary: RunSummary, outcome: FileOutcome) -> RunSummary:
+    """Files by status; notices and facts are counted once copies are gathered."""
     return replace(
         summary,
         files=summary.files + 1,
-        notices=summary.notices + len(outcome.notices),
-        facts=summary.facts + sum(notice.facts for notice in outcome.notices),
         failed=summary.failed + (outcome.status in ("failed", "needs_ocr")),
         skipped=summary.skipped + (outcome.status == "skipped"),
         reused=summary.reused + outcome.reused,

@@ -13,7 +13,7 @@ from ingest.script import Script, detect_script
 from ingest.source import SourceText, Table
 from ingest.structure import NoticeLayout, find_notices
 from ingest.textmap import MappedText
-from schema import FACT_FIELDS, Evidence, FieldEvidence, NoticeRecord, Source
+from schema import FACT_FIELDS, Evidence, FieldEvidence, NoticeRecord, Region, Source
 from schema.models import MAX_QUOTE_CHARS
 
 PAGE_BREAK = "\f"
@@ -53,13 +53,14 @@ def _record(
     start, end = mapped.source_span(0, len(mapped.text))
     facts = extract_notice(mapped.text, layout)
     return NoticeRecord(
-        id=facts.doc_number or _digest_id(sha256, start, end),
+        id=facts.doc_number or text_digest_id(mapped.text),
         source=Source(file=file, sha256=sha256, start=start, end=end),
         script=_script(source_text, mapped, layout),
         text=mapped.text,
         title=facts.title,
         doc_number=facts.doc_number,
         issuers=facts.issuers,
+        regions=[Region() for _ in facts.issuers],
         status=facts.status,
         issue_date=facts.issue_date,
         effective_date=facts.effective_date,
@@ -90,8 +91,9 @@ def _field_evidence(read: Read, mapped: MappedText) -> FieldEvidence:
     )
 
 
-def _digest_id(sha256: str, start: int, end: int) -> str:
-    return "sha256:" + hashlib.sha256(f"{sha256}:{start}:{end}".encode()).hexdigest()[:16]
+def text_digest_id(text: str) -> str:
+    """The id of a notice without a number: the same text read from two files is one notice."""
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _with_source_spans(facts: list, mapped: MappedText) -> list:

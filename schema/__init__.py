@@ -5,6 +5,7 @@ from schema.models import (
     HEADER_FIELDS,
     SCHEMA_VERSION,
     AttachmentRow,
+    Copy,
     Evidence,
     FieldEvidence,
     NoticeRecord,
@@ -12,6 +13,7 @@ from schema.models import (
     PriceCap,
     ProcurementPeriod,
     Reference,
+    Region,
     SelfPayAdjustment,
     Source,
 )
@@ -21,6 +23,7 @@ __all__ = [
     "HEADER_FIELDS",
     "SCHEMA_VERSION",
     "AttachmentRow",
+    "Copy",
     "Evidence",
     "FieldEvidence",
     "NoticeRecord",
@@ -28,6 +31,7 @@ __all__ = [
     "PriceCap",
     "ProcurementPeriod",
     "Reference",
+    "Region",
     "SelfPayAdjustment",
     "Source",
 ]

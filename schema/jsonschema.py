@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from schema.models import NoticeRecord
+from schema.models import SCHEMA_VERSION, NoticeRecord
 
 SCHEMA_PATH = Path(__file__).with_name("notice.schema.json")
 
@@ -13,7 +13,7 @@ SCHEMA_PATH = Path(__file__).with_name("notice.schema.json")
 def generate() -> str:
     schema = NoticeRecord.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "policygraph/notice/1"
+    schema["$id"] = f"policygraph/notice/{SCHEMA_VERSION}"
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""The notice record of CONTRACT.md (version 1) as typed models.
+"""The notice record of CONTRACT.md (version 2) as typed models.
 
 These models are the boundary between extraction and everything downstream: the JSON
 Schema in `notice.schema.json` is generated from them (`python -m schema`), and every
@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # The record's lists of facts, each fact with its evidence.
 FACT_FIELDS = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps", "references")
 # The record's fields read from a notice's layout, each with where it was read.
@@ -104,8 +104,28 @@ class Source(Model):
     end: int = Field(ge=0)
 
 
+RegionLevel = Literal["national", "alliance", "province", "city", "county"]
+
+
+class Region(Model):
+    """Where an issuer's notices apply; every part unknown stays null, never guessed."""
+
+    level: RegionLevel | None = None
+    province: str | None = None
+    city: str | None = None
+
+
+class Copy(Model):
+    """Another place the same notice was read: a repost, the PDF of a web page, an attachment."""
+
+    file: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class NoticeRecord(Model):
-    schema_version: Literal["1"] = SCHEMA_VERSION
+    schema_version: Literal["2"] = SCHEMA_VERSION
     id: str
     source: Source
     script: Literal["simplified", "traditional", "mixed"]
@@ -113,6 +133,15 @@ class NoticeRecord(Model):
     title: str | None
     doc_number: str | None
     issuers: list[str]
+    regions: list[Region] = Field(default_factory=list, description="one per issuer, in the issuers' order")
+    copies: list[Copy] = Field(
+        default_factory=list,
+        description="the other files holding this notice (same number, same or near-same text); `source` is the "
+        "most complete copy, the one the fields were read from",
+    )
+    conflicts: list[str] = Field(
+        default_factory=list, description="ids of the records whose different text claims this record's number"
+    )
     status: Literal["final", "draft"]
     issue_date: date | None
     effective_date: date | None

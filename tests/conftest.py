@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
 
+from ingest.decode import decode_bytes
 from policygraph.pipeline import run
+from policygraph.records import notice_records
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT / "corpus"
@@ -26,6 +29,13 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def corpus_records(corpus_run: Path) -> list[dict]:
     lines = (corpus_run / "notices.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines]
+
+
+def file_records(path: Path) -> list[dict]:
+    """The records one file gives when read alone: in a run beside its copies it would be one of them."""
+    data = path.read_bytes()
+    source = decode_bytes(data, path.name)
+    return [record.model_dump(mode="json") for record in notice_records(source, path.name, sha256(data).hexdigest())]
 
 
 def record_by_number(records: list[dict], number: str) -> dict:

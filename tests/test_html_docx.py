@@ -20,7 +20,7 @@ from ingest.decode import DecodeError, decode_bytes
 from ingest.docx import docx_to_text
 from ingest.html import html_to_text, page_charset
 from policygraph.pipeline import run
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, file_records
 
 LIAONING = "001_5bd8d455ddfe790f"
 SHANXI = "003_0cd56fd91030d65d"
@@ -203,26 +203,44 @@ def comparable(record: dict) -> dict:
     return kept
 
 
+LAID_OUT = {
+    "liaoning.html": lambda: web_page(LIAONING, "utf-8"),
+    "shanxi.htm": lambda: web_page(SHANXI, "gb2312"),
+    "liaoning.docx": lambda: word_file(LIAONING),
+    "shanxi.docx": lambda: word_file_in_layout_table(SHANXI),
+}
+
+
 @pytest.fixture(scope="module")
-def records_by_file(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+def laid_out_files(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("in")
-    files = {
-        f"{LIAONING}.txt": (CORPUS / f"{LIAONING}.txt").read_bytes(),
-        f"{SHANXI}.txt": (CORPUS / f"{SHANXI}.txt").read_bytes(),
-        "liaoning.html": web_page(LIAONING, "utf-8"),
-        "shanxi.htm": web_page(SHANXI, "gb2312"),
-        "liaoning.docx": word_file(LIAONING),
-        "shanxi.docx": word_file_in_layout_table(SHANXI),
-    }
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-    out = tmp_path_factory.mktemp("out")
-    run([str(folder)], out)
-    by_file: dict[str, list[dict]] = {}
-    for line in (out / "notices.jsonl").read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        by_file.setdefault(Path(record["source"]["file"]).name, []).append(record)
-    return by_file
+    for stem in (LIAONING, SHANXI):
+        (folder / f"{stem}.txt").write_bytes((CORPUS / f"{stem}.txt").read_bytes())
+    for name, make in LAID_OUT.items():
+        (folder / name).write_bytes(make())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def records_by_file(laid_out_files: Path) -> dict[str, list[dict]]:
+    """Each file's records as its file alone gives them: in one run they are copies of one notice."""
+    return {path.name: file_records(path) for path in sorted(laid_out_files.iterdir())}
+
+
+def test_one_run_over_every_layout_gives_one_record_per_notice_with_the_others_as_copies(
+    laid_out_files: Path, tmp_path: Path
+) -> None:
+    run([str(laid_out_files)], tmp_path)
+    records = [json.loads(line) for line in (tmp_path / "notices.jsonl").read_text(encoding="utf-8").splitlines()]
+    copies = {record["title"]: sorted(Path(copy["file"]).name for copy in record["copies"]) for record in records}
+    files = {record["title"]: Path(record["source"]["file"]).name for record in records}
+    assert sorted(copies) == sorted(TITLES.values())
+    assert sorted([files[TITLES[LIAONING]], *copies[TITLES[LIAONING]]]) == sorted(
+        [f"{LIAONING}.txt", "liaoning.docx", "liaoning.html"]
+    )
+    assert sorted([files[TITLES[SHANXI]], *copies[TITLES[SHANXI]]]) == sorted(
+        [f"{SHANXI}.txt", "shanxi.docx", "shanxi.htm"]
+    )
 
 
 @pytest.mark.parametrize(

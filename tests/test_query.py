@@ -144,8 +144,8 @@ def test_command_line_answers_in_json(corpus_run: Path, capsys: pytest.CaptureFi
     assert main(["show", "没有这个文件", "--out", str(corpus_run)]) == 1
 
 
-def test_a_notice_in_two_files_is_kept_once_with_its_later_facts(tmp_path: Path) -> None:
-    """The same 发文字号 in two files (a re-download, a repost): the later file's copy wins."""
+def test_a_notice_in_two_files_is_one_record_with_the_other_file_as_its_copy(tmp_path: Path) -> None:
+    """The same 发文字号 and text in two files (a re-download, a repost): one record, one set of facts."""
     sample = next(path for path in sorted(CORPUS.glob("*.txt")) if "鲁医保函〔2024〕28号" in path.read_text("utf-8"))
     text = sample.read_text(encoding="utf-8")
     (tmp_path / "in").mkdir()
@@ -156,13 +156,14 @@ def test_a_notice_in_two_files_is_kept_once_with_its_later_facts(tmp_path: Path)
         notices = connection.execute("SELECT file FROM notices WHERE id = ?", (PROVINCIAL,)).fetchall()
         facts = connection.execute("SELECT count(*) FROM facts WHERE notice_id = ?", (PROVINCIAL,)).fetchone()[0]
         title = connection.execute("SELECT title FROM notices WHERE id = ?", (PROVINCIAL,)).fetchone()[0]
-        matched = connection.execute(  # the first copy's words are forgotten, not left to match a rowid without a notice
+        matched = connection.execute(  # the copy's words are not indexed a second time
             "SELECT n.id FROM notice_words w LEFT JOIN notices n ON n.rowid = w.rowid WHERE notice_words MATCH ?",
             (f'"{store.fold_case(title)}"',),
         ).fetchall()
     records = [json.loads(line) for line in (tmp_path / "out" / "notices.jsonl").open(encoding="utf-8")]
-    record = next(found for found in records if found["id"] == PROVINCIAL and found["source"]["file"].endswith("b.txt"))
-    assert [row["file"] for row in notices] == [str(tmp_path / "in" / "b.txt")]
+    [record] = [found for found in records if found["id"] == PROVINCIAL]
+    assert [row["file"] for row in notices] == [str(tmp_path / "in" / "a.txt")]
+    assert [copy["file"] for copy in record["copies"]] == [str(tmp_path / "in" / "b.txt")]
     assert facts == sum(len(record[name]) for name in store.FACT_TYPES)
     assert [row["id"] for row in matched].count(PROVINCIAL) == 1 and None not in [row["id"] for row in matched]
 

@@ -18,7 +18,7 @@ def test_every_output_line_validates(corpus_run: Path) -> None:
     assert lines
     for line in lines:
         record = NoticeRecord.model_validate_json(line)
-        assert record.schema_version == "1"
+        assert record.schema_version == "2"
         assert "\\u" not in line, "Chinese is written as is, not ASCII-escaped"
 
 

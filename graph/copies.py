@@ -1,0 +1,148 @@
+"""Copies of one notice: one record however many files hold it, and never one text
+silently replacing another that claims the same number.
+
+Real batches hold a notice several times: a repost per site, a PDF and its web page, an
+attachment copy, sometimes cut off. Those are copies, and the most complete one supplies
+the record. A forged or mistaken text that claims the same 发文字号 is not a copy: it says
+something else (a different ratio, another date), and both texts are kept as records of
+their own, each flagged with the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from schema import FACT_FIELDS, Copy, NoticeRecord
+
+SHINGLE = 5  # characters: long enough that shared shingles mean shared sentences
+# Share of the shorter text's shingles the longer one must hold: reposts lose or gain a
+# line of site furniture, and cut-off copies hold part of the text, but nearly every
+# sentence they do hold is the other's.
+NEAR_SAME = 0.85
+# Fields two copies must not disagree on where both have a value.
+AGREEING_FIELDS = ("title", "issue_date", "effective_date", "status")
+CONFLICT_DIGITS = 8  # hex digits of the text's SHA-256 that tell conflicting texts apart
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A notice as read from one file, where the input order puts it."""
+
+    record: NoticeRecord
+    position: tuple[int, int]  # the file's position in the run, the notice's in its file
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """One record of a claimed id, and the occurrences that are copies of it."""
+
+    record: NoticeRecord  # the most complete copy, with its final id, copies and conflicts
+    position: tuple[int, int]
+    copies: tuple[Occurrence, ...]
+
+
+def resolve(claimed_id: str, occurrences: Iterable[Occurrence]) -> list[Resolved]:
+    """The records that the occurrences of one claimed id make, in input order: one when
+    they are copies of one notice, one per distinct notice otherwise."""
+    groups = _group_copies(sorted(occurrences, key=lambda occurrence: occurrence.position))
+    primaries = [max(group, key=_completeness) for group in groups]
+    ids = [claimed_id] if len(groups) == 1 else [_conflict_id(claimed_id, primary.record) for primary in primaries]
+    return [
+        Resolved(
+            record=primary.record.model_copy(
+                update={
+                    "id": record_id,
+                    "copies": [_copy(occurrence.record) for occurrence in group if occurrence is not primary],
+                    "conflicts": [other for other in ids if other != record_id],
+                }
+            ),
+            position=primary.position,
+            copies=tuple(occurrence for occurrence in group if occurrence is not primary),
+        )
+        for group, primary, record_id in zip(groups, primaries, ids, strict=True)
+    ]
+
+
+def as_read(record: NoticeRecord, claimed_id: str) -> NoticeRecord:
+    """A resolved record as its file gave it, before copies were gathered."""
+    return record.model_copy(update={"id": claimed_id, "copies": [], "conflicts": []})
+
+
+def _group_copies(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
+    """Each occurrence joins the first group whose notice it is a copy of. Identical
+    texts are compared once: a file of one notice repeated thousands of times is one text."""
+    groups: list[list[Occurrence]] = []
+    by_text: dict[str, list[Occurrence]] = {}
+    profiles: list[_Profile] = []
+    for occurrence in occurrences:
+        text = occurrence.record.text
+        if text in by_text:
+            by_text[text].append(occurrence)
+            continue
+        profile = _Profile.of(occurrence.record)
+        home = next((number for number, known in enumerate(profiles) if _same_notice(known, profile)), None)
+        if home is None:
+            groups.append([])
+            profiles.append(profile)
+            home = len(groups) - 1
+        groups[home].append(occurrence)
+        by_text[text] = groups[home]
+    return groups
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """What telling two texts apart needs, computed once per distinct text."""
+
+    shingles: frozenset[str]
+    facts: frozenset[tuple]
+    fields: dict[str, object]
+
+    @classmethod
+    def of(cls, record: NoticeRecord) -> _Profile:
+        fields = {name: getattr(record, name) for name in AGREEING_FIELDS}
+        return cls(_shingles(record.text), _fact_values(record), fields)
+
+
+def _same_notice(a: _Profile, b: _Profile) -> bool:
+    """Copies share nearly every sentence, and the shorter states nothing the longer does
+    not: a cut-off copy holds fewer facts, a forged one a different fact."""
+    shorter, longer = sorted((a, b), key=lambda profile: len(profile.shingles))
+    if not shorter.shingles or len(shorter.shingles & longer.shingles) < NEAR_SAME * len(shorter.shingles):
+        return False
+    if not shorter.facts <= longer.facts:
+        return False
+    return all(a.fields[name] == b.fields[name] for name in AGREEING_FIELDS if a.fields[name] and b.fields[name])
+
+
+def _shingles(text: str) -> frozenset[str]:
+    compact = "".join(text.split())
+    return frozenset(compact[start : start + SHINGLE] for start in range(max(1, len(compact) - SHINGLE + 1)))
+
+
+def _fact_values(record: NoticeRecord) -> frozenset[tuple]:
+    """Each fact as what it states, without where it was read or what the sentence covers."""
+    return frozenset(
+        (name, tuple(sorted(fact.model_dump(exclude={"evidence", "scope"}, mode="json").items(), key=str)))
+        for name in FACT_FIELDS
+        for fact in getattr(record, name)
+    )
+
+
+def _completeness(occurrence: Occurrence) -> tuple:
+    """The longest text, then the most facts; the earliest in input order of equals."""
+    record = occurrence.record
+    facts = sum(len(getattr(record, name)) for name in FACT_FIELDS)
+    file_position, number = occurrence.position
+    return len(record.text), facts, -file_position, -number
+
+
+def _conflict_id(claimed_id: str, record: NoticeRecord) -> str:
+    return f"{claimed_id}#{hashlib.sha256(record.text.encode()).hexdigest()[:CONFLICT_DIGITS]}"
+
+
+def _copy(record: NoticeRecord) -> Copy:
+    source = record.source
+    return Copy(file=source.file, sha256=source.sha256, start=source.start, end=source.end)

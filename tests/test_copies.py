@@ -1,0 +1,100 @@
+"""Copies of one notice are one record; two texts claiming one number are both kept and
+flagged; and what a run writes does not depend on what earlier runs over the folder saw."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policygraph.pipeline import RunOptions, run
+from tests.conftest import CORPUS
+
+SHANXI = (CORPUS / "003_0cd56fd91030d65d.txt").read_text(encoding="utf-8")
+NUMBER = "晋医保发〔2021〕22号"
+GENUINE_RATIO = "药品按医疗机构年度约定采购金额的50%预付给医疗机构"
+FORGED = SHANXI.replace(GENUINE_RATIO, GENUINE_RATIO.replace("50%", "90%"))
+# Cut off after the prepayment paragraph, as mirror sites cut long notices.
+CUT_OFF = SHANXI[: SHANXI.index("逐步冲抵预付金。") + len("逐步冲抵预付金。")]
+OUTPUTS = ("notices.jsonl", "graph.json", "graph.graphml", "manifest.json")
+
+
+def records(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "notices.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def manifest(out: Path) -> dict[str, dict]:
+    files = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    return {Path(entry["path"]).name: entry for entry in files}
+
+
+def written(folder: Path, texts: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_cut_off_repost_is_a_copy_and_the_whole_notice_supplies_the_fields(tmp_path: Path) -> None:
+    folder = written(tmp_path / "in", {"a-mirror.txt": CUT_OFF, "b-portal.txt": SHANXI})
+    run([str(folder)], tmp_path / "out")
+    [record] = records(tmp_path / "out")
+    assert record["id"] == NUMBER and record["conflicts"] == []
+    assert Path(record["source"]["file"]).name == "b-portal.txt"
+    assert [Path(copy["file"]).name for copy in record["copies"]] == ["a-mirror.txt"]
+    assert record["copies"][0]["end"] - record["copies"][0]["start"] < record["source"]["end"]
+    assert [fact["ratio"] for fact in record["prepayments"]] == [0.5, 0.3]
+    entries = manifest(tmp_path / "out")
+    assert entries["a-mirror.txt"]["notices"] == entries["b-portal.txt"]["notices"] == [NUMBER]
+    assert entries["a-mirror.txt"]["status"] == "ok" and not entries["a-mirror.txt"]["conflict"]
+
+
+def test_a_forged_text_claiming_the_number_never_replaces_the_genuine_one(tmp_path: Path) -> None:
+    folder = written(tmp_path / "in", {"genuine.txt": SHANXI, "forged.txt": FORGED})
+    run([str(folder)], tmp_path / "out")
+    by_file = {Path(record["source"]["file"]).name: record for record in records(tmp_path / "out")}
+    genuine, forged = by_file["genuine.txt"], by_file["forged.txt"]
+    assert genuine["id"].startswith(f"{NUMBER}#") and forged["id"].startswith(f"{NUMBER}#")
+    assert len({genuine["id"], forged["id"]}) == 2 and len(genuine["id"]) == len(NUMBER) + 9
+    assert (genuine["conflicts"], forged["conflicts"]) == ([forged["id"]], [genuine["id"]])
+    assert [fact["ratio"] for fact in genuine["prepayments"]] == [0.5, 0.3]
+    assert [fact["ratio"] for fact in forged["prepayments"]] == [0.9, 0.3]
+    assert {name: entry["conflict"] for name, entry in manifest(tmp_path / "out").items()} == {
+        "forged.txt": True,
+        "genuine.txt": True,
+    }
+    nodes = json.loads((tmp_path / "out" / "graph.json").read_text(encoding="utf-8"))["nodes"]
+    assert {genuine["id"], forged["id"]} <= {node["id"] for node in nodes}
+
+
+def test_a_file_of_one_notice_repeated_is_one_record_with_every_other_repeat_a_copy(tmp_path: Path) -> None:
+    folder = written(tmp_path / "in", {"repeated.txt": "\n\n".join([SHANXI] * 30)})
+    run([str(folder)], tmp_path / "out")
+    [record] = records(tmp_path / "out")
+    assert record["id"] == NUMBER and len(record["copies"]) == 29
+    assert len({(copy["start"], copy["end"]) for copy in record["copies"]}) == 29
+    assert manifest(tmp_path / "out")["repeated.txt"]["notices"] == [NUMBER] * 30
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        ({"a.txt": SHANXI, "b.txt": CUT_OFF}, {"b.txt": CUT_OFF}),  # the record's file leaves: its copy stands in
+        ({"a.txt": SHANXI}, {"a.txt": SHANXI, "b.txt": FORGED}),  # a forgery arrives
+        ({"a.txt": SHANXI, "b.txt": FORGED}, {"a.txt": SHANXI}),  # the forgery leaves
+        ({"a.txt": CUT_OFF, "b.txt": FORGED}, {"a.txt": SHANXI, "b.txt": FORGED}),  # a copy is completed
+    ],
+)
+def test_a_rerun_after_files_come_and_go_writes_what_a_clean_run_writes(
+    tmp_path: Path, first: dict[str, str], then: dict[str, str]
+) -> None:
+    folder = written(tmp_path / "in", first)
+    run([str(folder)], tmp_path / "rerun")
+    for path in folder.iterdir():
+        path.unlink()
+    written(folder, then)
+    run([str(folder)], tmp_path / "rerun")
+    run([str(folder)], tmp_path / "clean", RunOptions(force=True))
+    for name in OUTPUTS:
+        assert (tmp_path / "rerun" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
