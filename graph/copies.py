@@ -144,5 +144,4 @@ def _conflict_id(claimed_id: str, record: NoticeRecord) -> str:
 
 
 def _copy(record: NoticeRecord) -> Copy:
-    source = record.source
-    return Copy(file=source.file, sha256=source.sha256, start=source.start, end=source.end)
+    return Copy(**record.source.model_dump())

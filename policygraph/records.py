@@ -29,7 +29,7 @@ def notice_records(source: SourceText, file: str, sha256: str) -> list[NoticeRec
     spans = [mapped.source_span(0, len(mapped.text)) for mapped in notices]
     tables = _tables_by_notice(source, spans)
     return [
-        _record(mapped, layout, source.text, file, sha256, tables[number])
+        _record(mapped, layout, source, file, sha256, tables[number])
         for number, (mapped, layout) in enumerate(zip(notices, layouts, strict=True))
     ]
 
@@ -48,14 +48,14 @@ def _tables_by_notice(source: SourceText, spans: list[tuple[int, int]]) -> list[
 
 
 def _record(
-    mapped: MappedText, layout: NoticeLayout, source_text: str, file: str, sha256: str, tables: tuple[Table, ...]
+    mapped: MappedText, layout: NoticeLayout, source: SourceText, file: str, sha256: str, tables: tuple[Table, ...]
 ) -> NoticeRecord:
     start, end = mapped.source_span(0, len(mapped.text))
     facts = extract_notice(mapped.text, layout)
     return NoticeRecord(
         id=facts.doc_number or text_digest_id(mapped.text),
-        source=Source(file=file, sha256=sha256, start=start, end=end),
-        script=_script(source_text, mapped, layout),
+        source=Source(file=file, sha256=sha256, start=start, end=end, encoding=source.encoding),
+        script=_script(source.text, mapped, layout),
         text=mapped.text,
         title=facts.title,
         doc_number=facts.doc_number,

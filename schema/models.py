@@ -102,6 +102,9 @@ class Source(Model):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    encoding: str | None = Field(
+        default=None, description="how the file was read: utf-8, gb18030, big5, utf-16, pdf, pdf-ocr, html or docx"
+    )
 
 
 RegionLevel = Literal["national", "alliance", "province", "city", "county"]
@@ -115,13 +118,8 @@ class Region(Model):
     city: str | None = None
 
 
-class Copy(Model):
+class Copy(Source):
     """Another place the same notice was read: a repost, the PDF of a web page, an attachment."""
-
-    file: str
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
 
 
 class NoticeRecord(Model):
