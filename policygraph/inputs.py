@@ -15,8 +15,32 @@ NOTICE_SUFFIXES = {".txt", ".text", ".md", ".pdf", ".html", ".htm", ".docx", ".d
 class InputFile:
     """A file to read, kept as small as it can be: a national batch lists hundreds of thousands."""
 
-    shown_as: str  # the path as the user gave it, for the manifest and the records
+    path: str  # the path as the user gave it, to open: undecodable bytes of its name kept as surrogates
     skip_reason: str | None = None
+
+    @property
+    def shown_as(self) -> str:
+        """The path for the manifest, the records and the database, which hold UTF-8 only."""
+        return shown_path(self.path)
+
+
+def shown_path(path: str) -> str:
+    """`path` as valid UTF-8: each byte of it that is not UTF-8 written as an escape (`\\xd6`),
+    and each backslash doubled, so that no two paths are shown alike. A name unzipped from a
+    Windows archive is often in GBK; Python keeps such bytes as surrogates, which open the
+    file but which no UTF-8 output can hold."""
+    if "\\" in path or not _is_utf8(path):
+        escaped = os.fsencode(path).replace(b"\\", b"\\\\")  # the escapes' own mark, doubled
+        return escaped.decode("utf-8", "backslashreplace")
+    return path
+
+
+def _is_utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def collect(inputs: list[str]) -> list[InputFile]:
@@ -30,7 +54,7 @@ def collect(inputs: list[str]) -> list[InputFile]:
             if entry.real not in seen:
                 seen.add(entry.real)
                 found.append(InputFile(entry.path, _skip_reason(entry)))
-    return sorted(found, key=lambda item: item.shown_as)
+    return sorted(found, key=lambda item: item.path)
 
 
 class _Entry(NamedTuple):

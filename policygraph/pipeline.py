@@ -155,7 +155,7 @@ def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: floa
     if item.skip_reason:
         return FileOutcome(item.shown_as, None, "skipped", item.skip_reason)
     try:
-        data = _read(item.shown_as)
+        data = _read(item.path)
     except DecodeError as error:
         return FileOutcome(item.shown_as, None, "failed", str(error))
     sha256 = hashlib.sha256(data).hexdigest()

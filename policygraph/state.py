@@ -72,11 +72,11 @@ def fingerprint(items: list[InputFile]) -> str:
     digest = hashlib.sha256()
     for item in items:
         try:
-            status = os.stat(item.shown_as)
+            status = os.stat(item.path)
             seen = f"{status.st_size} {status.st_mtime_ns}"
         except OSError:
             seen = "unreadable"
-        digest.update(f"{item.shown_as}\0{seen}\n".encode("utf-8", "surrogateescape"))
+        digest.update(f"{item.path}\0{seen}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

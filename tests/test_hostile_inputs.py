@@ -1,0 +1,107 @@
+"""Hostile inputs: whatever a folder, a file name or a notice holds, the batch goes on.
+
+Each case is built in a folder beside a good notice from the bundled corpus and run through
+the pipeline; the case gets its status and a one-line reason in the manifest, and the good
+notice's records come out exactly as they do from a folder of good notices only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph.store import DATABASE_NAME
+from policygraph.cache import CACHE_PATH
+from policygraph.pipeline import run
+from policygraph.state import RunOptions
+from tests.conftest import CORPUS
+
+GOOD = CORPUS / "000_61ff265ac555f13c.txt"
+OTHER = CORPUS / "001_5bd8d455ddfe790f.txt"  # read under hostile names
+OTHER_NUMBER = "辽医保〔2022〕80号"
+THIRD = CORPUS / "002_3c2483d3016c1a44.txt"
+GBK_NAME = b"\xd6\xd0\xce\xc4.txt"  # 中文.txt, as an archive made on Chinese Windows names it
+GBK_NAME_SHOWN = "\\xd6\\xd0\\xce\\xc4.txt"
+ESCAPES_NAME_SHOWN = "\\\\xd6\\\\xd0\\\\xce\\\\xc4.txt"  # a file named GBK_NAME_SHOWN: its backslashes doubled
+
+
+@dataclass
+class Outputs:
+    """What a run wrote, by the path each file is shown under."""
+
+    out: Path
+    entries: dict[str, dict]
+    records: dict[str, list[dict]]
+
+    def reason(self, path: Path | str) -> tuple[str, str | None]:
+        entry = self.entries[str(path)]
+        return entry["status"], entry["error"]
+
+
+def run_folder(folder: Path, *more_inputs: str, options: RunOptions | None = None) -> Outputs:
+    out = folder.parent / "out"
+    run([str(folder), *more_inputs], out, options)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    records = defaultdict(list)
+    for line in (out / "notices.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        records[record["source"]["file"]].append(record)
+    return Outputs(out, {entry["path"]: entry for entry in manifest["files"]}, records)
+
+
+def without_source(records: list[dict]) -> list[dict]:
+    """The records as they read whatever the file's name and bytes (a page's charset)."""
+    return [{**record, "source": None} for record in records]
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[dict]]:
+    """The two samples' records read from a folder of good notices only."""
+    folder = tmp_path_factory.mktemp("plain") / "in"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "good.txt")
+    shutil.copy(OTHER, folder / "other.txt")
+    outputs = run_folder(folder)
+    return {name: without_source(outputs.records[str(folder / name)]) for name in ("good.txt", "other.txt")}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An input folder holding the good notice."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "good.txt")
+    return folder
+
+
+def assert_good_unchanged(outputs: Outputs, folder: Path, plain: dict[str, list[dict]]) -> None:
+    assert outputs.reason(folder / "good.txt") == ("ok", None)
+    assert without_source(outputs.records[str(folder / "good.txt")]) == plain["good.txt"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_name_that_is_not_utf8_is_read_and_shown_with_escapes(folder: Path, plain: dict, jobs: int) -> None:
+    with open(os.fsencode(folder) + b"/" + GBK_NAME, "wb") as stream:
+        stream.write(OTHER.read_bytes())
+    shutil.copy(THIRD, folder / GBK_NAME_SHOWN)  # a UTF-8 name that reads as the escapes
+    outputs = run_folder(folder, options=RunOptions(jobs=jobs))
+    shown = f"{folder}/{GBK_NAME_SHOWN}"
+    assert outputs.reason(shown) == ("ok", None)
+    assert outputs.reason(f"{folder}/{ESCAPES_NAME_SHOWN}") == ("ok", None)
+    assert outputs.entries[shown]["notices"] == [OTHER_NUMBER]
+    assert without_source(outputs.records[shown]) == plain["other.txt"]
+    with sqlite3.connect(outputs.out / DATABASE_NAME) as database:
+        assert database.execute("SELECT file FROM notices WHERE id = ?", (OTHER_NUMBER,)).fetchall() == [(shown,)]
+        assert (shown,) in database.execute("SELECT path FROM files").fetchall()
+    with sqlite3.connect(outputs.out / CACHE_PATH) as cache:
+        assert (shown,) in cache.execute("SELECT file FROM results").fetchall()
+    graph = json.loads((outputs.out / "graph.json").read_text(encoding="utf-8"))
+    assert [node["file"] for node in graph["nodes"] if node["id"] == OTHER_NUMBER] == [shown]
+    assert_good_unchanged(outputs, folder, plain)
