@@ -13,11 +13,10 @@ from pathlib import Path
 from ingest.docx import DOCX_SUFFIX, OLE_MAGIC, ZIP_MAGIC, docx_to_text, refuse_ole
 from ingest.html import html_to_text, looks_like_html, page_charset
 from ingest.pdf import read_pdf
+from ingest.reading import MAX_BYTES, read_file
 from ingest.source import DecodeError, SourceText
 from ingest.source import NeedsOCR as NeedsOCR  # re-exported: callers catch it with DecodeError
 from ingest.source import Table as Table  # re-exported: the type of SourceText.tables
-
-MAX_BYTES: int = 20 * 1024 * 1024
 
 PDF_MAGIC = b"%PDF-"
 PDF_SUFFIX = ".pdf"
@@ -34,8 +33,6 @@ UTF16_WITHOUT_BOM = (("utf-16", "utf-16-le"), ("utf-16", "utf-16-be"))
 CHINESE_LEGACY = (("gb18030", "gb18030"), ("big5", "cp950"))
 
 EMPTY = "empty file"
-TOO_LARGE = "file too large: {size:,} bytes, the limit is {limit:,} bytes"
-UNREADABLE = "cannot read file: {reason}"
 NOT_PDF = "not a PDF: the name ends in .pdf but the content starts with {start!r}, not %PDF-"
 BINARY_NUL = "binary file, not text: it contains NUL bytes and is not UTF-16"
 BINARY_CONTROL = "binary file, not text: {share:.0%} of the decoded characters are control characters"
@@ -117,7 +114,7 @@ def decode_file(path: Path, max_bytes: int = MAX_BYTES) -> SourceText:
     """Read and decode one notice file, refusing oversized files before reading them."""
     path = Path(path)
     try:
-        return decode_bytes(_read_at_most(path, max_bytes), path.name)
+        return decode_bytes(read_file(path, max_bytes), path.name)
     except DecodeError as err:
         raise type(err)(f"{path}: {err}") from err  # keeps the kind: NeedsOCR stays NeedsOCR
 
@@ -129,21 +126,6 @@ def decode_bytes(data: bytes, name: str = "") -> SourceText:
     bytes under another name must give the same message (results are cached by content).
     """
     return _decode(data, name)
-
-
-def _read_at_most(path: Path, max_bytes: int) -> bytes:
-    """Check the size before reading; reading one byte past the limit catches a file that grew since."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise DecodeError(TOO_LARGE.format(size=size, limit=max_bytes))
-        with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
-    except OSError as err:
-        raise DecodeError(UNREADABLE.format(reason=err.strerror or err)) from err
-    if len(data) > max_bytes:
-        raise DecodeError(TOO_LARGE.format(size=len(data), limit=max_bytes))
-    return data
 
 
 def _decode(data: bytes, name: str) -> SourceText:

@@ -76,13 +76,21 @@ def _walk(folder: str, real_folder: str) -> Iterator[_Entry]:
     subfolders = []
     for entry in entries:
         if entry.is_symlink():
-            yield _Entry(entry.path, os.path.realpath(entry.path), entry.is_dir())
+            yield _Entry(entry.path, os.path.realpath(entry.path), _links_to_folder(entry))
         elif entry.is_dir():
             subfolders.append(entry)
         else:
             yield _Entry(entry.path, os.path.join(real_folder, entry.name))
     for entry in subfolders:
         yield from _walk(entry.path, os.path.join(real_folder, entry.name))
+
+
+def _links_to_folder(link: os.DirEntry) -> bool:
+    """A link that loops or leads nowhere is no folder; reading it will say which it is."""
+    try:
+        return link.is_dir()
+    except OSError:
+        return False
 
 
 def _skip_reason(entry: _Entry) -> str | None:

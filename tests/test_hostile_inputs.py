@@ -10,14 +10,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import sqlite3
+import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from graph.store import DATABASE_NAME
+from ingest.reading import read_file
+from ingest.source import DecodeError
 from policygraph.cache import CACHE_PATH
 from policygraph.pipeline import run
 from policygraph.state import RunOptions
@@ -30,6 +36,9 @@ THIRD = CORPUS / "002_3c2483d3016c1a44.txt"
 GBK_NAME = b"\xd6\xd0\xce\xc4.txt"  # 中文.txt, as an archive made on Chinese Windows names it
 GBK_NAME_SHOWN = "\\xd6\\xd0\\xce\\xc4.txt"
 ESCAPES_NAME_SHOWN = "\\\\xd6\\\\xd0\\\\xce\\\\xc4.txt"  # a file named GBK_NAME_SHOWN: its backslashes doubled
+NOT_REGULAR = "not a regular file: {kind}, which holds no notice"
+LINK_LOOP = "a link that loops: following it leads back to a link already followed (or through over 40 links)"
+UNBLOCK_EVERY_SECONDS = 2.0
 
 
 @dataclass
@@ -104,4 +113,73 @@ def test_a_name_that_is_not_utf8_is_read_and_shown_with_escapes(folder: Path, pl
         assert (shown,) in cache.execute("SELECT file FROM results").fetchall()
     graph = json.loads((outputs.out / "graph.json").read_text(encoding="utf-8"))
     assert [node["file"] for node in graph["nodes"] if node["id"] == OTHER_NUMBER] == [shown]
+    assert_good_unchanged(outputs, folder, plain)
+
+
+@contextmanager
+def writer_now_and_then(fifo: Path) -> Iterator[None]:
+    """Opens the pipe's writing end now and then: a run that blocks opening the pipe then
+    reads it as empty and ends, so that the test fails instead of hanging."""
+    stop = threading.Event()
+
+    def unblock() -> None:
+        while not stop.wait(UNBLOCK_EVERY_SECONDS):
+            with suppress(OSError):  # no reader waiting: nothing to unblock
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+    thread = threading.Thread(target=unblock, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_named_pipe_is_refused_without_blocking(folder: Path, plain: dict) -> None:
+    os.mkfifo(folder / "x.txt")
+    with writer_now_and_then(folder / "x.txt"):
+        outputs = run_folder(folder, options=RunOptions(jobs=2, seconds_per_file=5))
+    assert outputs.reason(folder / "x.txt") == ("failed", NOT_REGULAR.format(kind="a named pipe (FIFO)"))
+    assert_good_unchanged(outputs, folder, plain)
+
+
+def test_a_socket_is_refused(folder: Path, plain: dict) -> None:
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(folder / "s.txt"))
+        outputs = run_folder(folder)
+    assert outputs.reason(folder / "s.txt") == ("failed", NOT_REGULAR.format(kind="a socket"))
+    assert_good_unchanged(outputs, folder, plain)
+
+
+def test_a_link_to_an_endless_device_is_refused_before_reading(folder: Path, plain: dict) -> None:
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    outputs = run_folder(folder)
+    assert outputs.reason(folder / "zero.txt") == ("failed", NOT_REGULAR.format(kind="a character device"))
+    assert_good_unchanged(outputs, folder, plain)
+
+
+def test_the_size_limit_holds_for_the_bytes_read_not_the_size_reported() -> None:
+    """A /proc file reports a size of 0 and holds more."""
+    assert os.stat("/proc/self/maps").st_size == 0
+    with pytest.raises(DecodeError, match=r"^file too large: more than the limit of 64 bytes$"):
+        read_file("/proc/self/maps", max_bytes=64)
+    assert b"[stack]" in read_file("/proc/self/maps")
+
+
+def test_links_that_loop_break_or_chain_each_get_their_outcome(folder: Path, plain: dict) -> None:
+    (folder / "a.txt").symlink_to("b.txt")
+    (folder / "b.txt").symlink_to("a.txt")
+    (folder / "broken.txt").symlink_to("nowhere.txt")
+    shutil.copy(OTHER, folder.parent / "other.txt")
+    (folder.parent / "middle.txt").symlink_to(folder.parent / "other.txt")
+    (folder / "chain.txt").symlink_to(folder.parent / "middle.txt")
+    missing = folder.parent / "missing"
+    outputs = run_folder(folder, str(missing))
+    assert outputs.reason(folder / "a.txt") == ("failed", LINK_LOOP)
+    assert outputs.reason(folder / "b.txt") == ("failed", LINK_LOOP)
+    assert outputs.reason(folder / "broken.txt") == ("failed", "a broken link: the file it points to does not exist")
+    assert outputs.reason(missing) == ("failed", "no such file or folder")
+    assert outputs.reason(folder / "chain.txt") == ("ok", None)
+    assert without_source(outputs.records[str(folder / "chain.txt")]) == plain["other.txt"]
     assert_good_unchanged(outputs, folder, plain)
