@@ -183,3 +183,30 @@ def test_links_that_loop_break_or_chain_each_get_their_outcome(folder: Path, pla
     assert outputs.reason(folder / "chain.txt") == ("ok", None)
     assert without_source(outputs.records[str(folder / "chain.txt")]) == plain["other.txt"]
     assert_good_unchanged(outputs, folder, plain)
+
+
+# Charsets a page can declare that are no text encoding a browser knows: Python's codec
+# registry holds them (transforms, codecs for Python source), browsers ignore them.
+NOT_PAGE_CHARSETS = ("base64", "rot13", "zlib", "hex", "uu", "undefined", "unicode_escape", "utf-7")
+# A page that declares UTF-16 in a <meta> tag is read as ASCII to find it: browsers take it
+# as UTF-8, and here the bytes then decide.
+MISDECLARED_CHARSETS = ("utf-16", "utf-16be")
+NOTICE_PAGE = (
+    '<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}"></head><body>'
+    "<p>山东省医疗保障局</p><p>鲁医保函〔2024〕28号</p><p>关于做好人工晶体类耗材集中带量采购中选结果落地工作的通知</p>"
+    "<p>各市医疗保障局：</p><p>现将有关事项通知如下。采购周期为两年。</p>"
+    "<p>山东省医疗保障局</p><p>2024年3月1日</p></body></html>"
+)
+
+
+def test_a_charset_that_is_no_text_encoding_is_ignored(folder: Path, plain: dict) -> None:
+    charsets = ("gbk", *NOT_PAGE_CHARSETS, *MISDECLARED_CHARSETS)
+    for charset in charsets:
+        (folder / f"{charset}.html").write_bytes(NOTICE_PAGE.format(charset=charset).encode("gbk"))
+    outputs = run_folder(folder)
+    declared_gbk = without_source(outputs.records[str(folder / "gbk.html")])
+    assert [record["doc_number"] for record in declared_gbk] == ["鲁医保函〔2024〕28号"]
+    for charset in charsets:
+        assert outputs.reason(folder / f"{charset}.html") == ("ok", None), charset
+        assert without_source(outputs.records[str(folder / f"{charset}.html")]) == declared_gbk, charset
+    assert_good_unchanged(outputs, folder, plain)
