@@ -33,7 +33,15 @@ UTF16_WITHOUT_BOM = (("utf-16", "utf-16-le"), ("utf-16", "utf-16-be"))
 CHINESE_LEGACY = (("gb18030", "gb18030"), ("big5", "cp950"))
 
 EMPTY = "empty file"
-NOT_PDF = "not a PDF: the name ends in .pdf but the content starts with {start!r}, not %PDF-"
+NOT_PDF = "not a PDF: the name ends in .pdf but the file holds {content}"
+# What a file named .pdf holds instead: told by its first bytes, else by whether it reads as text.
+NOT_PDF_SIGNATURES = (
+    (ZIP_MAGIC, "a ZIP archive, such as a Word .docx"),
+    (OLE_MAGIC, "an old Office document (.doc, .xls)"),
+)
+NOT_PDF_PAGE = "a web page, often the error page of a failed download; download it again"
+NOT_PDF_TEXT = "text (rename it .txt to have it read)"
+NOT_PDF_OTHER = "data of another kind"
 BINARY_NUL = "binary file, not text: it contains NUL bytes and is not UTF-16"
 BINARY_CONTROL = "binary file, not text: {share:.0%} of the decoded characters are control characters"
 BAD_BOM = "cannot decode: the file starts with a {encoding} byte-order mark but the rest is not {encoding}"
@@ -134,7 +142,7 @@ def _decode(data: bytes, name: str) -> SourceText:
     if data.startswith(PDF_MAGIC):
         return read_pdf(data)
     if name.lower().endswith(PDF_SUFFIX):
-        raise DecodeError(NOT_PDF.format(start=data[:16]))
+        raise DecodeError(NOT_PDF.format(content=_what_instead_of_pdf(data)))
     if data.startswith(OLE_MAGIC):
         raise DecodeError(refuse_ole(name))
     if data.startswith(ZIP_MAGIC) or name.lower().endswith(DOCX_SUFFIX):
@@ -142,6 +150,20 @@ def _decode(data: bytes, name: str) -> SourceText:
     if looks_like_html(data) or name.lower().endswith(HTML_SUFFIXES):
         return _decode_html(data)
     return _decode_text(data)
+
+
+def _what_instead_of_pdf(data: bytes) -> str:
+    """What a user can act on (download again, rename), not the bytes the file starts with."""
+    signed = next((content for signature, content in NOT_PDF_SIGNATURES if data.startswith(signature)), None)
+    if signed:
+        return signed
+    if looks_like_html(data):
+        return NOT_PDF_PAGE
+    try:
+        _detect_and_decode(data)
+    except DecodeError:
+        return NOT_PDF_OTHER
+    return NOT_PDF_TEXT
 
 
 def _decode_text(data: bytes) -> SourceText:

@@ -46,7 +46,9 @@ PAGE_SEPARATOR = "\f"
 PDF_EOF_MARKER = b"%%EOF"
 PDF_EOF_WINDOW = 1024  # PDF readers look for %%EOF this close to the end of the file
 
-PDF_TRUNCATED = "truncated PDF: no %%EOF marker at the end of the file; download it again"
+PDF_TRUNCATED = "truncated PDF: the file stops before the PDF's end-of-file mark; download it again"
+PDF_HEADER_ONLY = "not a PDF: the file starts as a PDF does but holds no PDF objects"
+PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")  # `12 0 obj`: what a PDF is made of
 PDF_CORRUPT = "corrupt PDF, cannot parse it: {detail}"
 PDF_NO_PAGES = "PDF has no pages"
 PDF_TOO_MANY_PAGES = "PDF has {pages:,} pages, the limit is {limit:,}"
@@ -133,8 +135,8 @@ class PageText:
 
 def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> SourceText:
     """The text of a PDF, pages joined with "\\f", and its tables; a scan is OCR'd when tesseract can."""
-    if PDF_EOF_MARKER not in data[-PDF_EOF_WINDOW:]:
-        raise DecodeError(PDF_TRUNCATED)  # pdfium rebuilds a lost xref and would read half a file
+    if PDF_EOF_MARKER not in data[-PDF_EOF_WINDOW:]:  # pdfium rebuilds a lost xref and would read half a file
+        raise DecodeError(PDF_TRUNCATED if PDF_OBJECT.search(data) else PDF_HEADER_ONLY)
     document = _open(data)
     try:
         page_count = len(document)

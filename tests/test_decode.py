@@ -119,7 +119,7 @@ BAD_BYTES = [
     pytest.param(
         LINE_SIMPLIFIED.encode(), "notice.PDF", "not a PDF: the name ends in .pdf", id="text-named-pdf"
     ),
-    pytest.param(b"<html>404</html>", "a.pdf", r"starts with b'<html>404</html>'", id="html-named-pdf"),
+    pytest.param(b"<html>404</html>", "a.pdf", "the file holds a web page", id="html-named-pdf"),
 ]
 
 

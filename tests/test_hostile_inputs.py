@@ -210,3 +210,30 @@ def test_a_charset_that_is_no_text_encoding_is_ignored(folder: Path, plain: dict
         assert outputs.reason(folder / f"{charset}.html") == ("ok", None), charset
         assert without_source(outputs.records[str(folder / f"{charset}.html")]) == declared_gbk, charset
     assert_good_unchanged(outputs, folder, plain)
+
+
+# The start of a PDF cut off before its end: a header and objects, no end-of-file mark.
+CUT_OFF_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa"
+FILES_NAMED_PDF = {
+    "cut.pdf": (CUT_OFF_PDF, "truncated PDF: the file stops before the PDF's end-of-file mark; download it again"),
+    "header.pdf": (b"%PDF-1.7 fake", "not a PDF: the file starts as a PDF does but holds no PDF objects"),
+    "notice.pdf": (
+        OTHER.read_bytes(),
+        "not a PDF: the name ends in .pdf but the file holds text (rename it .txt to have it read)",
+    ),
+    "error.pdf": (
+        b"<!DOCTYPE html><html><body>404 Not Found</body></html>",
+        "not a PDF: the name ends in .pdf but the file holds a web page, often the error page of a failed "
+        "download; download it again",
+    ),
+    "noise.pdf": (bytes(range(256)), "not a PDF: the name ends in .pdf but the file holds data of another kind"),
+}
+
+
+def test_a_file_named_pdf_is_told_apart_from_a_cut_off_pdf(folder: Path, plain: dict) -> None:
+    for name, (content, _) in FILES_NAMED_PDF.items():
+        (folder / name).write_bytes(content)
+    outputs = run_folder(folder)
+    for name, (_, reason) in FILES_NAMED_PDF.items():
+        assert outputs.reason(folder / name) == ("failed", reason)
+    assert_good_unchanged(outputs, folder, plain)
