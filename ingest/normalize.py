@@ -15,19 +15,24 @@ from ingest.textmap import MappedText, strip, substitute, translate
 HORIZONTAL_SPACE = "[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]"
 
 PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
+# Characters that print as nothing, as a character class: the soft hyphen, zero-width spaces
+# and joiners, the word joiner and invisible operators, the byte-order mark, and the marks,
+# embeddings, overrides and isolates of bidirectional text. Pages copied from a browser or
+# a Word file carry them inside words and numbers (鲁医保\u200b函〔2024〕28号).
+INVISIBLE = "\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 # Layout debris: (pattern, what it stands for) — removed outright.
 DEBRIS = [
     (rf"(?<=[{CJK}])[ \t]*[(（][{PINYIN}]{{1,7}}[ \t]*[)）]", "pinyin glosses of converters: 醫(yī)療, 會(huì )"),
     (r"\[bookmark:[^\]]*\]", "Word bookmark anchors"),
     (r"\*{2,}", "markdown emphasis"),
     (r"\?+(?![A-Za-z0-9=&])|(?<![A-Za-z0-9/=&])\?+", "lost full-width spaces shown as ?"),
-    (r"[\ufffd\u200b\u200c\u200d\ufeff]", "replacement and zero-width characters"),
+    (f"[\ufffd{INVISIBLE}]", "replacement and invisible characters"),
 ]
 # Character classes: every debris match holds one of the marks and starts with one of
 # the starts. A text without a mark skips the pass; in any other, the pattern looks for
 # a start first, so that most positions cost one test instead of one per alternative.
-DEBRIS_MARKS = f"{PINYIN}\\[*?\ufffd\u200b\u200c\u200d\ufeff"
-DEBRIS_STARTS = " \t(（\\[*?\ufffd\u200b\u200c\u200d\ufeff"
+DEBRIS_MARKS = f"{PINYIN}\\[*?\ufffd{INVISIBLE}"
+DEBRIS_STARTS = f" \t(（\\[*?\ufffd{INVISIBLE}"
 
 FULL_WIDTH_FOLD = {
     **{0xFF10 + i: str(i) for i in range(10)},

@@ -39,6 +39,7 @@ ESCAPES_NAME_SHOWN = "\\\\xd6\\\\xd0\\\\xce\\\\xc4.txt"  # a file named GBK_NAME
 NOT_REGULAR = "not a regular file: {kind}, which holds no notice"
 LINK_LOOP = "a link that loops: following it leads back to a link already followed (or through over 40 links)"
 UNBLOCK_EVERY_SECONDS = 2.0
+SOURCE_OFFSETS = ("source_start", "source_end")
 
 
 @dataclass
@@ -68,6 +69,15 @@ def run_folder(folder: Path, *more_inputs: str, options: RunOptions | None = Non
 def without_source(records: list[dict]) -> list[dict]:
     """The records as they read whatever the file's name and bytes (a page's charset)."""
     return [{**record, "source": None} for record in records]
+
+
+def without_source_offsets(value: object) -> object:
+    """A record as it reads: where its quotes sit in the decoded file left out."""
+    if isinstance(value, dict):
+        return {key: without_source_offsets(item) for key, item in value.items() if key not in SOURCE_OFFSETS}
+    if isinstance(value, list):
+        return [without_source_offsets(item) for item in value]
+    return value
 
 
 @pytest.fixture(scope="module")
@@ -236,4 +246,33 @@ def test_a_file_named_pdf_is_told_apart_from_a_cut_off_pdf(folder: Path, plain: 
     outputs = run_folder(folder)
     for name, (_, reason) in FILES_NAMED_PDF.items():
         assert outputs.reason(folder / name) == ("failed", reason)
+    assert_good_unchanged(outputs, folder, plain)
+
+
+# Characters that print as nothing: the soft hyphen, zero-width spaces and joiners, the word
+# joiner and an invisible operator, the byte-order mark, and the marks, embeddings, overrides
+# and isolates of bidirectional text.
+INVISIBLE = (
+    "\u00ad\u200b\u200c\u200d\u2060\u2061\ufeff"
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+NUMBER = "聊医保函〔2024〕13号"
+INSIDE_NUMBER = (2, 3, 5, 7, 9, 11)  # within the code, before and within the year, before the serial
+
+
+def test_invisible_characters_inside_a_doc_number_are_read_as_absent(folder: Path, plain: dict) -> None:
+    source = GOOD.read_text(encoding="utf-8")
+    for index, character in enumerate(INVISIBLE):
+        at = INSIDE_NUMBER[index % len(INSIDE_NUMBER)]
+        hidden = source.replace(NUMBER, NUMBER[:at] + character + NUMBER[at:])
+        (folder / f"{ord(character):04x}.txt").write_text(hidden, encoding="utf-8")
+    outputs = run_folder(folder)
+    for character in INVISIBLE:
+        path = folder / f"{ord(character):04x}.txt"
+        records = outputs.records[str(path)]
+        assert without_source_offsets(without_source(records)) == without_source_offsets(plain["good.txt"])
+        decoded = path.read_text(encoding="utf-8")
+        evidence = records[0]["field_evidence"]["doc_number"]
+        assert records[0]["text"][evidence["start"] : evidence["end"]] == evidence["quote"] == NUMBER
+        assert decoded[evidence["source_start"] : evidence["source_end"]].replace(character, "") == NUMBER
     assert_good_unchanged(outputs, folder, plain)
