@@ -326,15 +326,14 @@ class DatabaseUpdate:
     def _resolve(self, claimed_id: str) -> None:
         from graph.copies import resolve
 
-        claimants = _claimants(self.connection, claimed_id)
-        if len(claimants) <= 1 and all(not kept.copies_or_conflicts for kept in claimants):
-            return  # its one claimant already stands as read
+        if self.connection.execute(STANDS_AS_READ, {"id": claimed_id}).fetchone()[0]:
+            return
+        occurrences = _occurrences(self.connection, claimed_id)
         _forget_claim(self.connection, claimed_id)
         batch = _PendingRows()
-        for resolved in resolve(claimed_id, (claimant.occurrence for claimant in claimants)):
+        for resolved in resolve(claimed_id, occurrences):
             record, (_, number) = resolved.record, resolved.position
-            rows = notice_rows(record, record.model_dump_json())
-            batch.add(self.next_rowid, rows, number, claimed_id)
+            batch.add(self.next_rowid, notice_rows(record, record.model_dump_json()), number, claimed_id)
             self.next_rowid += 1
             batch.copies += [
                 (claimed_id, record.id, copy.record.source.file, copy.position[1], copy.record.model_dump_json())
@@ -343,31 +342,28 @@ class DatabaseUpdate:
         self._insert(batch)
 
 
-@dataclass(frozen=True)
-class _Claimant:
-    occurrence: Occurrence
-    copies_or_conflicts: bool  # a notice row resolved earlier, or a copy: not as its file gave it
+# Whether an id needs no weighing: no notice claims it any more, or one notice alone does
+# and stands as its file gave it.
+STANDS_AS_READ = """
+    SELECT NOT EXISTS (SELECT 1 FROM copies WHERE claimed_id = :id)
+       AND (SELECT count(*) FROM notices WHERE claimed_id = :id)
+         = (SELECT count(*) FROM notices WHERE claimed_id = :id AND id = :id AND copies = '[]' AND conflicts = '[]')
+       AND (SELECT count(*) FROM notices WHERE claimed_id = :id) <= 1"""
+# Every notice read with an id, as its file gave it, where the run puts it.
+OCCURRENCES = """
+    SELECT n.record, f.position, n.position FROM notices n JOIN files f ON f.path = n.file WHERE n.claimed_id = :id
+    UNION ALL
+    SELECT c.line, f.position, c.number FROM copies c JOIN files f ON f.path = c.file WHERE c.claimed_id = :id"""
 
 
-def _claimants(connection: sqlite3.Connection, claimed_id: str) -> list[_Claimant]:
-    """Every notice read with `claimed_id`, as its file gave it, where the run puts it."""
+def _occurrences(connection: sqlite3.Connection, claimed_id: str) -> list[Occurrence]:
     from graph.copies import Occurrence, as_read
     from schema import NoticeRecord
 
-    found = []
-    for row in connection.execute(CLAIMANTS, (claimed_id, claimed_id)):
-        record = NoticeRecord.model_validate_json(row["line"])
-        resolved = row["is_copy"] or record.id != claimed_id or bool(record.copies or record.conflicts)
-        occurrence = Occurrence(as_read(record, claimed_id), (row["file_position"], row["number"]))
-        found.append(_Claimant(occurrence, resolved))
-    return found
-
-
-CLAIMANTS = """
-    SELECT n.record AS line, f.position AS file_position, n.position AS number, 0 AS is_copy
-    FROM notices n JOIN files f ON f.path = n.file WHERE n.claimed_id = ?
-    UNION ALL
-    SELECT c.line, f.position, c.number, 1 FROM copies c JOIN files f ON f.path = c.file WHERE c.claimed_id = ?"""
+    return [
+        Occurrence(as_read(NoticeRecord.model_validate_json(line), claimed_id), (file_position, number))
+        for line, file_position, number in connection.execute(OCCURRENCES, {"id": claimed_id})
+    ]
 
 
 def _forget_claim(connection: sqlite3.Connection, claimed_id: str) -> None:
