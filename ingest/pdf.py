@@ -34,12 +34,16 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from ingest import pdf_fonts
 from ingest.lines import PAGE_NUMBER_FORMS
 from ingest.source import DecodeError, NeedsOCR, SourceText, Table
 
 # pdfminer warns on the console about fonts it cannot measure (a browser's printed page has
 # many); what it cannot read costs only tables, which _read_tables already accounts for.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
+# A font a PDF does not embed is stood in for by one of ours, never by the machine's fonts:
+# the same text on every machine, and no 20 MB CJK font loaded for each page.
+pdf_fonts.install()
 
 MAX_PAGES = 500
 PAGE_SEPARATOR = "\f"

@@ -3,7 +3,9 @@
 import io
 import re
 import subprocess
+import sys
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -283,6 +285,45 @@ def test_ruling_drawn_inside_a_form_xobject_marks_the_page_for_tables(monkeypatc
     monkeypatch.setattr(pdf.pdfplumber, "open", record)
     assert pdf.read_pdf(buffer.getvalue()).tables == ()
     assert searched == [[1]]
+
+
+# --- fonts the PDF does not embed ---
+
+# A line of one character, as a line wrapped one character short of a sentence's end leaves.
+ONE_CHARACTER_LINES = ("医疗机构、中选企业及配送企业三", "方", "应及时签订购销协议。")
+READ_IN_A_NEW_PROCESS = (
+    "import sys\n"
+    "from ingest.pdf import read_pdf\n"
+    "sys.stdout.buffer.write(read_pdf(open(sys.argv[1], 'rb').read()).text.encode())\n"
+)
+# pdfium started again with its font search pointed at an empty folder: a machine without fonts.
+WITHOUT_THE_MACHINES_FONTS = (
+    "import ctypes, sys\n"
+    "import pypdfium2.raw as pdfium_c\n"
+    "pdfium_c.FPDF_DestroyLibrary()\n"
+    "folder = ctypes.create_string_buffer(sys.argv[2].encode())\n"
+    "paths = (ctypes.POINTER(ctypes.c_char) * 2)(ctypes.cast(folder, ctypes.POINTER(ctypes.c_char)), None)\n"
+    "config = pdfium_c.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=paths, m_pIsolate=None, m_v8EmbedderSlot=0)\n"
+    "pdfium_c.FPDF_InitLibraryWithConfig(config)\n"
+)
+
+
+def _text_in_a_new_process(script: str, *arguments: Path) -> str:
+    run = subprocess.run([sys.executable, "-c", script, *map(str, arguments)], capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr.decode("utf-8", "replace")
+    return run.stdout.decode("utf-8")
+
+
+def test_text_of_fonts_not_embedded_does_not_depend_on_the_machines_fonts(tmp_path: Path) -> None:
+    """STSong-Light is named, never embedded: pdfium stands in for it. Without a stand-in that
+    has a glyph for "方", its text object had no width and pdfium dropped the line."""
+    path = tmp_path / "notice.pdf"
+    path.write_bytes(_draw_lines([ONE_CHARACTER_LINES]))
+    no_fonts = tmp_path / "no-fonts"
+    no_fonts.mkdir()
+    expected = "\n".join(ONE_CHARACTER_LINES)
+    assert _text_in_a_new_process(READ_IN_A_NEW_PROCESS, path) == expected
+    assert _text_in_a_new_process(WITHOUT_THE_MACHINES_FONTS + READ_IN_A_NEW_PROCESS, path, no_fonts) == expected
 
 
 # --- scans ---
