@@ -36,6 +36,7 @@ import pypdfium2.raw as pdfium_c
 
 from ingest import pdf_fonts
 from ingest.lines import PAGE_NUMBER_FORMS
+from ingest.pdf_guard import check_expansion
 from ingest.source import DecodeError, NeedsOCR, SourceText, Table
 
 # pdfminer warns on the console about fonts it cannot measure (a browser's printed page has
@@ -141,6 +142,7 @@ def read_pdf(data: bytes, max_pages: int = MAX_PAGES) -> SourceText:
     """The text of a PDF, pages joined with "\\f", and its tables; a scan is OCR'd when tesseract can."""
     if PDF_EOF_MARKER not in data[-PDF_EOF_WINDOW:]:  # pdfium rebuilds a lost xref and would read half a file
         raise DecodeError(PDF_TRUNCATED if PDF_OBJECT.search(data) else PDF_HEADER_ONLY)
+    check_expansion(data)  # before pdfium or pdfminer inflates a decompression bomb into memory
     document = _open(data)
     try:
         page_count = len(document)
