@@ -29,8 +29,8 @@ from ingest.source import DecodeError
 MEGABYTE = 1024 * 1024
 # No stream may expand beyond MAX_STREAM_BYTES: pdfium holds a stream twice while inflating
 # it. All streams together may expand to MAX_EXPANSION_RATIO times the file's size, and any
-# file to MAX_EXPANDED_BYTES: a 300 dpi grey scan whose pages are Flate images expands
-# about forty times over.
+# file to MAX_EXPANDED_BYTES: a long scan whose pages are Flate images expands some tens of
+# times over, and is refused by neither.
 MAX_STREAM_BYTES = 256 * MEGABYTE
 MAX_EXPANDED_BYTES = 256 * MEGABYTE
 MAX_EXPANSION_RATIO = 100
