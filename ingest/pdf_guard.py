@@ -13,8 +13,9 @@ dictionary says (a /Filter may be an indirect object), and inflated again while 
 output is zlib data, as a chain of FlateDecode filters is. Data under an ASCIIHex or
 ASCII85 filter is decoded first, which at most quadruples it.
 
-Not covered: LZW data (rare since PDF 1.2), and the streams of an encrypted PDF, which
-are not zlib data until decrypted. pdfium caps RunLength output at 20 MB itself.
+LZW data (rare since PDF 1.2) is counted by ingest/pdf_lzw.py when the dictionary names
+LZWDecode first. Not covered: the streams of an encrypted PDF, which are not zlib data
+until decrypted. pdfium caps RunLength output at 20 MB itself.
 """
 
 import binascii
@@ -24,6 +25,7 @@ import struct
 import zlib
 from collections.abc import Iterable, Iterator
 
+from ingest.pdf_lzw import lzw_expanded_size
 from ingest.source import DecodeError
 
 MEGABYTE = 1024 * 1024
@@ -51,6 +53,8 @@ _OBJ = re.compile(rb"obj")
 _STREAM = re.compile(rb">>[\0\t\n\f\r ]*stream(?:\r\n|\n|\r)")
 _HEX_FIRST = re.compile(rb"/Filter[\0\t\n\f\r ]*\[?[\0\t\n\f\r ]*/(?:ASCIIHexDecode|AHx)(?![A-Za-z0-9])")
 _ASCII85_FIRST = re.compile(rb"/Filter[\0\t\n\f\r ]*\[?[\0\t\n\f\r ]*/(?:ASCII85Decode|A85)(?![A-Za-z0-9])")
+_LZW_FIRST = re.compile(rb"/Filter[\0\t\n\f\r ]*\[?[\0\t\n\f\r ]*/(?:LZWDecode|LZW)(?![A-Za-z0-9])")
+_NO_EARLY_CHANGE = re.compile(rb"/EarlyChange[\0\t\n\f\r ]+0(?![0-9.])")
 HEX_END, ASCII85_END = b">", b"~>"
 # ASCII85: five characters from "!" (0) to "u" (84) are four bytes; "z" is four zero bytes.
 ASCII85_GROUP, ASCII85_BASE, ASCII85_ZERO_GROUP = 5, 85, b"z"
@@ -88,8 +92,12 @@ def _object_stream_size(data: bytes, start: int, end: int, limit: int) -> int:
     dictionary may hold the same words.
     """
     for keyword in _STREAM.finditer(data, start, end):
-        pieces = _encoded_pieces(data, keyword.end(), data[start : keyword.start()])
-        size = _counted(_expanded(pieces), limit)
+        dictionary = data[start : keyword.start()]
+        if _LZW_FIRST.search(dictionary):
+            early_change = 0 if _NO_EARLY_CHANGE.search(dictionary) else 1
+            size = lzw_expanded_size(data, keyword.end(), end, early_change, limit)
+        else:
+            size = _counted(_expanded(_encoded_pieces(data, keyword.end(), dictionary)), limit)
         if size:
             return size
     return 0

@@ -16,10 +16,15 @@ import pytest
 
 from ingest import pdf, pdf_guard
 from ingest.decode import DecodeError
+from ingest.pdf_lzw import lzw_expanded_size
 from policygraph.cli import main
 
 MEGABYTE = 1024 * 1024
 ADLER_MODULUS = 65521
+LZW_CLEAR, LZW_END, LZW_FIRST_TABLE_CODE, LZW_FIRST_WIDTH = 256, 257, 258, 9
+LZW_TABLE_CODES = 3800  # codes 258 to 4057: a code is at most 12 bits, 4095
+PAGE_TEXT = b"BT /F1 12 Tf 72 720 Td (Notice) Tj ET"
+HELVETICA = b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>"
 NOTICE = (
     "辽宁省医疗保障局\n辽医保〔2022〕80号\n关于执行集中带量采购中选结果的通知\n各市医疗保障局：\n"
     "全省医疗机构自2023年1月10日起执行，采购周期为三年。\n辽宁省医疗保障局\n2022年12月26日\n"
@@ -48,6 +53,38 @@ def _zlib_of_zeros(size: int) -> bytes:
     final_empty_block = b"\x03\x00"
     adler32_of_zeros = (size % ADLER_MODULUS) << 16 | 1  # zeros leave the sum at 1 and add 1 to the sum of sums
     return b"\x78\xda" + piece * (size // MEGABYTE) + final_empty_block + adler32_of_zeros.to_bytes(4, "big")
+
+
+def _lzw(literals: bytes, zero_runs: int = 0) -> bytes:
+    """LZW data, EarlyChange 1, of the literals, then of zero_runs tables' worth of zeros: a code
+    for each zero string one longer than the last, about 8 MB a table."""
+    codes: list[tuple[int, int]] = []  # (code, its width)
+    width, table = LZW_FIRST_WIDTH, 0
+
+    def emit(code: int) -> None:
+        nonlocal width, table
+        codes.append((code, width))
+        if code == LZW_CLEAR:
+            width, table = LZW_FIRST_WIDTH, 0
+        elif len(codes) > 1 and codes[-2][0] != LZW_CLEAR:  # every code after the first adds one to the table
+            table += 1
+            width = {253: 10, 765: 11, 1789: 12}.get(table, width)
+
+    emit(LZW_CLEAR)
+    for literal in literals:
+        emit(literal)
+    for _ in range(zero_runs):
+        emit(LZW_CLEAR)
+        emit(0)
+        for code in range(LZW_FIRST_TABLE_CODE, LZW_FIRST_TABLE_CODE + LZW_TABLE_CODES):
+            emit(code)
+    emit(LZW_END)
+    bits = sum(code_width for _, code_width in codes)
+    packed = 0
+    for code, code_width in codes:
+        packed = packed << code_width | code
+    padding = -bits % 8
+    return (packed << padding).to_bytes((bits + padding) // 8, "big")
 
 
 def _pdf(*streams: tuple[bytes, bytes], resources: bytes = b"") -> bytes:
@@ -163,7 +200,23 @@ def test_the_words_of_a_stream_in_a_string_do_not_hide_it() -> None:
     assert _refusal(data) == REFUSED_STREAM.format(limit=8)
 
 
-def test_a_page_of_text_within_the_limits_is_read() -> None:
-    text = zlib.compress(b"BT /F1 12 Tf 72 720 Td (Notice) Tj ET")
-    font = b"/Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >>"
-    assert pdf.read_pdf(_pdf((b"/Filter /FlateDecode", text), resources=font)).text == "Notice"
+@pytest.mark.parametrize(
+    ("filters", "encoded"),
+    [(b"/Filter /FlateDecode", zlib.compress(PAGE_TEXT)), (b"/Filter /LZWDecode", _lzw(PAGE_TEXT))],
+)
+def test_a_page_of_text_within_the_limits_is_read(filters: bytes, encoded: bytes) -> None:
+    assert pdf.read_pdf(_pdf((filters, encoded), resources=HELVETICA)).text == "Notice"
+
+
+@pytest.mark.usefixtures("small_limits")
+def test_an_lzw_bomb_is_refused() -> None:
+    assert _refusal(_pdf((b"/Filter /LZWDecode", _lzw(b"", zero_runs=2)))) == REFUSED_STREAM.format(limit=8)
+
+
+def test_lzw_data_is_counted_at_the_size_it_decodes_to() -> None:
+    """A table of zero strings 1, 2, ... 3801 bytes long, after the page's text: pdfium draws the text."""
+    encoded = _lzw(PAGE_TEXT, zero_runs=1)
+    data = _pdf((b"/Filter /LZWDecode", encoded), resources=HELVETICA)
+    zeros = sum(range(1, LZW_TABLE_CODES + 2))
+    assert lzw_expanded_size(encoded, 0, len(encoded), 1, 100 * MEGABYTE) == len(PAGE_TEXT) + zeros
+    assert pdf.read_pdf(data).text == "Notice"
