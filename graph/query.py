@@ -19,6 +19,9 @@ from ingest.docnumber import canonical_doc_number
 LINKING_RELATIONS = ("forwards", "implements")
 MAX_DEPTH = 50
 TRIGRAM = 3  # FTS5 trigrams match terms this long; shorter ones are matched with LIKE
+LIKE_ESCAPE = "\\"  # marks the next character of a LIKE pattern as itself, not a wildcard
+LIKE_WILDCARDS = ("%", "_")
+LIKE_HOLDING = f"LIKE ? ESCAPE '{LIKE_ESCAPE}'"  # with a pattern made by _holding
 _T2S = OpenCC("t2s")
 
 
@@ -67,13 +70,22 @@ def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None
     if hit:
         return connection.execute("SELECT * FROM documents WHERE node = ?", (hit["id"],)).fetchone()
     return connection.execute(
-        "SELECT * FROM documents WHERE title LIKE ? ORDER BY in_corpus DESC LIMIT 1", (f"%{wanted}%",)
+        f"SELECT * FROM documents WHERE title {LIKE_HOLDING} ORDER BY in_corpus DESC LIMIT 1",
+        (_holding(wanted),),
     ).fetchone()
 
 
 def _terms(text: str) -> list[str]:
     """The space-separated terms of a query; quotes would end an FTS5 phrase, so they go."""
     return [term for term in (term.replace('"', "") for term in text.split()) if term]
+
+
+def _holding(text: str) -> str:
+    """A LIKE pattern for values holding `text` as it is written: a person who types `_` or `%`
+    means that character, and as a wildcard it would match every notice."""
+    for character in (LIKE_ESCAPE, *LIKE_WILDCARDS):
+        text = text.replace(character, LIKE_ESCAPE + character)
+    return f"%{text}%"
 
 
 def _text_condition(terms: list[str], columns: tuple[str, ...]) -> tuple[str, list[str]]:
@@ -88,8 +100,8 @@ def _text_condition(terms: list[str], columns: tuple[str, ...]) -> tuple[str, li
         phrases = " AND ".join(f'"{fold_case(term)}"' for term in long_terms)
         parameters.append(f"{{{' '.join(columns)}}} : ({phrases})")
     for term in (term for term in terms if len(term) < TRIGRAM):
-        conditions.append("(" + " OR ".join(f"coalesce(n.{column}, '') LIKE ?" for column in columns) + ")")
-        parameters += [f"%{term}%"] * len(columns)
+        conditions.append("(" + " OR ".join(f"coalesce(n.{column}, '') {LIKE_HOLDING}" for column in columns) + ")")
+        parameters += [_holding(term)] * len(columns)
     return " AND ".join(conditions), parameters
 
 
@@ -158,13 +170,13 @@ def facts(
     if fact_type not in FACT_TYPES:
         raise ValueError(f"unknown fact type {fact_type!r}; one of {', '.join(FACT_TYPES)}")
     rows = connection.execute(
-        """SELECT n.id, n.doc_number, n.title, n.issuers, n.issue_date, n.effective_date, f.months, f.extension_months,
+        f"""SELECT n.id, n.doc_number, n.title, n.issuers, n.issue_date, n.effective_date, f.months, f.extension_months,
                   f.ratio, f.mode, f.population, f.basis, f.multiplier, f.amount_yuan, f.target, f.scope, f.quote
            FROM facts f JOIN notices n ON n.id = f.notice_id
-           WHERE f.type = :type AND (:issuer IS NULL OR n.issuers LIKE '%' || :issuer || '%')
+           WHERE f.type = :type AND (:issuer IS NULL OR n.issuers LIKE :issuer ESCAPE '{LIKE_ESCAPE}')
              AND (:since IS NULL OR n.issue_date >= :since) AND (:until IS NULL OR n.issue_date <= :until)
            ORDER BY n.issue_date, n.id, f.start""",
-        {"type": fact_type, "issuer": simplified(issuer) if issuer else None, "since": since, "until": until},
+        {"type": fact_type, "issuer": _holding(simplified(issuer)) if issuer else None, "since": since, "until": until},
     )
     return [_with_issuers(row) for row in rows]
 

@@ -177,3 +177,27 @@ def test_looking_up_a_list_of_values_matches_each_exactly() -> None:
         wanted = ["a\x00b", "a\x00c", *many]
         found = [row[0] for row in store.select_in(connection, "SELECT value FROM t WHERE value IN ({marks})", wanted)]
     assert sorted(found) == sorted(["a\x00b", *many])
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("_", []),  # no notice of the corpus holds an underscore
+        ("%", ["sha256:70d549f13f245dd9", "辽医保〔2022〕80号", "晋医保发〔2021〕22号", "聊医保函〔2024〕13号"]),
+        ("0%", ["sha256:70d549f13f245dd9", "辽医保〔2022〕80号", "晋医保发〔2021〕22号", "聊医保函〔2024〕13号"]),
+        ("\\", []),
+    ],
+)
+def test_like_wildcards_in_a_search_are_literal_characters(database, text: str, ids: list[str]) -> None:
+    assert [row["id"] for row in query.search(database, text)] == ids
+
+
+@pytest.mark.parametrize("name", ["_", "%", "_ %"])
+def test_like_wildcards_in_a_name_match_no_title(database, name: str) -> None:
+    with pytest.raises(query.NotFound):
+        query.resolve(database, name)
+
+
+@pytest.mark.parametrize("issuer", ["_", "%"])
+def test_like_wildcards_in_an_issuer_match_no_issuer(database, issuer: str) -> None:
+    assert query.facts(database, "prepayments", issuer=issuer) == []
