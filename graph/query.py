@@ -19,6 +19,11 @@ from ingest.docnumber import canonical_doc_number
 LINKING_RELATIONS = ("forwards", "implements")
 MAX_DEPTH = 50
 TRIGRAM = 3  # FTS5 trigrams match terms this long; shorter ones are matched with LIKE
+# What one search may cost: each short term scans every notice's text, each character of a
+# long one intersects a trigram's list of notices. At these bounds the costliest search of a
+# 10,000-notice database takes well under a second.
+MAX_TERMS = 20  # different terms
+MAX_TERMS_CHARS = 200  # characters of all terms together: a pasted title fits
 LIKE_ESCAPE = "\\"  # marks the next character of a LIKE pattern as itself, not a wildcard
 LIKE_WILDCARDS = ("%", "_")
 LIKE_HOLDING = f"LIKE ? ESCAPE '{LIKE_ESCAPE}'"  # with a pattern made by _holding
@@ -27,6 +32,10 @@ _T2S = OpenCC("t2s")
 
 class NotFound(LookupError):
     """No document answers to what the user wrote."""
+
+
+class QueryTooLarge(ValueError):
+    """A search beyond the bounds of one request; the message names the bound, so the user can shorten it."""
 
 
 @dataclass(frozen=True)
@@ -51,14 +60,17 @@ def resolve(connection: sqlite3.Connection, name: str) -> Document:
         (name, wanted, number),
     ).fetchone()
     if row is None:
-        row = _by_title(connection, wanted)
+        try:
+            row = _by_title(connection, wanted)
+        except QueryTooLarge as error:
+            raise NotFound(f"no notice or referenced document matches {name!r}; as title words, {error}") from error
     if row is None:
         raise NotFound(f"no notice or referenced document matches {name!r}")
     return Document(row["node"], bool(row["in_corpus"]), row["doc_number"], row["title"])
 
 
 def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None:
-    terms = _terms(wanted)
+    terms = search_terms(wanted)
     if not terms:
         return None
     condition, parameters = _text_condition(terms, ("title",))
@@ -75,9 +87,23 @@ def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None
     ).fetchone()
 
 
-def _terms(text: str) -> list[str]:
-    """The space-separated terms of a query; quotes would end an FTS5 phrase, so they go."""
-    return [term for term in (term.replace('"', "") for term in text.split()) if term]
+def search_terms(text: str) -> list[str]:
+    """The different space-separated terms of a query, within the bounds of one search.
+
+    Quotes would end an FTS5 phrase, so they go. A term repeated, in any case, asks nothing
+    more and is dropped. Terms past the bounds are refused rather than ignored: a search
+    promises notices holding every term."""
+    by_folded: dict[str, str] = {}
+    for term in (term.replace('"', "") for term in text.split()):
+        if term:
+            by_folded.setdefault(fold_case(term), term)
+    different = list(by_folded.values())
+    if len(different) > MAX_TERMS:
+        raise QueryTooLarge(f"a search takes at most {MAX_TERMS} different terms; this one has {len(different)}")
+    characters = sum(map(len, different))
+    if characters > MAX_TERMS_CHARS:
+        raise QueryTooLarge(f"a search takes at most {MAX_TERMS_CHARS} characters of terms; this one has {characters}")
+    return different
 
 
 def _holding(text: str) -> str:
@@ -183,7 +209,7 @@ def facts(
 
 def search(connection: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
     """Notices whose title or text holds every space-separated term of `text` (either script)."""
-    terms = _terms(simplified(text))
+    terms = search_terms(simplified(text))
     if not terms:
         return []
     condition, parameters = _text_condition(terms, ("title", "text"))
