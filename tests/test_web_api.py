@@ -19,10 +19,13 @@ from graph.store import DATABASE_NAME
 from policygraph.pipeline import run
 from policygraph.web.app import create_app
 from policygraph.web.highlight import Span, highlighted
+from tests.test_query import THOUSAND_TERMS
 
 PROVINCIAL = "鲁医保函〔2024〕28号"
 CITY = "聊医保函〔2024〕13号"
 LIAONING = "辽医保〔2022〕80号"
+SHANXI = "晋医保发〔2021〕22号"
+CHONGQING = "sha256:70d549f13f245dd9"  # a notice without a 发文字号
 SCRIPT_NUMBER = "测医保〔2024〕1号"
 SCRIPT_NOTICE = f"""测试市医疗保障局
 
@@ -126,6 +129,45 @@ def test_search_finds_notices_in_either_script(client: TestClient) -> None:
 )
 def test_bad_parameters_are_422(client: TestClient, url: str) -> None:
     assert client.get(url).status_code == 422
+
+
+def test_a_search_of_a_thousand_terms_is_refused_in_json_and_in_html(client: TestClient) -> None:
+    """SQLite gave a 500 (`Expression tree is too large`); the user is told the bound instead."""
+    response = client.get("/api/search", params={"q": THOUSAND_TERMS})
+    assert response.status_code == 422
+    assert [(error["loc"], error["msg"]) for error in response.json()["detail"]] == [
+        (["query", "q"], "Value error, a search takes at most 20 different terms; this one has 1000")
+    ]
+    page = client.get("/", params={"q": THOUSAND_TERMS})
+    assert page.status_code == 422 and "text/html" in page.headers["content-type"]
+    assert "a search takes at most 20 different terms; this one has 1000" in page.text
+
+
+def test_a_name_of_a_thousand_terms_is_not_found_in_json_and_in_html(client: TestClient) -> None:
+    response = client.get("/api/documents/" + quote(THOUSAND_TERMS))
+    assert response.status_code == 404
+    assert response.json()["detail"].endswith("; as title words, a search takes at most 20 different terms; this one has 1000")
+    assert client.get("/notices/" + quote(THOUSAND_TERMS)).status_code == 404
+
+
+@pytest.mark.parametrize(("words", "numbers"), [("_", []), ("%", [CHONGQING, LIAONING, SHANXI, CITY])])
+def test_like_wildcards_searched_are_the_characters_typed(client: TestClient, words: str, numbers: list) -> None:
+    assert [hit["id"] for hit in client.get("/api/search", params={"q": words}).json()] == numbers
+
+
+@pytest.mark.parametrize(
+    ("url", "told"),
+    [
+        ("/facts?type=foo", "type: Input should be &#39;procurement_periods&#39;, &#39;prepayments&#39;"),
+        ("/facts?type=prepayments&since=2024-02-30", "since: day value is outside expected range"),
+        ("/facts?type=prepayments&until=2024-13-01", "until: month value is outside expected range"),
+    ],
+)
+def test_bad_parameters_of_a_page_are_a_422_page_saying_what_to_change(client: TestClient, url: str, told: str) -> None:
+    """Not a 500, not JSON for a person, and not a date compared as text: 2024-13-01 is no day."""
+    page = client.get(url)
+    assert (page.status_code, page.headers["content-type"]) == (422, "text/html; charset=utf-8")
+    assert f"<p>{told}" in page.text
 
 
 def test_an_unknown_document_is_a_404_in_json_and_in_html(client: TestClient) -> None:

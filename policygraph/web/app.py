@@ -15,10 +15,13 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
+from pydantic import AfterValidator, BeforeValidator
 
 from graph import query, store
 from policygraph.cli import FACT_COLUMNS
@@ -26,7 +29,6 @@ from policygraph.web.highlight import Span, highlighted
 from policygraph.web.models import FactRow, FactType, Problem, SearchHit, ShownDocument, WalkStep
 
 HERE = FilePath(__file__).parent
-DATE_OR_BLANK = r"^(\d{4}-\d{2}-\d{2})?$"  # an HTML form sends an empty field as ""
 NO_NUL = r"^[^\x00]*$"  # SQLite's full-text queries fail on NUL, and no notice holds one
 LABEL_CHARS = 24  # longer labels of graph nodes are cut, or titles would cover the graph
 Answer = TypeVar("Answer")
@@ -57,6 +59,7 @@ def create_app(database: FilePath) -> FastAPI:
     app.include_router(API)
     app.include_router(PAGES)
     app.add_exception_handler(query.NotFound, _not_found)
+    app.add_exception_handler(RequestValidationError, _invalid)
     return app
 
 
@@ -80,14 +83,62 @@ DatabaseDependency = Annotated[Database, Depends(_database)]
 DocumentName = Annotated[
     str, Path(pattern=NO_NUL, description="a 发文字号 in any script and brackets, a record id, or title words")
 ]
-SearchWords = Annotated[str, Query(pattern=NO_NUL, description="words of a title or text, or a 发文字号")]
+
+
+def _searchable(words: str) -> str:
+    """A search beyond the bounds of `query.search_terms` is refused before it runs, as a 422
+    naming the parameter and the bound."""
+    query.search_terms(query.simplified(words))
+    return words
+
+
+SearchWords = Annotated[
+    str,
+    Query(
+        pattern=NO_NUL,
+        description=f"words of a title or text, or a 发文字号: at most {query.MAX_TERMS} different terms "
+        f"of {query.MAX_TERMS_CHARS} characters in all",
+    ),
+    AfterValidator(_searchable),
+]
+
+
+def _blank_as_none(value: object) -> object:
+    """An HTML form sends an empty field as ""."""
+    return value or None
+
+
+FormDate = Annotated[date | None, Query(), BeforeValidator(_blank_as_none)]  # checked as a day, like the API's
 Depth = Annotated[int, Query(ge=1, le=query.MAX_DEPTH, description="how many steps to follow")]
 
 
 async def _not_found(request: Request, error: Exception) -> Response:
-    if request.url.path.startswith("/api/"):
+    if _is_api(request):
         return JSONResponse({"detail": str(error)}, status_code=404)
-    return _page(request, "not_found.html", {"message": str(error)}, status_code=404)
+    return _problem(request, 404, "Not found", [str(error)])
+
+
+async def _invalid(request: Request, error: Exception) -> Response:
+    """A program gets FastAPI's own answer; a person who followed a link or typed a search
+    gets a page saying what to change, with the search box still holding the search."""
+    if _is_api(request):
+        return await request_validation_exception_handler(request, error)
+    return _problem(request, 422, "Cannot answer that", [_told(problem) for problem in error.errors()])
+
+
+def _told(problem: dict) -> str:
+    """A validation error as a person reads it: the parameter, then the reason the check gave."""
+    reason = problem.get("ctx", {}).get("error") or problem["msg"]
+    return f"{problem['loc'][-1]}: {reason}"
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _problem(request: Request, status_code: int, heading: str, messages: list[str]) -> HTMLResponse:
+    context = {"heading": heading, "messages": messages, "q": request.query_params.get("q", "")}
+    return _page(request, "problem.html", context, status_code=status_code)
 
 
 def _page(request: Request, template: str, context: dict, status_code: int = 200) -> HTMLResponse:
@@ -237,16 +288,16 @@ def facts_page(
     db: DatabaseDependency,
     fact_type: Annotated[FactType, Query(alias="type")] = "prepayments",
     issuer: str = "",
-    since: Annotated[str, Query(pattern=DATE_OR_BLANK)] = "",
-    until: Annotated[str, Query(pattern=DATE_OR_BLANK)] = "",
+    since: FormDate = None,
+    until: FormDate = None,
 ) -> HTMLResponse:
-    rows = db.ask(query.facts, fact_type, issuer.strip() or None, since or None, until or None)
+    rows = db.ask(query.facts, fact_type, issuer.strip() or None, _iso(since), _iso(until))
     context = {
         "fact_types": store.FACT_TYPES,
         "fact_type": fact_type,
         "issuer": issuer,
-        "since": since,
-        "until": until,
+        "since": _iso(since) or "",
+        "until": _iso(until) or "",
         "columns": FACT_COLUMNS[fact_type],
         "rows": rows,
     }
