@@ -4,6 +4,7 @@ its OpenAPI description fuzzed by Schemathesis, and untrusted notice text kept i
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from graph.store import DATABASE_NAME
 from policygraph.pipeline import run
 from policygraph.web.app import create_app
 from policygraph.web.highlight import Span, highlighted
+from policygraph.web.security import SECURITY_HEADERS
 from tests.test_query import THOUSAND_TERMS
 
 PROVINCIAL = "鲁医保函〔2024〕28号"
@@ -229,6 +231,31 @@ def test_a_script_in_the_search_box_is_shown_as_text(client: TestClient) -> None
     page = client.get("/", params={"q": '"><script>alert(3)</script>'}).text
     assert "<script>alert" not in page
     assert "&#34;&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    "url", ["/", f"/notices/{PROVINCIAL}/graph", "/api/search?q=集采", "/static/graph.js", "/notices/no-such-notice", "/facts?type=foo"]
+)
+def test_every_answer_carries_the_security_headers(client: TestClient, url: str) -> None:
+    headers = client.get(url).headers
+    assert {name: headers.get(name) for name in SECURITY_HEADERS} == {
+        "Content-Security-Policy": "default-src 'none'; script-src 'self'; "
+        "style-src 'self' 'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='; img-src 'self'; connect-src 'self'; "
+        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+    }
+
+
+def test_the_pages_hold_no_inline_script_or_style(client: TestClient) -> None:
+    """The policy allows neither: only files of /static, and JSON data blocks, which do not run."""
+    for url in ("/", f"/?q={PROVINCIAL}", f"/notices/{CITY}", f"/notices/{PROVINCIAL}/graph", "/facts", "/no-such-page"):
+        page = client.get(url).text
+        scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.S)
+        assert all('src="/static/' in attributes or 'type="application/json"' in attributes for attributes, _ in scripts)
+        assert all(body == "" for attributes, body in scripts if "src=" in attributes)
+        assert not re.search(r"<style|<[^>]*\s(style|on\w+)=", page)
 
 
 def test_highlighting_escapes_and_splits_overlapping_evidence() -> None:

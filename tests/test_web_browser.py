@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 ARTIFACTS = PROJECT / "tests" / "artifacts"
 TIMEOUT_MS = 10_000
+CSP_REFUSAL = "violates the following Content Security Policy directive"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 if not CHROMIUM.exists():
@@ -59,7 +60,8 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def problems() -> list[str]:
-    """JavaScript errors and dialogs (an `alert` that got through) on the test's page."""
+    """JavaScript errors, dialogs (an `alert` that got through) and what the page's
+    Content-Security-Policy refused, on the test's page."""
     return []
 
 
@@ -70,9 +72,16 @@ def page(browser, server: str, problems: list[str]) -> Iterator[object]:
     page.set_default_timeout(TIMEOUT_MS)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    page.on("console", lambda message: _note_refusal(message.text, problems))
     yield page
     page.close()
     assert problems == []
+
+
+def _note_refusal(text: str, problems: list[str]) -> None:
+    """Chromium reports what a Content-Security-Policy refused on the console, and nowhere else."""
+    if CSP_REFUSAL in text:
+        problems.append(f"refused: {text}")
 
 
 def screenshot(page, name: str) -> None:
@@ -142,3 +151,33 @@ def test_a_notice_carrying_a_script_renders_inert(page, problems: list[str]) -> 
     page.wait_for_function("window.cy && window.cy.nodes().length > 0")
     assert page.evaluate(f"cy.getElementById({SCRIPT_NUMBER!r}).data('label')").startswith("测医保")
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "url", ["/", f"/?q={PROVINCIAL}", f"/notices/{CITY}", f"/notices/{PROVINCIAL}/graph", "/facts?type=prepayments"]
+)
+def test_the_main_pages_work_under_their_content_security_policy(page, problems: list[str], url: str) -> None:
+    """cytoscape.js writes a stylesheet into the page: the policy allows it by its hash."""
+    page.goto(url)
+    if url.endswith("/graph"):
+        page.wait_for_function("window.cy && window.cy.nodes().length > 0")
+    page.wait_for_load_state("networkidle")
+    assert problems == []
+
+
+def test_the_content_security_policy_refuses_an_inline_script(page, problems: list[str]) -> None:
+    """What an escape missed in a notice's text would inject: it does not run."""
+    page.goto("/")
+    refused = page.evaluate(INJECT_INLINE_SCRIPT)
+    assert (refused, page.evaluate("window.injected")) == ("script-src-elem", None)
+    assert len(problems) == 1 and "script-src 'self'" in problems[0]
+    problems.clear()
+
+
+INJECT_INLINE_SCRIPT = """() => new Promise((resolve) => {
+  document.addEventListener("securitypolicyviolation", (event) => resolve(event.effectiveDirective), { once: true });
+  const script = document.createElement("script");
+  script.textContent = "window.injected = true";
+  document.head.append(script);
+  setTimeout(() => resolve(null), 2000);
+})"""

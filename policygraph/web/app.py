@@ -27,6 +27,7 @@ from graph import query, store
 from policygraph.cli import FACT_COLUMNS
 from policygraph.web.highlight import Span, highlighted
 from policygraph.web.models import FactRow, FactType, Problem, SearchHit, ShownDocument, WalkStep
+from policygraph.web.security import SecurityHeaders
 
 HERE = FilePath(__file__).parent
 NO_NUL = r"^[^\x00]*$"  # SQLite's full-text queries fail on NUL, and no notice holds one
@@ -52,7 +53,13 @@ class Database:
 def create_app(database: FilePath) -> FastAPI:
     if not database.is_file():
         raise FileNotFoundError(f"no database at {database}: run `policygraph run … --out DIR` first")
-    app = FastAPI(title="policygraph", description="Procurement notices, their facts and their citation graph.")
+    app = FastAPI(
+        title="policygraph",
+        description="Procurement notices, their facts and their citation graph.",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: offline and under the CSP they are blank
+        redoc_url=None,
+    )
+    app.add_middleware(SecurityHeaders)
     app.state.database = Database(database)
     app.state.templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
