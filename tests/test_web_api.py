@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,17 +17,21 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
+from graph import store
 from graph.store import DATABASE_NAME
 from policygraph.pipeline import run
 from policygraph.web.app import create_app
 from policygraph.web.highlight import Span, highlighted
+from policygraph.web.paths import input_root, shown_path
 from policygraph.web.security import SECURITY_HEADERS
+from tests.conftest import CORPUS
 from tests.test_query import THOUSAND_TERMS
 
 PROVINCIAL = "鲁医保函〔2024〕28号"
 CITY = "聊医保函〔2024〕13号"
 LIAONING = "辽医保〔2022〕80号"
 SHANXI = "晋医保发〔2021〕22号"
+PROVINCIAL_FILE = "000_61ff265ac555f13c.txt"
 CHONGQING = "sha256:70d549f13f245dd9"  # a notice without a 发文字号
 SCRIPT_NUMBER = "测医保〔2024〕1号"
 SCRIPT_NOTICE = f"""测试市医疗保障局
@@ -96,6 +101,35 @@ def test_show_gives_fields_facts_and_links_both_ways(client: TestClient) -> None
         (CITY, "cites"),
     }
     assert "text" not in shown
+
+
+def test_the_source_is_shown_below_the_folder_the_run_was_given(client: TestClient, corpus_records: list[dict]) -> None:
+    """The run was given the corpus folder by its absolute path, which the record keeps as given;
+    the API and the page show no more of it than the path below that folder."""
+    record = next(record for record in corpus_records if record["id"] == PROVINCIAL)
+    assert record["source"]["file"] == str(CORPUS / PROVINCIAL_FILE)
+    assert client.get(f"/api/documents/{PROVINCIAL}").json()["source"]["file"] == PROVINCIAL_FILE
+    page = client.get(f"/notices/{PROVINCIAL}").text
+    assert f"<tr><th>Source</th><td>{PROVINCIAL_FILE}</td></tr>" in page
+    assert str(CORPUS) not in page
+
+
+@pytest.mark.parametrize(
+    ("files", "shown"),
+    [
+        (["/home/alice/batch/x.txt"], ["x.txt"]),
+        (["/home/alice/batch/a/x.txt", "/home/alice/batch/b/y.txt"], ["a/x.txt", "b/y.txt"]),
+        (["/home/alice/batch/a/x.txt", "/home/alice/batch/ab/y.txt"], ["a/x.txt", "ab/y.txt"]),
+        (["batch/x.txt", "/srv/in/y.txt", "/srv/in/deep/z.txt"], ["batch/x.txt", "y.txt", "deep/z.txt"]),
+    ],
+)
+def test_source_paths_are_shown_below_the_folder_all_absolute_ones_share(
+    tmp_path: Path, files: list[str], shown: list[str]
+) -> None:
+    with closing(store.connect(tmp_path / DATABASE_NAME)) as connection:
+        connection.executemany("INSERT INTO files (path, status) VALUES (?, 'ok')", [(path,) for path in files])
+        root = input_root(connection)
+    assert [shown_path(path, root) for path in files] == shown
 
 
 def test_a_referenced_document_whose_id_holds_slashes_is_shown(client: TestClient) -> None:

@@ -27,6 +27,7 @@ from graph import query, store
 from policygraph.cli import FACT_COLUMNS
 from policygraph.web.highlight import Span, highlighted
 from policygraph.web.models import FactRow, FactType, Problem, SearchHit, ShownDocument, WalkStep
+from policygraph.web.paths import input_root, shown_path
 from policygraph.web.security import SecurityHeaders
 
 HERE = FilePath(__file__).parent
@@ -175,7 +176,15 @@ def api_chain(db: DatabaseDependency, name: DocumentName, depth: Depth = query.M
 
 @API.get("/documents/{name:path}", response_model=ShownDocument, summary="A document, its facts and its links")
 def api_show(db: DatabaseDependency, name: DocumentName) -> dict:
-    return db.ask(query.show, name)
+    return db.ask(_shown, name)
+
+
+def _shown(connection: sqlite3.Connection, name: str) -> dict:
+    """`query.show` with the source path as pages and the API show it: below the run's input root."""
+    shown = query.show(connection, name)
+    if shown.get("source"):
+        shown["source"]["file"] = shown_path(shown["source"]["file"], input_root(connection))
+    return shown
 
 
 @API.get("/facts", response_model=list[FactRow], summary="One type of fact compared across notices")
@@ -231,7 +240,7 @@ def notice_page(request: Request, db: DatabaseDependency, name: DocumentName) ->
 
 def _document_and_text(connection: sqlite3.Connection, name: str) -> tuple[dict, str | None]:
     """`show` leaves the text out; the page shows it with the evidence marked."""
-    shown = query.show(connection, name)
+    shown = _shown(connection, name)
     row = connection.execute("SELECT text FROM notices WHERE id = ?", (shown["node"],)).fetchone()
     return shown, row["text"] if row else None
 
