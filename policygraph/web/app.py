@@ -126,7 +126,7 @@ async def _not_found(request: Request, error: Exception) -> Response:
     return _problem(request, 404, "Not found", [str(error)])
 
 
-async def _invalid(request: Request, error: Exception) -> Response:
+async def _invalid(request: Request, error: RequestValidationError) -> Response:
     """A program gets FastAPI's own answer; a person who followed a link or typed a search
     gets a page saying what to change, with the search box still holding the search."""
     if _is_api(request):
