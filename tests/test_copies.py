@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -98,3 +99,22 @@ def test_a_rerun_after_files_come_and_go_writes_what_a_clean_run_writes(
     run([str(folder)], tmp_path / "clean", RunOptions(force=True))
     for name in OUTPUTS:
         assert (tmp_path / "rerun" / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
+
+
+def test_the_notice_page_and_the_api_show_the_copies_and_the_conflict(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from graph.store import DATABASE_NAME
+    from policygraph.web.app import create_app
+
+    folder = written(tmp_path / "in", {"genuine.txt": SHANXI, "mirror.txt": CUT_OFF, "forged.txt": FORGED})
+    run([str(folder)], tmp_path / "out")
+    by_file = {Path(record["source"]["file"]).name: record for record in records(tmp_path / "out")}
+    genuine, forged = by_file["genuine.txt"]["id"], by_file["forged.txt"]["id"]
+    client = TestClient(create_app(tmp_path / "out" / DATABASE_NAME))
+    shown = client.get(f"/api/documents/{quote(genuine, safe='')}").json()
+    assert [copy["file"] for copy in shown["copies"]] == ["mirror.txt"]
+    assert shown["conflicts"] == [forged]
+    page = client.get(f"/notices/{quote(genuine, safe='')}").text
+    assert "<li>mirror.txt</li>" in page
+    assert f'<a href="/notices/{quote(forged, safe="")}">{forged}</a>' in page

@@ -32,7 +32,7 @@ CITY = "聊医保函〔2024〕13号"
 LIAONING = "辽医保〔2022〕80号"
 SHANXI = "晋医保发〔2021〕22号"
 PROVINCIAL_FILE = "000_61ff265ac555f13c.txt"
-CHONGQING = "sha256:70d549f13f245dd9"  # a notice without a 发文字号
+CHONGQING = "sha256:1f5224b1341eb1b3"  # a notice without a 发文字号
 SCRIPT_NUMBER = "测医保〔2024〕1号"
 SCRIPT_NOTICE = f"""测试市医疗保障局
 

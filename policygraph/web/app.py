@@ -180,10 +180,12 @@ def api_show(db: DatabaseDependency, name: DocumentName) -> dict:
 
 
 def _shown(connection: sqlite3.Connection, name: str) -> dict:
-    """`query.show` with the source path as pages and the API show it: below the run's input root."""
+    """`query.show` with the source's and the copies' paths as pages and the API show them:
+    below the run's input root."""
     shown = query.show(connection, name)
-    if shown.get("source"):
-        shown["source"]["file"] = shown_path(shown["source"]["file"], input_root(connection))
+    root = input_root(connection)
+    for source in filter(None, [shown.get("source"), *shown.get("copies", [])]):
+        source["file"] = shown_path(source["file"], root)
     return shown
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from graph.store import FACT_TYPES
-from schema import Prepayment, PriceCap, ProcurementPeriod, Reference, SelfPayAdjustment, Source
+from schema import Copy, Prepayment, PriceCap, ProcurementPeriod, Reference, Region, SelfPayAdjustment, Source
 
 FactType = Literal[FACT_TYPES]  # the tuple spreads into the allowed values
 Relation = Literal["forwards", "implements", "cites"]
@@ -52,6 +52,9 @@ class ShownDocument(BaseModel):
     source: Source | None = None
     script: str | None = None
     issuers: list[str] = []
+    regions: list[Region] = []
+    copies: list[Copy] = []
+    conflicts: list[str] = []
     status: str | None = None
     issue_date: date | None = None
     effective_date: date | None = None
