@@ -57,7 +57,7 @@ def resolve(connection: sqlite3.Connection, name: str) -> Document:
     wanted = simplified(name)
     number = canonical_doc_number(wanted)
     row = connection.execute(
-        "SELECT * FROM documents WHERE node IN (?, ?) OR doc_number = ? ORDER BY in_corpus DESC LIMIT 1",
+        "SELECT * FROM documents WHERE node IN (?, ?) OR doc_number = ? ORDER BY in_corpus DESC, position LIMIT 1",
         (name, wanted, number),
     ).fetchone()
     if row is None:
@@ -77,13 +77,13 @@ def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None
     condition, parameters = _text_condition(terms, ("title",))
     hit = connection.execute(
         f"""SELECT n.id FROM notice_words w JOIN notices n ON n.rowid = w.rowid
-            WHERE {condition} ORDER BY length(n.title) LIMIT 1""",
+            WHERE {condition} ORDER BY length(n.title), n.id LIMIT 1""",
         parameters,
     ).fetchone()
     if hit:
         return connection.execute("SELECT * FROM documents WHERE node = ?", (hit["id"],)).fetchone()
     return connection.execute(
-        f"SELECT * FROM documents WHERE title {LIKE_HOLDING} ORDER BY in_corpus DESC LIMIT 1",
+        f"SELECT * FROM documents WHERE title {LIKE_HOLDING} ORDER BY in_corpus DESC, position LIMIT 1",
         (_holding(wanted),),
     ).fetchone()
 
@@ -216,7 +216,7 @@ def search(connection: sqlite3.Connection, text: str, limit: int = 20) -> list[d
     condition, parameters = _text_condition(terms, ("title", "text"))
     rows = connection.execute(
         f"""SELECT n.id, n.doc_number, n.title, n.issuers, n.issue_date FROM notice_words w
-            JOIN notices n ON n.rowid = w.rowid WHERE {condition} ORDER BY n.issue_date DESC LIMIT ?""",
+            JOIN notices n ON n.rowid = w.rowid WHERE {condition} ORDER BY n.issue_date DESC, n.id LIMIT ?""",
         [*parameters, limit],
     )
     return [_with_issuers(row) for row in rows]

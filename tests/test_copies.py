@@ -4,12 +4,17 @@ flagged; and what a run writes does not depend on what earlier runs over the fol
 from __future__ import annotations
 
 import json
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from fastapi.testclient import TestClient
 
+from graph import query
+from graph.store import DATABASE_NAME, connect
 from policygraph.pipeline import RunOptions, run
+from policygraph.web.app import create_app
 from tests.conftest import CORPUS
 
 SHANXI = (CORPUS / "003_0cd56fd91030d65d.txt").read_text(encoding="utf-8")
@@ -102,11 +107,6 @@ def test_a_rerun_after_files_come_and_go_writes_what_a_clean_run_writes(
 
 
 def test_the_notice_page_and_the_api_show_the_copies_and_the_conflict(tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
-
-    from graph.store import DATABASE_NAME
-    from policygraph.web.app import create_app
-
     folder = written(tmp_path / "in", {"genuine.txt": SHANXI, "mirror.txt": CUT_OFF, "forged.txt": FORGED})
     run([str(folder)], tmp_path / "out")
     by_file = {Path(record["source"]["file"]).name: record for record in records(tmp_path / "out")}
@@ -118,3 +118,34 @@ def test_the_notice_page_and_the_api_show_the_copies_and_the_conflict(tmp_path: 
     page = client.get(f"/notices/{quote(genuine, safe='')}").text
     assert "<li>mirror.txt</li>" in page
     assert f'<a href="/notices/{quote(forged, safe="")}">{forged}</a>' in page
+
+
+SEARCHES = ("医保", "采购 通知", "%")
+
+
+def database_content(out: Path) -> dict[str, list[tuple]]:
+    """Every table's rows as queries see them: rowids are where SQLite put a row, not what it says."""
+    tables = ("files", "notices", "facts", "references", "documents", "edges", "copies")
+    with closing(connect(out / DATABASE_NAME)) as connection:
+        return {table: sorted(map(tuple, connection.execute(f'SELECT * FROM "{table}"')), key=repr) for table in tables}
+
+
+def search_answers(out: Path) -> list[list[str]]:
+    with closing(connect(out / DATABASE_NAME)) as connection:
+        return [[hit["id"] for hit in query.search(connection, words, 50)] for words in SEARCHES]
+
+
+def test_a_rerun_database_answers_every_query_as_a_clean_one_does(tmp_path: Path) -> None:
+    samples = sorted(CORPUS.glob("*.txt"))
+    folder = written(tmp_path / "in", {path.name: path.read_text(encoding="utf-8") for path in samples})
+    twin = samples[1].read_text(encoding="utf-8").replace("辽医保〔2022〕80号", "辽医保〔2022〕81号")
+    written(folder, {"twin.txt": twin})  # issued the day sample 1 was: search must not order them by rowid
+    run([str(folder)], tmp_path / "rerun")
+    (folder / samples[0].name).unlink()
+    (folder / samples[1].name).write_text(samples[1].read_text(encoding="utf-8") + "\n附件：中选结果\n", "utf-8")
+    written(folder, {"late.txt": CUT_OFF, "later.txt": samples[0].read_text(encoding="utf-8")})
+    run([str(folder)], tmp_path / "rerun")
+    run([str(folder)], tmp_path / "clean")
+    assert database_content(tmp_path / "rerun") == database_content(tmp_path / "clean")
+    assert search_answers(tmp_path / "rerun") == search_answers(tmp_path / "clean")
+    assert all(search_answers(tmp_path / "clean"))
