@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # only for hints: the query commands open the database withou
 DATABASE_NAME = "policygraph.sqlite"
 INSERT_BATCH = 256  # files
 IN_LIST_SIZE = 500  # values bound in one query, within the 999 that older SQLite builds allow
+# SQLite's primary result code for a schema's faults (a table or column already there, or
+# missing), which a database this version made does not have; a lock, a read-only file or a
+# full disk have codes of their own.
+SQLITE_ERROR = 1
 FACT_TYPES = ("procurement_periods", "prepayments", "self_pay_adjustments", "price_caps")
 # Typed columns every fact type may fill; the whole fact is kept as JSON beside them.
 FACT_COLUMNS = (
@@ -153,13 +157,37 @@ MIGRATIONS: list[str] = [
 ]
 
 
+class UnusableDatabase(sqlite3.DatabaseError):
+    """A database no migration brings to this version: corrupt, foreign, made by a newer
+    policygraph, or half-made by an older one. The database is derived data: a run sets it
+    aside and builds it again."""
+
+
 def connect(path: Path) -> sqlite3.Connection:
+    """The database, migrated; UnusableDatabase when it cannot be."""
     connection = sqlite3.connect(path)
     connection.row_factory = sqlite3.Row
-    connection.execute("PRAGMA foreign_keys = ON")
     connection.create_function("fold_case", 1, fold_case, deterministic=True)
-    migrate(connection)
+    try:
+        connection.execute("PRAGMA foreign_keys = ON")
+        migrate(connection)
+    except sqlite3.Error as error:
+        connection.close()
+        if unusable(error) and not isinstance(error, UnusableDatabase):
+            raise UnusableDatabase(str(error)) from error
+        raise
     return connection
+
+
+def unusable(error: sqlite3.Error) -> bool:
+    """Whether the fault is the database file's rather than the machine's: a file that is
+    not a database or is damaged, or a schema the migrations do not expect, and not a
+    database that is locked, read-only or on a full disk. Python 3.10 does not tell a
+    schema's errors from the machine's; there they are taken for the machine's."""
+    if isinstance(error, sqlite3.OperationalError):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF == SQLITE_ERROR
+    return isinstance(error, sqlite3.DatabaseError)
 
 
 def fold_case(text: str) -> str:
@@ -168,13 +196,26 @@ def fold_case(text: str) -> str:
 
 
 def migrate(connection: sqlite3.Connection) -> int:
-    """Apply the migrations the database has not seen; returns its version after."""
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        with connection:
-            connection.executescript(script)
-            connection.execute(f"PRAGMA user_version = {number}")
+    """Apply the migrations the database has not seen; returns its version after.
+
+    Each migration is one transaction, its new version included (SQLite's schema changes
+    and user_version are transactional): one killed or failing midway leaves the database
+    as it was, where a migration committed a statement at a time left one that no later
+    run could migrate."""
+    for number in range(_version(connection) + 1, len(MIGRATIONS) + 1):
+        try:
+            connection.executescript(f"BEGIN;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.Error:
+            connection.rollback()
+            raise
     return len(MIGRATIONS)
+
+
+def _version(connection: sqlite3.Connection) -> int:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise UnusableDatabase(f"made by a newer policygraph: version {version}, this one knows {len(MIGRATIONS)}")
+    return version
 
 
 NOTICE_COLUMNS = (

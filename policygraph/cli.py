@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -91,40 +92,60 @@ def _export_neo4j(connection: object, args: argparse.Namespace) -> list[str]:
 
 def _serve(args: argparse.Namespace) -> int:
     """Imports the web stack here, so that the other commands start without it."""
-    database = _database(args.out)
-    if database is None:
+    connection = _open(args.out)
+    if connection is None:
         return 2
+    connection.close()
     import uvicorn
 
     from policygraph.web.app import create_app
 
+    database = args.out / store.DATABASE_NAME
     print(f"serving {database} at http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(create_app(database), host=args.host, port=args.port, log_level="warning")
     return 0
 
 
-def _database(out: Path) -> Path | None:
-    """The run's database, or None after telling the user how to make it."""
+def _open(out: Path) -> sqlite3.Connection | None:
+    """The run's database, or None after telling the user, in a line, how to make it."""
     database = out / store.DATABASE_NAME
     if not database.exists():
         print(f"no database at {database}: run `policygraph run … --out {out}` first", file=sys.stderr)
         return None
-    return database
+    try:
+        return store.connect(database)
+    except sqlite3.Error as error:
+        _cannot_read(out, error)
+    return None
+
+
+def _cannot_read(out: Path, error: sqlite3.Error) -> int:
+    """One line: what to do. A database that cannot be used is no longer vouched for, so
+    that the next run rebuilds it rather than finding it current."""
+    database = out / store.DATABASE_NAME
+    if not store.unusable(error):
+        print(f"{database} cannot be read now ({error})", file=sys.stderr)
+        return 2
+    state.forget(out)
+    advice = f"run `policygraph run … --out {out}` again to rebuild it"
+    print(f"{database} cannot be read ({error}): {advice}", file=sys.stderr)
+    return 2
 
 
 def _query(answer: Callable, render: Callable) -> Callable[[argparse.Namespace], int]:
     """A command that opens the run's database, answers, and prints for a person or a program."""
 
     def handler(args: argparse.Namespace) -> int:
-        database = _database(args.out)
-        if database is None:
+        connection = _open(args.out)
+        if connection is None:
             return 2
-        connection = store.connect(database)
         try:
             result = answer(connection, args)
         except (query.NotFound, ValueError) as error:
             print(error, file=sys.stderr)
             return 1
+        except sqlite3.Error as error:  # damage deeper in the file than opening it reads
+            return _cannot_read(args.out, error)
         finally:
             connection.close()
         print(as_json(result) if args.json else render(result, args))

@@ -9,8 +9,10 @@ outputs.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -28,15 +30,16 @@ from graph.export import write_graphml, write_node_link_json
 from ingest.decode import DecodeError, NeedsOCR, decode_bytes
 from ingest.reading import read_file
 from policygraph import executors, state
-from policygraph.cache import ResultCache, open_cache
+from policygraph.cache import CACHE_PATH, ResultCache, open_cache
 from policygraph.inputs import InputFile, collect
 from policygraph.outcome import TIMED_OUT, FileOutcome, notice_output
-from policygraph.outputs import atomic_file
+from policygraph.outputs import atomic_file, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from schema.jsonstream import ObjectWriter
 
 MANIFEST_VERSION = "2"
+LOG = logging.getLogger(__name__)
 WORKER_DIED = "the worker process died while reading this file (a crash in a native library, or out of memory)"
 
 
@@ -52,17 +55,48 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
     earlier = None if options.force else state.unchanged(out, files)
     if earlier:
         return replace(earlier, seconds=time.perf_counter() - started)
-    cache = open_cache(out)
+    try:
+        outputs = _write_outputs(items, out, options)
+    except sqlite3.DatabaseError as error:
+        if not store.unusable(error):
+            raise
+        _set_aside(out / store.DATABASE_NAME, error)
+        outputs = _write_outputs(items, out, options)
+    summary = replace(outputs.summary, seconds=time.perf_counter() - started)
+    if not outputs.timed_out:
+        state.record(out, files, summary)
+    return summary
+
+
+def _write_outputs(items: list[InputFile], out: Path, options: RunOptions) -> RunOutputs:
+    """Every file's outcome into the outputs. The database is opened, and migrated, before
+    any output is begun: one that cannot be used then fails the attempt before it writes."""
+    cache = _open_cache(out)
+    store.connect(out / store.DATABASE_NAME).close()
     work = partial(process_files, cache=cache, force=options.force, seconds=options.seconds_per_file)
     bar = partial(tqdm, total=len(items), disable=not options.progress, unit="file", leave=False)
     with RunOutputs(out) as outputs, closing(cache):
         for outcome in bar(_outcomes(work, items, options, cache)):
             outputs.add(outcome)
         outputs.finish()
-    summary = replace(outputs.summary, seconds=time.perf_counter() - started)
-    if not outputs.timed_out:
-        state.record(out, files, summary)
-    return summary
+    return outputs
+
+
+def _open_cache(out: Path) -> ResultCache:
+    """The result cache, made afresh when the one there is not a database this version can use."""
+    try:
+        return open_cache(out)
+    except sqlite3.DatabaseError as error:
+        if not store.unusable(error):
+            raise
+        _set_aside(out / CACHE_PATH, error)
+        return open_cache(out)
+
+
+def _set_aside(database: Path, error: sqlite3.DatabaseError) -> None:
+    """Derived data, made again by this run; kept for a look, and said so."""
+    kept = set_aside(database)
+    LOG.warning("%s could not be used (%s): set aside as %s, and made again", database, error, kept.name)
 
 
 def _outcomes(work: partial, items: list[InputFile], options: RunOptions, cache: ResultCache) -> Iterator[FileOutcome]:

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import time
+from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -25,8 +26,10 @@ PIPELINE_PACKAGES = ("ingest", "extract", "schema", "graph", "policygraph")
 STATE_NAME = ".state.json"
 # graph.store.DATABASE_NAME is named here, not imported: this module stays light (a test
 # keeps the two in step).
-REQUIRED_OUTPUTS = ("notices.jsonl", "graph.json", "graph.graphml", "manifest.json", "policygraph.sqlite")
+DATABASE_NAME = "policygraph.sqlite"
+REQUIRED_OUTPUTS = ("notices.jsonl", "graph.json", "graph.graphml", "manifest.json", DATABASE_NAME)
 SECONDS_PER_FILE = 120
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,20 @@ def unchanged(out: Path, files: str) -> RunSummary | None:
         return None
     if state.get("pipeline") != pipeline_digest() or state.get("files") != files:
         return None
-    if not all((out / name).exists() for name in REQUIRED_OUTPUTS):
+    if not all((out / name).exists() for name in REQUIRED_OUTPUTS) or not _is_sqlite(out / DATABASE_NAME):
         return None
     return RunSummary(**{**state["summary"], "reused": state["summary"]["files"], "seconds": 0.0})
+
+
+def _is_sqlite(path: Path) -> bool:
+    """Whether the file begins as a database does: one replaced since the run by a file
+    that is not a database is made again. Damage further in is found by the query that
+    meets it, which then withdraws the state (`forget`)."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def settled(inputs: list[str], out: Path) -> RunSummary | None:
@@ -106,3 +120,10 @@ def record(out: Path, files: str, summary: RunSummary) -> None:
     temporary = out / f"{STATE_NAME}.tmp"
     temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, out / STATE_NAME)
+
+
+def forget(out: Path) -> None:
+    """The outputs are no longer vouched for: the next run rebuilds them instead of
+    finding them current. A folder that cannot be written keeps its state."""
+    with suppress(OSError):
+        (out / STATE_NAME).unlink(missing_ok=True)

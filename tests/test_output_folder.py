@@ -1,0 +1,136 @@
+"""The output folder always opens: whatever a killed run, another run or the folder itself
+left there, the next run works and the query commands answer or say what to do."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from graph import query, store
+from policygraph.cache import CACHE_PATH
+from policygraph.cli import main
+from policygraph.pipeline import RunOptions, run
+from tests.conftest import CORPUS
+from tests.test_reliability import cached_results, outputs
+
+NOT_A_DATABASE = b"not a database, whatever its name says\n"
+
+
+def notices_in_database(out: Path) -> int:
+    with closing(store.connect(out / store.DATABASE_NAME)) as connection:
+        return connection.execute("SELECT count(*) FROM notices").fetchone()[0]
+
+
+def test_a_migration_that_fails_midway_leaves_the_database_as_it_was(tmp_path: Path) -> None:
+    """Half a migration, committed, was a database no later run could migrate."""
+    path = tmp_path / store.DATABASE_NAME
+    with closing(sqlite3.connect(path)) as earlier:
+        for script in store.MIGRATIONS[:3]:
+            earlier.executescript(script)
+        earlier.execute("CREATE TABLE ordered_documents (node TEXT)")  # migration 4 alters two tables before making it
+        earlier.execute("PRAGMA user_version = 3")
+        earlier.commit()
+    with pytest.raises(sqlite3.DatabaseError, match="table ordered_documents already exists"):
+        store.connect(path)
+    with closing(sqlite3.connect(path)) as connection:
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(files)")]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+    assert (columns, version) == (["path", "sha256", "status", "error"], 3)
+
+
+def test_a_run_rebuilds_a_database_a_killed_migration_left_half_made(tmp_path: Path, corpus_run: Path) -> None:
+    """The state a SIGKILL in a run's first milliseconds left: `table files already exists` for ever after."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with closing(sqlite3.connect(out / store.DATABASE_NAME)) as half_made:
+        half_made.execute("CREATE TABLE files (path TEXT PRIMARY KEY, sha256 TEXT, status TEXT NOT NULL, error TEXT)")
+    run([str(CORPUS)], out, RunOptions(force=True))
+    assert outputs(out) == outputs(corpus_run)
+    assert notices_in_database(out) == 6
+    assert (out / f"{store.DATABASE_NAME}.broken").exists()
+
+
+def test_a_database_that_is_not_one_is_set_aside_and_rebuilt_from_the_cache(tmp_path: Path) -> None:
+    """Every file is reused from the cache, and still every file's rows reach the new database."""
+    out = tmp_path / "out"
+    run([str(CORPUS)], out)
+    (out / store.DATABASE_NAME).write_bytes(NOT_A_DATABASE)
+    summary = run([str(CORPUS)], out)
+    assert (summary.files, summary.reused) == (5, 5)
+    assert notices_in_database(out) == 6
+    assert (out / f"{store.DATABASE_NAME}.broken").read_bytes() == NOT_A_DATABASE
+
+
+def damage_notices(out: Path) -> None:
+    """Overwrites the notices table's first page: the database opens, and fails where it is read."""
+    database = out / store.DATABASE_NAME
+    with closing(sqlite3.connect(database)) as connection:
+        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+        root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'notices'").fetchone()[0]
+    with database.open("r+b") as damaged:
+        damaged.seek((root - 1) * page_size)
+        damaged.write(b"\xff" * page_size)
+
+
+def test_a_database_found_damaged_midway_is_set_aside_and_rebuilt(tmp_path: Path, corpus_run: Path) -> None:
+    """Damage past the first page shows only when the run reads there, after the database opened."""
+    out = tmp_path / "out"
+    run([str(CORPUS)], out)
+    damage_notices(out)
+    run([str(CORPUS)], out, RunOptions(force=True))
+    assert outputs(out) == outputs(corpus_run)
+    assert notices_in_database(out) == 6
+
+
+def test_damage_a_query_meets_makes_the_next_run_rebuild(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Without it, the query would send the user to a run that finds its outputs current and does nothing."""
+    out = tmp_path / "out"
+    run([str(CORPUS)], out)
+    damage_notices(out)
+    assert main(["search", "冠脉支架", "--out", str(out)]) == 2
+    assert "database disk image is malformed" in capsys.readouterr().err
+    assert run([str(CORPUS)], out).reused == 5
+    assert notices_in_database(out) == 6
+
+
+def test_a_result_cache_that_is_not_a_database_is_made_again(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / CACHE_PATH).parent.mkdir(parents=True)
+    (out / CACHE_PATH).write_bytes(NOT_A_DATABASE)
+    assert run([str(CORPUS)], out).notices == 6
+    assert cached_results(out) == 5
+    assert (out / f"{CACHE_PATH}.broken").read_bytes() == NOT_A_DATABASE
+
+
+def test_a_database_of_a_newer_version_is_not_taken_for_this_one(tmp_path: Path) -> None:
+    path = tmp_path / store.DATABASE_NAME
+    with closing(sqlite3.connect(path)) as newer:
+        newer.execute("PRAGMA user_version = 99")
+    with pytest.raises(store.UnusableDatabase, match="made by a newer policygraph: version 99"):
+        store.connect(path)
+
+
+@pytest.mark.parametrize("command", [["search", "冠脉"], ["show", "鲁医保函〔2024〕28号"], ["serve"]])
+def test_a_query_on_a_broken_database_says_to_run_again(
+    tmp_path: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / store.DATABASE_NAME
+    database.write_bytes(NOT_A_DATABASE)
+    assert main([*command, "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"{database} cannot be read (file is not a database): "
+        f"run `policygraph run … --out {tmp_path}` again to rebuild it\n"
+    )
+
+
+def test_a_database_left_by_a_failed_migration_answers_after_the_run(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run([str(CORPUS)], out)
+    with closing(sqlite3.connect(out / store.DATABASE_NAME)) as connection:
+        connection.execute("PRAGMA user_version = 0")
+    run([str(CORPUS)], out, RunOptions(force=True))
+    with closing(store.connect(out / store.DATABASE_NAME)) as connection:
+        assert [row["doc_number"] for row in query.search(connection, "冠脉支架")][:1] == ["辽医保〔2022〕80号"]
