@@ -11,9 +11,9 @@ from pathlib import Path
 
 from graph import neo4j, query, store
 from policygraph import state
-from policygraph.outputs import write_atomically
+from policygraph.outputs import OutputFolderError, write_atomically
 from policygraph.render import as_card, as_json, as_table
-from policygraph.state import SECONDS_PER_FILE, RunOptions
+from policygraph.state import SECONDS_PER_FILE, RunOptions, RunSummary
 
 DEFAULT_OUT = Path("outputs")
 WALK_COLUMNS = ["depth", "relation", "doc_number", "title", "issuers", "issue_date"]
@@ -67,9 +67,24 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
+    """Anything that stops the run before it can start, or the outputs from being written,
+    is one line and exit code 2: what a user reads, not a traceback."""
     if args.executor == "dask" and not args.scheduler:
         print("--executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
+    try:
+        summary = _settled_or_run(args)
+    except (OutputFolderError, OSError) as error:
+        print(f"policygraph run: {error}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as error:
+        print(f"policygraph run: {args.out / store.DATABASE_NAME}: {error}", file=sys.stderr)
+        return 2
+    print(summary.line())
+    return 0 if summary.files and summary.failed + summary.skipped < summary.files else 1
+
+
+def _settled_or_run(args: argparse.Namespace) -> RunSummary:
     summary = None if args.force else state.settled(args.inputs, args.out)
     if summary is None:
         from policygraph.pipeline import run  # the heavy imports, only when there is work to do
@@ -77,8 +92,7 @@ def _run(args: argparse.Namespace) -> int:
         scheduler = args.scheduler if args.executor == "dask" else None
         options = RunOptions(args.jobs, args.force, args.seconds_per_file, sys.stderr.isatty(), scheduler)
         summary = run(args.inputs, args.out, options)
-    print(summary.line())
-    return 0 if summary.files and summary.failed + summary.skipped < summary.files else 1
+    return summary
 
 
 def _export_neo4j(connection: object, args: argparse.Namespace) -> list[str]:

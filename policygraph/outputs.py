@@ -1,8 +1,9 @@
-"""Writing a run's files so that a reader never sees half of one, and moving aside a
-database the run cannot use."""
+"""The output folder: held by one run at a time, written so that a reader never sees
+half of a file, and rid of a database the run cannot use."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -10,12 +11,71 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+LOCK_NAME = ".lock"
 SET_ASIDE_SUFFIX = ".broken"
 # SQLite's files beside a database, which belong to it: a journal left behind would be
 # played into the next database of that name.
 SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
 UMASK = os.umask(0o022)
 os.umask(UMASK)  # read once, at import: the temporary file below is created private (0600)
+_held_locks: set[int] = set()
+
+
+class OutputFolderError(Exception):
+    """The output folder cannot be used; the message says why, in one line."""
+
+
+@contextmanager
+def claim(out: Path) -> Iterator[None]:
+    """The output folder for this run alone until the block ends: made if missing, and
+    locked against other runs. The lock is the kernel's (flock), so it ends with its
+    process, however that ends."""
+    descriptor = _lock(out)
+    try:
+        yield
+    finally:
+        _held_locks.discard(descriptor)
+        os.ftruncate(descriptor, 0)  # no pid once no run holds it
+        os.close(descriptor)
+
+
+def _lock(out: Path) -> int:
+    """The lock file's descriptor, locked, holding this process's id for a run refused."""
+    _make_folder(out)
+    try:
+        descriptor = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as error:
+        raise OutputFolderError(f"cannot write in the output folder {out}: {error.strerror}") from error
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        os.close(descriptor)
+        raise OutputFolderError(f"another run is using {out} (pid {holder}): wait for it to end, or stop it") from None
+    os.ftruncate(descriptor, 0)
+    os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+    _held_locks.add(descriptor)
+    return descriptor
+
+
+def _make_folder(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputFolderError(f"the output folder {out} is a file") from None
+    except OSError as error:
+        raise OutputFolderError(f"cannot make the output folder {out}: {error.strerror}") from error
+
+
+def _forget_held_locks() -> None:
+    """A process forked while a run holds its folder (a worker) drops its copy of the lock:
+    a worker that outlives a killed run would otherwise keep the folder locked."""
+    for descriptor in _held_locks:
+        os.close(descriptor)
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_forget_held_locks)
 
 
 @contextmanager

@@ -33,7 +33,7 @@ from policygraph import executors, state
 from policygraph.cache import CACHE_PATH, ResultCache, open_cache
 from policygraph.inputs import InputFile, collect
 from policygraph.outcome import TIMED_OUT, FileOutcome, notice_output
-from policygraph.outputs import atomic_file, set_aside
+from policygraph.outputs import atomic_file, claim, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from schema.jsonstream import ObjectWriter
@@ -50,22 +50,28 @@ class FileTimeout(Exception):
 def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunSummary:
     options = options or RunOptions()
     started = time.perf_counter()
-    items = collect(inputs)
-    files = state.fingerprint(items)
-    earlier = None if options.force else state.unchanged(out, files)
-    if earlier:
-        return replace(earlier, seconds=time.perf_counter() - started)
+    with claim(out):
+        items = collect(inputs)
+        files = state.fingerprint(items)
+        earlier = None if options.force else state.unchanged(out, files)
+        if earlier:
+            return replace(earlier, seconds=time.perf_counter() - started)
+        outputs = _written(items, out, options)
+        summary = replace(outputs.summary, seconds=time.perf_counter() - started)
+        if not outputs.timed_out:
+            state.record(out, files, summary)
+    return summary
+
+
+def _written(items: list[InputFile], out: Path, options: RunOptions) -> RunOutputs:
+    """The outputs, written a second time when the database proved unusable on the way."""
     try:
-        outputs = _write_outputs(items, out, options)
+        return _write_outputs(items, out, options)
     except sqlite3.DatabaseError as error:
         if not store.unusable(error):
             raise
         _set_aside(out / store.DATABASE_NAME, error)
-        outputs = _write_outputs(items, out, options)
-    summary = replace(outputs.summary, seconds=time.perf_counter() - started)
-    if not outputs.timed_out:
-        state.record(out, files, summary)
-    return summary
+    return _write_outputs(items, out, options)
 
 
 def _write_outputs(items: list[InputFile], out: Path, options: RunOptions) -> RunOutputs:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from policygraph.inputs import InputFile, collect
+from policygraph.outputs import claim
 
 PIPELINE_PACKAGES = ("ingest", "extract", "schema", "graph", "policygraph")
 STATE_NAME = ".state.json"
@@ -110,7 +111,8 @@ def _is_sqlite(path: Path) -> bool:
 def settled(inputs: list[str], out: Path) -> RunSummary | None:
     """The last run's summary if a run over `inputs` would change nothing in `out`."""
     started = time.perf_counter()
-    summary = unchanged(out, fingerprint(collect(inputs)))
+    with claim(out):
+        summary = unchanged(out, fingerprint(collect(inputs)))
     return summary and replace(summary, seconds=time.perf_counter() - started)
 
 

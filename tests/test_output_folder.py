@@ -3,7 +3,14 @@ left there, the next run works and the query commands answer or say what to do."
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -12,10 +19,13 @@ import pytest
 from graph import query, store
 from policygraph.cache import CACHE_PATH
 from policygraph.cli import main
+from policygraph.outputs import LOCK_NAME, claim
 from policygraph.pipeline import RunOptions, run
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, PROJECT
 from tests.test_reliability import cached_results, outputs
 
+# Linux's prctl(2) and capabilities(7): a process without these obeys files' modes, root too.
+PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2
 NOT_A_DATABASE = b"not a database, whatever its name says\n"
 
 
@@ -134,3 +144,91 @@ def test_a_database_left_by_a_failed_migration_answers_after_the_run(tmp_path: P
     run([str(CORPUS)], out, RunOptions(force=True))
     with closing(store.connect(out / store.DATABASE_NAME)) as connection:
         assert [row["doc_number"] for row in query.search(connection, "冠脉支架")][:1] == ["辽医保〔2022〕80号"]
+
+
+HOLD_THE_FOLDER = """import sys, time
+from pathlib import Path
+from policygraph.outputs import claim
+with claim(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_a_second_run_on_one_folder_is_refused_until_the_first_ends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not `database is locked` after a wait, nor two runs writing one folder; and the lock
+    dies with its holder, however it dies."""
+    out = tmp_path / "out"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_THE_FOLDER, str(out)], cwd=PROJECT, stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline() == b"held\n"
+        assert main(["run", str(CORPUS), "--out", str(out)]) == 2
+        assert capsys.readouterr().err == (
+            f"policygraph run: another run is using {out} (pid {holder.pid}): wait for it to end, or stop it\n"
+        )
+    finally:
+        holder.kill()
+        holder.wait()
+    assert main(["run", str(CORPUS), "--out", str(out)]) == 0
+
+
+def test_a_process_forked_by_a_run_does_not_keep_its_folder_locked(tmp_path: Path) -> None:
+    """A worker process outlives a killed run until it notices; it must not hold the lock meanwhile."""
+    forked, told = os.pipe()
+    with claim(tmp_path):
+        worker = os.fork()
+        if worker == 0:
+            os.write(told, b"!")  # after the fork's handlers ran
+            time.sleep(30)
+            os._exit(0)
+        os.read(forked, 1)
+    try:
+        with claim(tmp_path):
+            assert (tmp_path / LOCK_NAME).read_text() == f"{os.getpid()}\n"
+    finally:
+        os.kill(worker, signal.SIGKILL)
+        os.waitpid(worker, 0)
+        os.close(forked)
+        os.close(told)
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda base: (base / "outputs").write_text(""), "the output folder {out} is a file"),
+        (lambda base: (base / "outputs").mkdir(mode=0o555), "cannot write in the output folder {out}: Permission denied"),
+    ],
+    ids=["a file", "read-only"],
+)
+def test_an_output_folder_that_cannot_be_written_is_one_line(tmp_path: Path, make: Callable, reason: str) -> None:
+    """Run as a user would (root writes anywhere): a line on stderr, exit code 2, no traceback."""
+    make(tmp_path)
+    out = tmp_path / "outputs"
+    finished = run_as_a_user([sys.executable, "-m", "policygraph.cli", "run", str(CORPUS), "--out", str(out)])
+    assert (finished.returncode, finished.stderr) == (2, f"policygraph run: {reason.format(out=out)}\n")
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a file").write_text("")
+    out = tmp_path / "a file" / "outputs"
+    assert main(["run", str(CORPUS), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"policygraph run: cannot make the output folder {out}: Not a directory\n"
+
+
+def run_as_a_user(command: list[str]) -> subprocess.CompletedProcess:
+    """The command without root's power to write where a folder's mode forbids it."""
+    try:
+        return subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, preexec_fn=_drop_root_overrides)
+    except subprocess.SubprocessError:
+        pytest.skip("cannot drop root's capabilities here")
+
+
+def _drop_root_overrides() -> None:
+    if os.geteuid() != 0:
+        return
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl")
