@@ -1,17 +1,22 @@
 """The output folder: held by one run at a time, written so that a reader never sees
-half of a file, and rid of a database the run cannot use."""
+half of a file, and rid of what a killed run left half-written and of a database the
+run cannot use."""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import re
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TextIO
 
 LOCK_NAME = ".lock"
+# atomic_file's temporaries: "." + the file's name + "." + mkstemp's eight characters + ".tmp"
+TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+EARLIER_TEMPORARIES = (".state.json.tmp",)  # named by versions before the state was written by atomic_file
 SET_ASIDE_SUFFIX = ".broken"
 # SQLite's files beside a database, which belong to it: a journal left behind would be
 # played into the next database of that name.
@@ -27,11 +32,13 @@ class OutputFolderError(Exception):
 
 @contextmanager
 def claim(out: Path) -> Iterator[None]:
-    """The output folder for this run alone until the block ends: made if missing, and
-    locked against other runs. The lock is the kernel's (flock), so it ends with its
-    process, however that ends."""
+    """The output folder for this run alone until the block ends: made if missing, locked
+    against other runs, and rid of the temporaries a killed run left (which only the
+    lock makes safe: they may be another run's, being written). The lock is the kernel's
+    (flock), so it ends with its process, however that ends."""
     descriptor = _lock(out)
     try:
+        _remove_temporaries(out)
         yield
     finally:
         _held_locks.discard(descriptor)
@@ -76,6 +83,14 @@ def _forget_held_locks() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_held_locks)
+
+
+def _remove_temporaries(out: Path) -> None:
+    """Only files of this module's naming; one that cannot be removed does no harm."""
+    for entry in os.scandir(out):
+        if TEMPORARY.fullmatch(entry.name) or entry.name in EARLIER_TEMPORARIES:
+            with suppress(OSError):
+                os.unlink(entry.path)
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from policygraph.inputs import InputFile, collect
-from policygraph.outputs import claim
+from policygraph.outputs import claim, write_atomically
 
 PIPELINE_PACKAGES = ("ingest", "extract", "schema", "graph", "policygraph")
 STATE_NAME = ".state.json"
@@ -119,9 +119,7 @@ def settled(inputs: list[str], out: Path) -> RunSummary | None:
 def record(out: Path, files: str, summary: RunSummary) -> None:
     """Written last, after the manifest: a state file vouches for complete outputs."""
     state = {"pipeline": pipeline_digest(), "files": files, "summary": asdict(summary)}
-    temporary = out / f"{STATE_NAME}.tmp"
-    temporary.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, out / STATE_NAME)
+    write_atomically(out / STATE_NAME, json.dumps(state, ensure_ascii=False))
 
 
 def forget(out: Path) -> None:

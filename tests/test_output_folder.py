@@ -194,6 +194,18 @@ def test_a_process_forked_by_a_run_does_not_keep_its_folder_locked(tmp_path: Pat
         os.close(told)
 
 
+def test_a_run_removes_the_temporaries_a_killed_run_left(tmp_path: Path) -> None:
+    """Even a run with nothing else to do; files of other names stay."""
+    out = tmp_path / "out"
+    run([str(CORPUS)], out)
+    left = [".manifest.json.k2j4h5g1.tmp", ".notices.jsonl.ab_d1234.tmp", "..state.json.zzzzzzzz.tmp", ".state.json.tmp"]
+    others = ["notes.tmp", ".my.tmp", "manifest.json.k2j4h5g1.tmp", ".graph.json.short.tmp"]
+    for name in left + others:
+        (out / name).write_text("half", encoding="utf-8")
+    assert main(["run", str(CORPUS), "--out", str(out)]) == 0
+    assert sorted(path.name for path in out.glob("*.tmp")) == sorted(others)
+
+
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
