@@ -51,7 +51,7 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
     options = options or RunOptions()
     started = time.perf_counter()
     with claim(out):
-        items = collect(inputs)
+        items = collect(inputs, exclude=out)
         files = state.fingerprint(items)
         earlier = None if options.force else state.unchanged(out, files)
         if earlier:

@@ -112,7 +112,7 @@ def settled(inputs: list[str], out: Path) -> RunSummary | None:
     """The last run's summary if a run over `inputs` would change nothing in `out`."""
     started = time.perf_counter()
     with claim(out):
-        summary = unchanged(out, fingerprint(collect(inputs)))
+        summary = unchanged(out, fingerprint(collect(inputs, exclude=out)))
     return summary and replace(summary, seconds=time.perf_counter() - started)
 
 

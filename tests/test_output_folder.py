@@ -4,7 +4,9 @@ left there, the next run works and the query commands answer or say what to do."
 from __future__ import annotations
 
 import ctypes
+import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -21,6 +23,7 @@ from policygraph.cache import CACHE_PATH
 from policygraph.cli import main
 from policygraph.outputs import LOCK_NAME, claim
 from policygraph.pipeline import RunOptions, run
+from policygraph.state import settled
 from tests.conftest import CORPUS, PROJECT
 from tests.test_reliability import cached_results, outputs
 
@@ -244,3 +247,16 @@ def _drop_root_overrides() -> None:
     for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
         if prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl")
+
+
+def test_an_output_folder_inside_an_input_folder_is_not_read(tmp_path: Path) -> None:
+    """Else a second run read the first's outputs as notices, and never found itself current."""
+    corpus = tmp_path / "in"
+    shutil.copytree(CORPUS, corpus)
+    out = corpus / "outputs"
+    run([str(corpus)], out)
+    again = run([str(corpus)], out, RunOptions(force=True))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert (again.files, again.skipped) == (5, 0)
+    assert [entry["path"] for entry in manifest["files"]] == sorted(str(path) for path in corpus.glob("*.txt"))
+    assert settled([str(corpus)], out).reused == 5
