@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import kill_loop
 from graph import query, store
 from policygraph.cache import CACHE_PATH
 from policygraph.cli import main
@@ -260,3 +261,15 @@ def test_an_output_folder_inside_an_input_folder_is_not_read(tmp_path: Path) -> 
     assert (again.files, again.skipped) == (5, 0)
     assert [entry["path"] for entry in manifest["files"]] == sorted(str(path) for path in corpus.glob("*.txt"))
     assert settled([str(corpus)], out).reused == 5
+
+
+def test_runs_killed_at_random_points_leave_folders_that_open_and_restart_identical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The SIGKILL loop's small version; `python -m benchmarks.kill_loop` is the full one."""
+    kill_loop.main(["--quick", "--work", str(tmp_path)])
+    counts = [line for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    assert counts == [
+        "3/3 fresh folders open and restart identical",
+        f"2/2 kills of a {kill_loop.QUICK['files']}-file run: folder opens and restart identical",
+    ]
