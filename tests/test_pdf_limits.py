@@ -87,7 +87,7 @@ def _lzw(literals: bytes, zero_runs: int = 0) -> bytes:
     return (packed << padding).to_bytes((bits + padding) // 8, "big")
 
 
-def _pdf(*streams: tuple[bytes, bytes], resources: bytes = b"") -> bytes:
+def pdf_of_streams(*streams: tuple[bytes, bytes], resources: bytes = b"") -> bytes:
     """A one-page PDF whose content is the streams, each (its dictionary's entries, its data)."""
     first_stream = 4
     contents = b" ".join(b"%d 0 R" % number for number in range(first_stream, first_stream + len(streams)))
@@ -109,7 +109,7 @@ def _pdf(*streams: tuple[bytes, bytes], resources: bytes = b"") -> bytes:
     return bytes(out)
 
 
-def _flate(size: int) -> tuple[bytes, bytes]:
+def flate_of_zeros(size: int) -> tuple[bytes, bytes]:
     return b"/Filter /FlateDecode", _zlib_of_zeros(size)
 
 
@@ -130,7 +130,7 @@ def _refusal(data: bytes) -> str:
 def test_a_flate_bomb_fails_with_its_reason_and_the_batch_goes_on(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "bomb.pdf").write_bytes(_pdf(_flate(16 * MEGABYTE)))
+    (folder / "bomb.pdf").write_bytes(pdf_of_streams(flate_of_zeros(16 * MEGABYTE)))
     (folder / "notice.txt").write_text(NOTICE, encoding="utf-8")
     assert main(["run", str(folder), "--out", str(tmp_path / "out")]) == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
@@ -144,7 +144,7 @@ def test_a_flate_bomb_fails_with_its_reason_and_the_batch_goes_on(tmp_path: Path
 @pytest.mark.skipif(sys.platform == "win32", reason="address-space limits are POSIX")
 def test_a_bomb_is_refused_within_a_memory_limit_that_pdfium_ran_out_of(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.pdf"
-    bomb.write_bytes(_pdf(_flate(BOMB_BYTES)))
+    bomb.write_bytes(pdf_of_streams(flate_of_zeros(BOMB_BYTES)))
     command = [sys.executable, "-c", READ_UNDER_A_MEMORY_LIMIT, str(bomb), str(ADDRESS_SPACE_LIMIT)]
     run = subprocess.run(command, capture_output=True, timeout=120)
     assert (run.returncode, run.stdout.decode().strip()) == (0, REFUSED_STREAM.format(limit=256))
@@ -152,7 +152,7 @@ def test_a_bomb_is_refused_within_a_memory_limit_that_pdfium_ran_out_of(tmp_path
 
 @pytest.mark.usefixtures("small_limits")
 def test_streams_each_under_the_limit_are_refused_together() -> None:
-    data = _pdf(*[_flate(3 * MEGABYTE)] * 3)
+    data = pdf_of_streams(*[flate_of_zeros(3 * MEGABYTE)] * 3)
     assert _refusal(data) == REFUSED_STREAMS.format(limit=8)
 
 
@@ -160,20 +160,20 @@ def test_streams_each_under_the_limit_are_refused_together() -> None:
 def test_a_larger_file_may_expand_to_its_ratio() -> None:
     """Nine megabytes of streams is over the 8 MB floor but under 100 times a file padded to 100 KB."""
     padding = (b"", bytes(range(256)) * 400)
-    assert pdf_guard.check_expansion(_pdf(*[_flate(3 * MEGABYTE)] * 3, padding)) is None
+    assert pdf_guard.check_expansion(pdf_of_streams(*[flate_of_zeros(3 * MEGABYTE)] * 3, padding)) is None
 
 
 @pytest.mark.usefixtures("small_limits")
 def test_a_chain_of_flate_filters_is_counted_at_its_last_output() -> None:
     twice = zlib.compress(_zlib_of_zeros(16 * MEGABYTE))
-    assert _refusal(_pdf((b"/Filter [/FlateDecode /FlateDecode]", twice))) == REFUSED_STREAM.format(limit=8)
+    assert _refusal(pdf_of_streams((b"/Filter [/FlateDecode /FlateDecode]", twice))) == REFUSED_STREAM.format(limit=8)
 
 
 def test_a_chain_of_more_flate_filters_than_a_pdf_needs_is_refused() -> None:
     data = b"BT ET"
     for _ in range(pdf_guard.MAX_FLATE_CHAIN + 1):
         data = zlib.compress(data)
-    assert _refusal(_pdf((b"/Filter /FlateDecode", data))) == pdf_guard.CHAIN_TOO_LONG
+    assert _refusal(pdf_of_streams((b"/Filter /FlateDecode", data))) == pdf_guard.CHAIN_TOO_LONG
 
 
 @pytest.mark.usefixtures("small_limits")
@@ -185,18 +185,18 @@ def test_a_chain_of_more_flate_filters_than_a_pdf_needs_is_refused() -> None:
     ],
 )
 def test_a_bomb_under_a_text_encoding_is_refused(filters: bytes, encode) -> None:
-    assert _refusal(_pdf((filters, encode(_zlib_of_zeros(16 * MEGABYTE))))) == REFUSED_STREAM.format(limit=8)
+    assert _refusal(pdf_of_streams((filters, encode(_zlib_of_zeros(16 * MEGABYTE))))) == REFUSED_STREAM.format(limit=8)
 
 
 @pytest.mark.usefixtures("small_limits")
 def test_a_bomb_whose_filter_is_an_indirect_object_is_refused() -> None:
     """The data is zlib data: it is inflated whatever the dictionary says."""
-    assert _refusal(_pdf((b"/Filter 9 0 R", _zlib_of_zeros(16 * MEGABYTE)))) == REFUSED_STREAM.format(limit=8)
+    assert _refusal(pdf_of_streams((b"/Filter 9 0 R", _zlib_of_zeros(16 * MEGABYTE)))) == REFUSED_STREAM.format(limit=8)
 
 
 @pytest.mark.usefixtures("small_limits")
 def test_the_words_of_a_stream_in_a_string_do_not_hide_it() -> None:
-    data = _pdf((b"/Title (>> stream\n) /Filter /FlateDecode", _zlib_of_zeros(16 * MEGABYTE)))
+    data = pdf_of_streams((b"/Title (>> stream\n) /Filter /FlateDecode", _zlib_of_zeros(16 * MEGABYTE)))
     assert _refusal(data) == REFUSED_STREAM.format(limit=8)
 
 
@@ -205,18 +205,18 @@ def test_the_words_of_a_stream_in_a_string_do_not_hide_it() -> None:
     [(b"/Filter /FlateDecode", zlib.compress(PAGE_TEXT)), (b"/Filter /LZWDecode", _lzw(PAGE_TEXT))],
 )
 def test_a_page_of_text_within_the_limits_is_read(filters: bytes, encoded: bytes) -> None:
-    assert pdf.read_pdf(_pdf((filters, encoded), resources=HELVETICA)).text == "Notice"
+    assert pdf.read_pdf(pdf_of_streams((filters, encoded), resources=HELVETICA)).text == "Notice"
 
 
 @pytest.mark.usefixtures("small_limits")
 def test_an_lzw_bomb_is_refused() -> None:
-    assert _refusal(_pdf((b"/Filter /LZWDecode", _lzw(b"", zero_runs=2)))) == REFUSED_STREAM.format(limit=8)
+    assert _refusal(pdf_of_streams((b"/Filter /LZWDecode", _lzw(b"", zero_runs=2)))) == REFUSED_STREAM.format(limit=8)
 
 
 def test_lzw_data_is_counted_at_the_size_it_decodes_to() -> None:
     """A table of zero strings 1, 2, ... 3801 bytes long, after the page's text: pdfium draws the text."""
     encoded = _lzw(PAGE_TEXT, zero_runs=1)
-    data = _pdf((b"/Filter /LZWDecode", encoded), resources=HELVETICA)
+    data = pdf_of_streams((b"/Filter /LZWDecode", encoded), resources=HELVETICA)
     zeros = sum(range(1, LZW_TABLE_CODES + 2))
     assert lzw_expanded_size(encoded, 0, len(encoded), 1, 100 * MEGABYTE) == len(PAGE_TEXT) + zeros
     assert pdf.read_pdf(data).text == "Notice"

@@ -4,6 +4,7 @@ the manifest with the right status, and the good files' outputs are as without t
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from ingest.pdf import can_ocr
-from policygraph.pipeline import run
+from policygraph.pipeline import RunOptions, run
 from tests.conftest import CORPUS
+from tests.test_pdf_limits import MEGABYTE, flate_of_zeros, pdf_of_streams
 
 OUTPUTS = ("notices.jsonl", "graph.json", "graph.graphml")
 FIFTY_MEGABYTES = 50 * 1024 * 1024
@@ -68,6 +70,12 @@ def _bad_files(folder: Path) -> dict[str, str]:
         "huge.txt": (None, "failed"),
         "broken-link.txt": (None, "failed"),
         "loop": (None, "skipped"),
+        "pipe.txt": (None, "failed"),
+        "zero.txt": (None, "failed"),
+        "link-a.txt": (None, "failed"),
+        "link-b.txt": (None, "failed"),
+        "fake.pdf": (b"%PDF-1.7 fake", "failed"),
+        "flate-bomb.pdf": (pdf_of_streams(flate_of_zeros(300 * MEGABYTE)), "failed"),
     }
     for name, (content, _) in files.items():
         if content is not None:
@@ -79,6 +87,10 @@ def _bad_files(folder: Path) -> dict[str, str]:
         stream.truncate(FIFTY_MEGABYTES)
     (folder / "broken-link.txt").symlink_to(folder / "nowhere.txt")
     (folder / "loop").symlink_to(folder, target_is_directory=True)
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "link-a.txt").symlink_to(folder / "link-b.txt")
+    (folder / "link-b.txt").symlink_to(folder / "link-a.txt")
     (folder / "unreadable.txt").chmod(0)
     return {name: status for name, (_, status) in files.items()}
 
@@ -115,6 +127,55 @@ def test_good_outputs_are_as_without_the_bad_files(torture, tmp_path: Path) -> N
     run([str(good), str(bad)], tmp_path / "with-bad")
     for name in OUTPUTS:
         assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "with-bad" / name).read_bytes(), name
+
+
+HOSTILE_NOTICE = """{issuer}
+{number}
+关于执行集中带量采购中选结果的通知
+各医疗机构：
+{body}
+{issuer}
+2024年6月1日
+"""
+# Notices a hostile or unlucky source writes: each is read, none fails the file or the batch,
+# and each takes no longer than an ordinary notice.
+HOSTILE_BODIES = {
+    "implausible.txt": "医保基金预付比例为120%。中选产品居民自付比例下降150%。采购周期为0年。",
+    "issuer-run.txt": "医疗保障局" * 40,
+    "period-run.txt": "采购周期为2年" * 2000,
+    "numbers.txt": "、".join(f"鲁医保函〔2024〕{number}号" for number in range(1, 4001)) + "。",
+    "no-stop.txt": "医保基金按不低于年度约定采购金额的百分之三十预付给医疗机构" * 4000,
+}
+
+
+def _hostile_notice(number: int, body: str) -> str:
+    return HOSTILE_NOTICE.format(issuer="测试市医疗保障局", number=f"测医保〔2024〕{number}号", body=body)
+
+
+def _hostile_notices(folder: Path) -> list[Path]:
+    """HOSTILE_BODIES, a notice under a GBK file name, and a page declaring charset=base64."""
+    folder.mkdir()
+    for number, (name, body) in enumerate(HOSTILE_BODIES.items(), start=1):
+        (folder / name).write_text(_hostile_notice(number, body), encoding="utf-8")
+    with open(os.path.join(os.fsencode(folder), "中文.txt".encode("gbk")), "wb") as stream:
+        stream.write(_hostile_notice(90, "采购周期为2年。").encode())
+    paragraphs = "".join(f"<p>{line}</p>" for line in _hostile_notice(91, "采购周期为3年。").splitlines())
+    page = f"<html><head><meta charset=base64></head><body>{paragraphs}</body></html>"
+    (folder / "charset.html").write_bytes(page.encode("gbk"))
+    return sorted(folder.iterdir())
+
+
+def test_hostile_notices_are_read_beside_good_ones_whose_records_stay_the_same(torture, tmp_path: Path) -> None:
+    good, _, _ = torture
+    hostile = _hostile_notices(tmp_path / "hostile")
+    run([str(good)], tmp_path / "alone")
+    summary = run([str(good), str(hostile[0].parent)], tmp_path / "with-hostile", RunOptions(seconds_per_file=20))
+    entries = json.loads((tmp_path / "with-hostile" / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert [(entry["status"], entry["error"]) for entry in entries] == [("ok", None)] * (len(hostile) + 2)
+    assert summary.notices == 3 + len(hostile)
+    lines = (tmp_path / "with-hostile" / "notices.jsonl").read_text(encoding="utf-8").splitlines()
+    good_lines = [line for line in lines if f'"file":"{good}' in line]
+    assert good_lines == (tmp_path / "alone" / "notices.jsonl").read_text(encoding="utf-8").splitlines()
 
 
 def test_attachment_table_rows_reach_the_record(tmp_path: Path) -> None:
