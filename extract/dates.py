@@ -44,6 +44,10 @@ _YEARLESS_DATE = (
     rf"(?<![{_NUMERAL_CHARS}])(?<!{YEAR_MARK})(?<!{YEAR_MARK}\s)(?<!{YEAR_MARK}度){_MONTH_DAY}"
 )
 DATE = rf"{_WRITTEN_DATE}|{_ISO_DATE}|{_YEARLESS_DATE}"
+# The years a notice's dates fall in: its own and those it looks back to (离休 rules date
+# service from 1937) or ahead to (cycles end a few years on). A year outside (0001, 9999,
+# 二〇〇〇〇 cut to four digits) is a misread or a placeholder, not a date a notice states.
+PLAUSIBLE_YEARS = range(1900, 2100)
 
 _DATE_RE = re.compile(DATE)
 _FIELD_SEPARATOR_RE = re.compile(
@@ -83,8 +87,16 @@ def _resolve(span: str, default_year: int | None) -> tuple[datetime.date, bool] 
     year, month, day = fields if has_year else [default_year, *fields]
     if year is None or month is None or day is None:
         return None
+    value = calendar_date(year, month, day)
+    return None if value is None else (value, has_year)
+
+
+def calendar_date(year: int, month: int, day: int) -> datetime.date | None:
+    """The date, when a notice can state it: a day the calendar has (not 2月30日) in a plausible year."""
+    if year not in PLAUSIBLE_YEARS:
+        return None
     try:
-        return datetime.date(year, month, day), has_year
+        return datetime.date(year, month, day)
     except ValueError:
         return None
 
@@ -107,6 +119,6 @@ def parse_site_date(value: str) -> datetime.date | None:
 
     parsed = dateparser.parse(value, languages=SITE_DATE_LANGUAGES, settings=SITE_DATE_SETTINGS)
     if parsed is not None:
-        return parsed.date()
+        return parsed.date() if parsed.year in PLAUSIBLE_YEARS else None
     found = find_dates(value)
     return found[0].value if found else None

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from extract.dates import find_dates
+from extract.dates import calendar_date, find_dates
 from extract.numerals import parse_number, to_int
 from extract.sentences import Span
 
@@ -44,7 +44,6 @@ MENTION_CHARS = "起始间日"
 DATE_LINE_LEAD = re.compile(r"\s*(?:自|从|于)?\s*")
 DATE_LINE_TAIL = re.compile(r"\s*(?:零时|0时)?\s*(?:起|开始)?\s*[。；;.]?\s*")
 FROM_ISSUE = re.compile(r"自(?:印发|发布|公布|下发|发文|颁布)之日起(?:执行|实施|施行|生效)")
-MONTHS_PER_YEAR = 12
 # A month without its day (自2022年1月起执行) starts on the month's first day.
 YEAR_MONTH = re.compile(
     r"(?P<year>[0-9]{4}|[〇○零一二三四五六七八九]{4})年"
@@ -109,6 +108,7 @@ def _dates(sentence: str, default_year: int | None) -> list[tuple[int, int, date
     found = [(match.start, match.end, match.value) for match in find_dates(sentence, default_year)]
     for match in YEAR_MONTH.finditer(sentence):
         year, month = to_int(parse_number(match.group("year"))), to_int(parse_number(match.group("month")))
-        if year and month and 1 <= month <= MONTHS_PER_YEAR:
-            found.append((match.start(), match.end(), date(year, month, 1)))
+        first_day = calendar_date(year, month, 1) if year is not None and month is not None else None
+        if first_day:
+            found.append((match.start(), match.end(), first_day))
     return sorted(found)

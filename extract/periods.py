@@ -39,7 +39,8 @@ LENGTH_FIRST = rf"{LENGTH}为(?:一个|1个|一)?{CYCLE}"
 EXTENSION = rf"(?:延长|延期|续签|续约|顺延)[^，。；\d]{{0,4}}?(?P<to>至|到)?(?P<number>{NUMBER})(?P<unit>个?月|年)"
 MONTHS_PER_UNIT = {"年": 12, "月": 1, "个月": 1}
 GENERIC_SUBJECTS = {"采购", "协议", "集采", "采购协议", "采购合同", "购销合同"}
-# No procurement or agreement cycle runs ten years: a longer "length" is a misread number.
+# No procurement or agreement cycle runs ten years: a longer "length", or a range of dates
+# that long (2000年1月1日至2099年12月31日), is a misread number.
 MAX_MONTHS = 120
 AVERAGE_DAYS_PER_MONTH = 30.44
 # What may stand between a cycle and its dates ((自, ，从), and how far its range may run.
@@ -107,7 +108,7 @@ def _period_below(text: str, heading: Span, default_year: int | None) -> Procure
     tail = line.text[length.end() :] if length else line.text
     start, end = _date_range(tail, default_year)
     months = _months(length.group("number"), length.group("unit"), bool(length.group("half"))) if length else None
-    if months is None and start and end and end > start:
+    if months is None and start and end:
         months = _months_between(start, end)
     if months is None:
         return None
@@ -148,6 +149,8 @@ def _dated_period(
     if not start or not end or end <= start:
         return None
     months = _months_between(start, end)
+    if months is None:
+        return None
     focus = sentence.start + match.start()
     return ProcurementPeriod(
         months=months,
@@ -169,9 +172,11 @@ def _start_before(before: str, default_year: int | None) -> date | None:
     return starts[-1] if starts else None
 
 
-def _months_between(start: date, end: date) -> int:
-    """Whole months from the first day to the last, both included: 4月20日至次年4月19日 is 12."""
-    return max(round(((end - start).days + 1) / AVERAGE_DAYS_PER_MONTH), 1)
+def _months_between(start: date, end: date) -> int | None:
+    """Whole months from the first day to the last, both included: 4月20日至次年4月19日 is 12;
+    None past the longest cycle."""
+    months = max(round(((end - start).days + 1) / AVERAGE_DAYS_PER_MONTH), 1)
+    return months if months <= MAX_MONTHS else None
 
 
 def _extension(match: re.Match[str], months: int) -> int | None:
@@ -191,11 +196,13 @@ def _months(number: str, unit: str, half: bool = False) -> int | None:
 
 def _date_range(tail: str, default_year: int | None) -> tuple[date | None, date | None]:
     """The first two dates, when they follow at once ((自2024年1月1日至…): dates further on
-    belong to something else said in the same sentence (首年协议期为…)."""
+    belong to something else said in the same sentence (首年协议期为…). A range that ends
+    before it starts is a misread one: neither date is the cycle's."""
     dates = find_dates(tail[:DATE_RANGE_CHARS], default_year)
     if len(dates) < 2 or not DATE_RANGE_LEAD.fullmatch(tail[: dates[0].start]):
         return None, None
-    return dates[0].value, dates[1].value
+    start, end = dates[0].value, dates[1].value
+    return (start, end) if start < end else (None, None)
 
 
 def _scope(sentence: str, match: re.Match[str]) -> str | None:

@@ -1,0 +1,82 @@
+"""A value that cannot be true is not stated as a fact, and the rest of the notice is read as usual.
+
+One such value (预付比例为120%) used to fail the record's validation, and with it the whole
+file. Now each extractor checks its values against the plausible range it names: a fact whose
+value is impossible is dropped, or keeps its statement with the value unknown where the
+contract allows null (a self-pay adjustment's direction stands without its figure).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from ingest.source import SourceText
+from policygraph.records import notice_records
+from schema import NoticeRecord
+
+# A reference in every notice: read whatever the sentence under test holds.
+REFERENCE = "根据《国家医疗保障局关于做好药品集中带量采购工作的通知》（医保发〔2021〕2号）要求，现通知如下。"
+
+
+def notice(sentence: str, signed: str = "2024年5月6日") -> str:
+    return (
+        "山东省医疗保障局\n鲁医保函〔2024〕28号\n关于执行集中带量采购中选结果的通知\n各市医疗保障局：\n"
+        f"{REFERENCE}\n{sentence}\n特此通知。\n山东省医疗保障局\n{signed}\n"
+    )
+
+
+def record_of(text: str) -> NoticeRecord:
+    [record] = notice_records(SourceText(text, "utf-8"), "notice.txt", "0" * 64)
+    assert [reference.doc_number for reference in record.references] == ["医保发〔2021〕2号"]
+    return record
+
+
+def prepayments(record: NoticeRecord) -> list[float | None]:
+    return [fact.ratio for fact in record.prepayments]
+
+
+def self_pay(record: NoticeRecord) -> list[tuple[float | None, str, str | None]]:
+    return [(fact.ratio, fact.mode, fact.population) for fact in record.self_pay_adjustments]
+
+
+def periods(record: NoticeRecord) -> list[tuple[int | None, datetime.date | None, datetime.date | None]]:
+    return [(fact.months, fact.start, fact.end) for fact in record.procurement_periods]
+
+
+def price_caps(record: NoticeRecord) -> list[tuple[str, float | None, float | None]]:
+    return [(cap.basis, cap.multiplier, cap.amount_yuan) for cap in record.price_caps]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "read", "expected"),
+    [
+        ("采购协议期为2年（2025年1月1日至2024年12月31日）。", periods, [(24, None, None)]),
+        ("采购周期为2000年1月1日至2099年12月31日。", periods, []),
+    ],
+)
+def test_an_impossible_value_is_no_fact(sentence: str, read, expected: list) -> None:
+    assert read(record_of(notice(sentence))) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "read", "expected"),
+    [
+        ("采购周期为10年。", periods, [(120, None, None)]),
+    ],
+)
+def test_a_value_at_the_edge_of_its_range_is_kept(sentence: str, read, expected: list) -> None:
+    assert read(record_of(notice(sentence))) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence", ["本通知自9999年12月31日起执行。", "本通知自0001年1月1日起施行。", "本通知自九九九九年一月起执行。"]
+)
+def test_a_date_in_an_impossible_year_is_no_effective_date(sentence: str) -> None:
+    assert record_of(notice(sentence)).effective_date is None
+
+
+def test_a_signature_dated_in_an_impossible_year_gives_no_issue_date() -> None:
+    record = record_of(notice("本通知自2024年6月1日起执行。", signed="9999年12月31日"))
+    assert (record.issue_date, record.effective_date) == (None, datetime.date(2024, 6, 1))
