@@ -28,6 +28,9 @@ CONDITION_BEFORE = re.compile(r"(?:完成|达到|超过|使用)[^，。；]{0,20
 CONDITION_AFTER = re.compile(r"^(?:以上)?(?:后|时|之后)")
 _PERCENT = re.compile(PERCENT)
 MIN_BASIS_CHARS = 2
+# A share advanced runs from none (0%) to all of the amount (100%, 全额预付). A figure
+# outside, or one that reads as no number (百分之万零), states no share: no prepayment fact.
+SHARE_RANGE = (0.0, 1.0)
 _SELF_PAY = re.compile(r"自付")
 
 
@@ -42,15 +45,23 @@ def find_prepayments(text: str, sentence: Span) -> list[Prepayment]:
         for match in _PERCENT.finditer(clause.text):
             if _is_condition(clause.text[previous_end : match.start()], clause.text[match.end() :]):
                 continue
+            ratio = parse_percent(match.group())
+            if not _is_share(ratio):
+                previous_end = match.end()
+                continue
             facts.append(
                 Prepayment(
-                    ratio=parse_percent(match.group()),
+                    ratio=ratio,
                     basis=_basis(clause.text[previous_end : match.start()]),
                     evidence=evidence(text, sentence, clause.start + match.start(), clause.start + match.end()),
                 )
             )
             previous_end = match.end()
     return facts
+
+
+def _is_share(ratio: float | None) -> bool:
+    return ratio is not None and SHARE_RANGE[0] <= ratio <= SHARE_RANGE[1]
 
 
 def _is_condition(before_share: str, after_share: str) -> bool:

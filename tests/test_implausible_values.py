@@ -9,10 +9,14 @@ contract allows null (a self-pay adjustment's direction stands without its figur
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 
 from ingest.source import SourceText
+from policygraph.cache import open_cache
+from policygraph.inputs import InputFile
+from policygraph.pipeline import process_file
 from policygraph.records import notice_records
 from schema import NoticeRecord
 
@@ -52,6 +56,8 @@ def price_caps(record: NoticeRecord) -> list[tuple[str, float | None, float | No
 @pytest.mark.parametrize(
     ("sentence", "read", "expected"),
     [
+        ("医保基金按年度约定采购金额的120%预付给医疗机构。", prepayments, []),
+        ("医保基金预付比例为百分之一百五十。", prepayments, []),
         ("采购协议期为2年（2025年1月1日至2024年12月31日）。", periods, [(24, None, None)]),
         ("采购周期为2000年1月1日至2099年12月31日。", periods, []),
     ],
@@ -63,6 +69,8 @@ def test_an_impossible_value_is_no_fact(sentence: str, read, expected: list) -> 
 @pytest.mark.parametrize(
     ("sentence", "read", "expected"),
     [
+        ("医保基金预付比例为100%。", prepayments, [1.0]),
+        ("医保基金预付比例为0%。", prepayments, [0.0]),
         ("采购周期为10年。", periods, [(120, None, None)]),
     ],
 )
@@ -80,3 +88,12 @@ def test_a_date_in_an_impossible_year_is_no_effective_date(sentence: str) -> Non
 def test_a_signature_dated_in_an_impossible_year_gives_no_issue_date() -> None:
     record = record_of(notice("本通知自2024年6月1日起执行。", signed="9999年12月31日"))
     assert (record.issue_date, record.effective_date) == (None, datetime.date(2024, 6, 1))
+
+
+def test_a_file_with_an_impossible_share_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_text(notice("医保基金预付比例为120%。采购周期为2年。"), encoding="utf-8")
+    outcome = process_file(InputFile(str(path)), open_cache(tmp_path / "out"), force=True, seconds=60.0)
+    assert (outcome.status, outcome.error, len(outcome.notices)) == ("ok", None, 1)
+    record = NoticeRecord.model_validate_json(outcome.notices[0].line)
+    assert (prepayments(record), periods(record)) == ([], [(24, None, None)])
