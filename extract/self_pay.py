@@ -44,6 +44,10 @@ PERCENTAGE_POINTS = rf"(?:{NUMBER})\s*个?百分点"
 # 零, or a bare 0 (为0) that is not part of another number.
 ZERO = r"零|(?<![\d.])0(?![\d.%])"
 ZERO_FIGURES = ("零", "0")
+# A share paid first runs from none (0%) to all (100%: 提高到100% leaves an item wholly to the
+# patient), and a change cannot move it by more than all of it. A figure outside (下降150%)
+# is a misread: the adjustment stands, its figure unknown.
+SHARE_RANGE = (0.0, 1.0)
 
 _FIGURE = re.compile(
     rf"(?P<old>由|从)?\s*(?P<verb>{SET_VERBS}|{'|'.join(verbs for _, verbs in MODE_VERBS)})?\s*(?:了)?\s*"
@@ -144,6 +148,11 @@ def _adjustments(text: str, sentence: Span, clause: Span, trigger: re.Match[str]
 
 
 def _ratio(figure: str) -> float | None:
+    ratio = _figure_value(figure)
+    return ratio if ratio is not None and SHARE_RANGE[0] <= ratio <= SHARE_RANGE[1] else None
+
+
+def _figure_value(figure: str) -> float | None:
     if figure in ZERO_FIGURES:
         return 0.0
     if "百分点" in figure:

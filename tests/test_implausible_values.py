@@ -58,6 +58,14 @@ def price_caps(record: NoticeRecord) -> list[tuple[str, float | None, float | No
     [
         ("医保基金按年度约定采购金额的120%预付给医疗机构。", prepayments, []),
         ("医保基金预付比例为百分之一百五十。", prepayments, []),
+        ("职工医保先行自付比例下降150%。", self_pay, [(None, "decrease", "职工")]),
+        ("居民先行自付比例调整为200%。", self_pay, [(None, "set", "居民")]),
+        (
+            "先行自付比例统一调整为：职工医保5%，居民医保110%。",
+            self_pay,
+            [(0.05, "set", "职工"), (None, "set", "居民")],
+        ),
+        ("乙类先行自付比例降低120个百分点。", self_pay, [(None, "decrease", None)]),
         ("采购协议期为2年（2025年1月1日至2024年12月31日）。", periods, [(24, None, None)]),
         ("采购周期为2000年1月1日至2099年12月31日。", periods, []),
     ],
@@ -71,6 +79,8 @@ def test_an_impossible_value_is_no_fact(sentence: str, read, expected: list) -> 
     [
         ("医保基金预付比例为100%。", prepayments, [1.0]),
         ("医保基金预付比例为0%。", prepayments, [0.0]),
+        ("个人先行自付比例提高到100%。", self_pay, [(1.0, "set", None)]),
+        ("职工先行自付比例下降100个百分点。", self_pay, [(1.0, "decrease", "职工")]),
         ("采购周期为10年。", periods, [(120, None, None)]),
     ],
 )
