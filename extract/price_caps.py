@@ -75,6 +75,12 @@ CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 MULTIPLE = "倍"
 MULTIPLIER = re.compile(rf"(?P<number>{NUMBER})\s*{MULTIPLE}")
 AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<wan>万)?元")
+# A cap is set near the price it is based on (notices write 1.2 to 3倍): 0倍 caps nothing,
+# and a hundredfold is a misread figure. A cap whose multiple is outside is of unknown size.
+MULTIPLIER_RANGE = (0.0, 100.0)  # above the first, up to the second
+# An amount capped is a price or a payment: above nothing, and below 一亿元 (the dearest
+# products capped cost a few hundred thousand yuan). An amount outside is a misread figure.
+AMOUNT_RANGE_YUAN = (0.0, 100_000_000.0)  # above the first, below the second
 
 # A sentence without one of these words holds no cap: checked before the costly patterns.
 _MENTIONS = re.compile(r"高于|超过|高出|支付标准|限额|限价|上限")
@@ -104,14 +110,13 @@ def _bounds(text: str, sentence: Span, clause: Span) -> list[PriceCap]:
             continue
         target = _target(subject) or _target(_BASE_TERMS.sub("", against))
         for alternative in _alternatives(against):
-            if _stripped_multiple(alternative):
-                continue
             basis = _basis(alternative)
-            multiplier = MULTIPLIER.search(alternative)
+            if _unknown_size(alternative, basis):
+                continue
             caps.append(
                 PriceCap(
                     basis=basis,
-                    multiplier=parse_number(multiplier.group("number")) if multiplier else None,
+                    multiplier=_multiple(alternative),
                     amount_yuan=_amount(alternative) if basis == "fixed_amount" else None,
                     target=target,
                     evidence=evidence(text, sentence, clause.start + match.start(), clause.start + match.end()),
@@ -131,14 +136,15 @@ def _standards(text: str, sentence: Span, clause: Span) -> list[PriceCap]:
     caps = []
     for match in STANDARD_FROM_PRICE.finditer(clause.text):
         priced = match.group("object") or match.group("object2")
-        if PRICE_WORDS.search(priced) and not _stripped_multiple(priced):
+        if PRICE_WORDS.search(priced) and not _unknown_size(priced, _basis(priced)):
             caps.append(_standard(text, sentence, clause, match, priced))
     for match in STANDARD_IS_PRICE.finditer(clause.text):
         priced = match.group("object") or match.group("object2")
-        if _basis(priced) not in ("other", "fixed_amount") and not _stripped_multiple(priced):
+        if _basis(priced) not in ("other", "fixed_amount") and not _unknown_size(priced, _basis(priced)):
             caps.append(_standard(text, sentence, clause, match, priced))
     for match in STANDARD_AMOUNT.finditer(clause.text):
-        caps.append(_standard(text, sentence, clause, match, match.group()))
+        if not _unknown_size(match.group(), "fixed_amount"):
+            caps.append(_standard(text, sentence, clause, match, match.group()))
     return caps
 
 
@@ -153,6 +159,8 @@ def _limits(text: str, sentence: Span) -> list[PriceCap]:
         target = "payment_standard" if match.group("standard") else _target(subject)
         items = _listed(sentence.text, match.end(), several=bool(match.group("each")))
         for item in items:
+            if _unknown_size(item.group(), "fixed_amount"):
+                continue
             focus = sentence.start + item.start("number")
             caps.append(
                 PriceCap(
@@ -172,14 +180,13 @@ def _limit_to_price(text: str, sentence: Span, match: re.Match[str], target: str
     priced = LIMIT_TO_PRICE.match(sentence.text, match.end())
     phrase = priced.group("object") if priced else ""
     basis = _basis(phrase)
-    multiplier = MULTIPLIER.search(phrase)
-    if basis in ("other", "fixed_amount") or _stripped_multiple(phrase):
+    if basis in ("other", "fixed_amount") or _unknown_size(phrase, basis):
         return []
     focus = sentence.start + match.start()
     return [
         PriceCap(
             basis=basis,
-            multiplier=parse_number(multiplier.group("number")) if multiplier else None,
+            multiplier=_multiple(phrase),
             target=target,
             evidence=evidence(text, sentence, focus, sentence.start + priced.end()),
         )
@@ -213,20 +220,29 @@ def _listed(sentence: str, start: int, several: bool) -> list[re.Match[str]]:
 def _standard(text: str, sentence: Span, clause: Span, match: re.Match[str], priced: str) -> PriceCap:
     """A payment standard equal to `priced`: a price (times a multiple) or an amount in 元."""
     basis = _basis(priced)
-    multiplier = MULTIPLIER.search(priced)
     return PriceCap(
         basis=basis,
-        multiplier=parse_number(multiplier.group("number")) if multiplier else None,
+        multiplier=_multiple(priced),
         amount_yuan=_amount(priced) if basis == "fixed_amount" else None,
         target="payment_standard",
         evidence=evidence(text, sentence, clause.start + match.start(), clause.start + match.end()),
     )
 
 
-def _stripped_multiple(phrase: str) -> bool:
-    """Whether a multiple's number was stripped or masked on the way to the page (中选价的**倍
-    reads 中选价的倍): the cap's size is unknown, so it is no cap at all."""
-    return MULTIPLE in phrase and not MULTIPLIER.search(phrase)
+def _unknown_size(phrase: str, basis: str) -> bool:
+    """Whether a cap's size is unknown, so that it is no cap at all: a multiple whose number was
+    stripped or masked on the way to the page (中选价的**倍 reads 中选价的倍), or one, or an
+    amount in 元, that no cap can have (0倍, 0元, a figure of a hundred digits)."""
+    if MULTIPLE in phrase and _multiple(phrase) is None:
+        return True
+    return basis == "fixed_amount" and _amount(phrase) is None
+
+
+def _multiple(phrase: str) -> float | None:
+    """The multiple a phrase caps at (1.5 for 中选价的1.5倍), when it is one a cap can have."""
+    match = MULTIPLIER.search(phrase)
+    value = parse_number(match.group("number")) if match else None
+    return value if value is not None and MULTIPLIER_RANGE[0] < value <= MULTIPLIER_RANGE[1] else None
 
 
 def _bounds_price(subject: str, against: str) -> bool:
@@ -242,11 +258,13 @@ def _basis(phrase: str) -> str:
 
 
 def _amount(phrase: str) -> float | None:
+    """The amount in 元 a phrase names, when it is one a cap can have."""
     match = AMOUNT.search(phrase)
-    if not match:
+    value = parse_number(match.group("number")) if match else None
+    if value is None:
         return None
-    value = parse_number(match.group("number"))
-    return None if value is None else value * (10_000 if match.group("wan") else 1)
+    yuan = value * (10_000 if match.group("wan") else 1)
+    return yuan if AMOUNT_RANGE_YUAN[0] < yuan < AMOUNT_RANGE_YUAN[1] else None
 
 
 def _target(phrase: str) -> str | None:

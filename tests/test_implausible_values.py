@@ -68,6 +68,12 @@ def price_caps(record: NoticeRecord) -> list[tuple[str, float | None, float | No
         ("乙类先行自付比例降低120个百分点。", self_pay, [(None, "decrease", None)]),
         ("采购协议期为2年（2025年1月1日至2024年12月31日）。", periods, [(24, None, None)]),
         ("采购周期为2000年1月1日至2099年12月31日。", periods, []),
+        ("挂网价格不得高于同品种中选价格的0倍。", price_caps, []),
+        ("挂网价格不高于中选价格的1000倍。", price_caps, []),
+        ("医保基金支付金额不超过0元。", price_caps, []),
+        ("医保支付标准确定为1000000000000元。", price_caps, []),
+        ("采购价不超过" + "9" * 400 + "元。", price_caps, []),
+        ("最高支付限额分别为甲类0元，乙类300元。", price_caps, [("fixed_amount", None, 300.0)]),
     ],
 )
 def test_an_impossible_value_is_no_fact(sentence: str, read, expected: list) -> None:
@@ -82,6 +88,8 @@ def test_an_impossible_value_is_no_fact(sentence: str, read, expected: list) -> 
         ("个人先行自付比例提高到100%。", self_pay, [(1.0, "set", None)]),
         ("职工先行自付比例下降100个百分点。", self_pay, [(1.0, "decrease", "职工")]),
         ("采购周期为10年。", periods, [(120, None, None)]),
+        ("挂网价格不高于中选价格的100倍。", price_caps, [("selected_price", 100.0, None)]),
+        ("医保基金支付金额不超过9999万元。", price_caps, [("fixed_amount", None, 99_990_000.0)]),
     ],
 )
 def test_a_value_at_the_edge_of_its_range_is_kept(sentence: str, read, expected: list) -> None:
