@@ -45,8 +45,8 @@ _YEARLESS_DATE = (
 )
 DATE = rf"{_WRITTEN_DATE}|{_ISO_DATE}|{_YEARLESS_DATE}"
 # The years a notice's dates fall in: its own and those it looks back to (离休 rules date
-# service from 1937) or ahead to (cycles end a few years on). A year outside (0001, 9999,
-# 二〇〇〇〇 cut to four digits) is a misread or a placeholder, not a date a notice states.
+# service from 1937) or ahead to (cycles end a few years on). A year outside (0001, 9999)
+# is a misread or a placeholder, not a date a notice states.
 PLAUSIBLE_YEARS = range(1900, 2100)
 
 _DATE_RE = re.compile(DATE)
