@@ -109,7 +109,9 @@ def _is_sqlite(path: Path) -> bool:
 
 
 def settled(inputs: list[str], out: Path) -> RunSummary | None:
-    """The last run's summary if a run over `inputs` would change nothing in `out`."""
+    """The last run's summary if a run over `inputs` would change nothing in `out`. Asked
+    as a run, holding the folder: refused while another run writes it, and clearing what
+    a killed one left, which a run that finds nothing else to do must clear too."""
     started = time.perf_counter()
     with claim(out):
         summary = unchanged(out, fingerprint(collect(inputs, exclude=out)))
