@@ -28,11 +28,14 @@ import random
 import shutil
 import signal
 import sqlite3
+import threading
 import time
 from collections import Counter
 from contextlib import closing, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+
+from tqdm import tqdm
 
 from extract.nlp import pipeline
 from graph import query, store
@@ -138,9 +141,13 @@ def _kill_and_check(corpus: Path, out: Path, extra: list[str], after: float, cle
 
 
 def _run_and_exit(arguments: list[str]) -> None:
-    """The forked run; whatever happens, the child ends here and never returns to the loop."""
+    """The forked run; whatever happens, the child ends here and never returns to the loop.
+
+    tqdm's lock is a semaphore shared with the process it was forked from: a run killed
+    holding it would stop this process's next run for good, so the run gets its own."""
     code = 1
     try:
+        tqdm.set_lock(threading.RLock())
         silent = os.open(os.devnull, os.O_WRONLY)
         os.dup2(silent, 1)
         os.dup2(silent, 2)
