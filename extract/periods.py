@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from functools import cache, partial
 
 from extract.dates import find_dates
 from extract.nlp import scope_of
@@ -50,7 +52,9 @@ DATE_RANGE_CHARS = 60
 # execution starts (于2023年7月1日起执行…); without that start its length is unknown,
 # and it is no procurement period of the contract's (a length in months).
 UNTIL = re.compile(r"(?:至|到|截至|截止到?)")
-STARTS_AT = re.compile(r"^(?:零时|0时)?(?:起|开始)")
+STARTS_AT = re.compile(r"(?:零时|0时)?(?:起|开始)")
+# The dates a sentence says execution starts on: where each one's 起 ends, and the date.
+Starts = Callable[[], list[tuple[int, date]]]
 
 # A heading that only names the cycle (二、采购周期) states it on the next line, by its dates
 # (2024年4月20日至2025年4月19日) or its length.
@@ -78,8 +82,9 @@ def find_periods(text: str, sentence: Span, default_year: int | None) -> list[Pr
     lengths = sorted((match for match in found if _of_procurement(sentence.text, match)), key=re.Match.start)
     covered = {_cycle_start(match) for match in lengths}
     periods = [_period(text, sentence, match, default_year) for match in lengths]
+    starts = cache(partial(_execution_starts, sentence.text, default_year))
     periods += [
-        _dated_period(text, sentence, match, default_year)
+        _dated_period(text, sentence, match, default_year, starts)
         for match in _DATED_PERIOD.finditer(sentence.text)
         if _cycle_start(match) not in covered and _of_procurement(sentence.text, match)
     ]
@@ -138,13 +143,13 @@ def _period(text: str, sentence: Span, match: re.Match[str], default_year: int |
 
 
 def _dated_period(
-    text: str, sentence: Span, match: re.Match[str], default_year: int | None
+    text: str, sentence: Span, match: re.Match[str], default_year: int | None, starts: Starts
 ) -> ProcurementPeriod | None:
     """A cycle given by its dates alone: 采购周期为2024年1月1日至2025年12月31日, or by its
     last day after the day execution starts."""
     start, end = _date_range(sentence.text[match.end() :], default_year)
     if not start and not end:
-        start = _start_before(sentence.text[: match.start()], default_year)
+        start = next((day for mark_end, day in reversed(starts()) if mark_end <= match.start()), None)
         end = _until(sentence.text, match, default_year)
     if not start or not end or end <= start:
         return None
@@ -167,9 +172,14 @@ def _until(sentence: str, match: re.Match[str], default_year: int | None) -> dat
     return dates[0].value if dates and dates[0].start == 0 else None
 
 
-def _start_before(before: str, default_year: int | None) -> date | None:
-    starts = [found.value for found in find_dates(before, default_year) if STARTS_AT.match(before[found.end :])]
-    return starts[-1] if starts else None
+def _execution_starts(sentence: str, default_year: int | None) -> list[tuple[int, date]]:
+    """Found once a sentence and only when asked: finding them in front of each cycle read
+    the sentence again for every cycle in it."""
+    return [
+        (mark.end(), found.value)
+        for found in find_dates(sentence, default_year)
+        if (mark := STARTS_AT.match(sentence, found.end))
+    ]
 
 
 def _months_between(start: date, end: date) -> int | None:
