@@ -2,6 +2,14 @@
 
 The contract's evidence is the sentence that states a fact, ended by 。；！？ or a line
 end, and at most 400 characters; a longer sentence is quoted by the clauses around the fact.
+
+A real sentence is at most a few hundred characters (the longest in the dev sets, 421), but
+a page can hold a line of megabytes without a stop. Readers look around each fact in its
+sentence (the clause before it, the dates after it), so a sentence of n characters holding
+a fact every few characters costs them n² or worse: past MAX_SENTENCE_CHARS, a run without a
+stop is read as consecutive sentences of at most that length, each cut after its last
+comma or 、 where it has one (a list of document numbers is not cut inside a number), which
+keeps all reading linear.
 """
 
 from __future__ import annotations
@@ -13,7 +21,15 @@ from typing import NamedTuple
 from schema import Evidence
 from schema.models import MAX_QUOTE_CHARS
 
-_SENTENCE = re.compile(r"[^。；！？;!?\n]+[。；！？;!?]?")
+SENTENCE_ENDS = "。；！？;!?"
+MAX_SENTENCE_CHARS = 1000
+# Where a run too long for a sentence is cut, when it holds one.
+RUN_CUTS = "，,、"
+_SENTENCE = re.compile(
+    rf"[^{SENTENCE_ENDS}\n]{{1,{MAX_SENTENCE_CHARS}}}(?![^{SENTENCE_ENDS}\n])[{SENTENCE_ENDS}]?"
+    rf"|[^{SENTENCE_ENDS}\n]{{0,{MAX_SENTENCE_CHARS - 1}}}[{RUN_CUTS}]"
+    rf"|[^{SENTENCE_ENDS}\n]{{{MAX_SENTENCE_CHARS}}}"
+)
 _CLAUSE = re.compile(r"[^，,。；！？;!?\n]+[，,。；！？;!?]?")
 
 
@@ -35,22 +51,22 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[Spa
 def sentences_holding(text: str, start: int, end: int, positions: Iterable[int]) -> Iterator[Span]:
     """The sentences of `text[start:end]` that hold one of the ascending `positions`, in order.
 
-    Most of a notice states no fact, so rather than split all of it, only the line around
-    each position is split: a sentence never runs past a line end. Each position must be on
-    a character that belongs to a sentence (not a line end or a lone 。), so the first
-    sentence of its line to end after it holds it.
+    Most of a notice states no fact, so rather than split all of it, splitting starts at the
+    line of each position (a sentence never runs past a line end) or at the end of the last
+    sentence yielded, whichever is later: no character is split twice, however long the
+    line. Each position must be on a character that belongs to a sentence (not a line end
+    or a lone 。), so the first sentence to end after it holds it.
     """
     held_end = start
     for position in positions:
         if position < held_end:
             continue
-        line_start = max(start, text.rfind("\n", start, position) + 1)
-        line_end = text.find("\n", position, end)
-        for match in _SENTENCE.finditer(text, line_start, end if line_end < 0 else line_end):
-            if match.end() > position:
-                held_end = match.end()
-                yield Span(match.start(), held_end, match.group())
-                break
+        line_start = max(held_end, text.rfind("\n", held_end, position) + 1)
+        match = next((match for match in _SENTENCE.finditer(text, line_start, end) if match.end() > position), None)
+        if match is None:  # no sentence ends after it: nor after any later position
+            return
+        held_end = match.end()
+        yield Span(match.start(), held_end, match.group())
 
 
 def clauses(sentence: Span) -> Iterator[Span]:

@@ -1,0 +1,76 @@
+"""Work on a file grows linearly with what it holds, whatever it holds: a line of repeated
+names, a run of facts without a full stop, thousands of document numbers, a line without
+punctuation.
+
+Each case is processed at n and at 4n: linear work takes about 4 times as long, n² work
+16 times. CPU time is measured, the best of a few tries, so that a busy machine slows
+both sizes alike; the limit between the two leaves room for noise either way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from extract.nlp import scope_of
+from extract.sentences import sentences
+from ingest.decode import decode_bytes
+from ingest.lines import line_kind
+from policygraph.records import notice_records
+
+GROWTH = 4
+MAX_LINEAR_RATIO = 8.0  # linear work gives about 4, quadratic about 16
+TRIES = 3
+HEAD = "关于执行集采结果的通知\n各有关单位：\n"
+SHA256 = "0" * 64
+
+
+def _file_work(text: str) -> int:
+    """What a run does with one file, up to its records."""
+    source = decode_bytes(text.encode("utf-8"), "notice.txt")
+    return len(notice_records(source, "notice.txt", SHA256))
+
+
+def _cpu_seconds(text: str) -> float:
+    """The best of a few tries, each starting as a fresh worker does, remembering nothing."""
+    best = float("inf")
+    for _ in range(TRIES):
+        scope_of.cache_clear()
+        line_kind.cache_clear()
+        started = time.process_time()
+        _file_work(text)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def _document_numbers(count: int) -> str:
+    return HEAD + "".join(f"鲁医保函〔2024〕{number}号、" for number in range(1, count + 1)) + "\n"
+
+
+CASES: dict[str, tuple[Callable[[int], str], int]] = {
+    "a line of repeated issuer names": (lambda n: "医疗保障局" * n, 400),
+    "a long line without punctuation": (lambda n: HEAD + "中选产品的采购周期和医保支付标准按规定执行集中带量采购" * n, 250),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_work_grows_linearly(case: str) -> None:
+    make, size = CASES[case]
+    _file_work(make(1))  # loads what the first file pays for, once
+    ratio = _cpu_seconds(make(GROWTH * size)) / _cpu_seconds(make(size))
+    assert ratio < MAX_LINEAR_RATIO, f"{case}: {GROWTH}x the size took {ratio:.1f}x the time"
+
+
+def test_a_run_too_long_for_a_sentence_is_cut_after_its_last_comma() -> None:
+    run = "采购" * 600 + "。" + "甲乙，" * 400
+    cuts = [(sentence.start, sentence.end, sentence.text[-1]) for sentence in sentences(run)]
+    assert cuts == [(0, 1000, "购"), (1000, 1201, "。"), (1201, 2200, "，"), (2200, 2401, "，")]
+
+
+def test_no_document_number_is_lost_where_a_long_list_is_cut() -> None:
+    source = decode_bytes(_document_numbers(300).encode("utf-8"), "notice.txt")
+    (record,) = notice_records(source, "notice.txt", SHA256)
+    numbers = [reference.doc_number for reference in record.references]
+    assert numbers == [f"鲁医保函〔2024〕{number}号" for number in range(1, 301)]
