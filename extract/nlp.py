@@ -27,6 +27,9 @@ LEADING_FILLERS = {
     "在", "按", "按照", "其", "各", "所有", "全部", "均", "本", "该", "中", "内", "期间", "原则上", "个人",
 }  # fmt: skip
 SCOPE_MAX_CHARS = 60
+# spaCy aligns jieba's words to the text by slicing it at each word (n² on a long phrase):
+# only the end of a phrase, twice what a scope keeps, is segmented.
+SCOPE_PHRASE_CHARS = 2 * SCOPE_MAX_CHARS
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +81,7 @@ def scope_of(phrase: str) -> str | None:
 
     Remembered: notices put the same few phrases before their facts (中选产品, 本次集中带量采购),
     and segmenting them again was the costliest step of reading a fact."""
-    words = [word for word in tokens(phrase.strip()) if word.strip()]
+    words = [word for word in tokens(phrase.strip()[-SCOPE_PHRASE_CHARS:]) if word.strip()]
     while words and (words[0] in LEADING_FILLERS or not words[0][0].isalnum()):
         words.pop(0)
     while words and (words[-1] in LEADING_FILLERS or not words[-1][0].isalnum()):

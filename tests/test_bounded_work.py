@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
-from extract.nlp import scope_of
+from extract.nlp import SCOPE_MAX_CHARS, scope_of, tokens
 from extract.sentences import sentences
 from ingest.decode import decode_bytes
 from ingest.lines import line_kind
@@ -51,6 +51,7 @@ def _document_numbers(count: int) -> str:
 
 CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "a line of repeated issuer names": (lambda n: "医疗保障局" * n, 400),
+    "a run of periods without a full stop": (lambda n: "采购周期为2年" * n, 150),
     "a long line without punctuation": (lambda n: HEAD + "中选产品的采购周期和医保支付标准按规定执行集中带量采购" * n, 250),
 }
 
@@ -74,3 +75,11 @@ def test_no_document_number_is_lost_where_a_long_list_is_cut() -> None:
     (record,) = notice_records(source, "notice.txt", SHA256)
     numbers = [reference.doc_number for reference in record.references]
     assert numbers == [f"鲁医保函〔2024〕{number}号" for number in range(1, 301)]
+
+
+def test_only_the_end_of_a_long_phrase_is_segmented(monkeypatch: pytest.MonkeyPatch) -> None:
+    segmented: list[str] = []
+    monkeypatch.setattr("extract.nlp.tokens", lambda text: segmented.append(text) or tokens(text))
+    phrase = "各市医疗保障局" * 2000 + "的中选药品"
+    assert scope_of(phrase) == phrase[-SCOPE_MAX_CHARS:]
+    assert [len(text) for text in segmented] == [2 * SCOPE_MAX_CHARS]
