@@ -121,22 +121,35 @@ def _sentences_holding_any(text: str, regions: list[Region], chars: str) -> Iter
 
 def merge_references(references: list[Reference]) -> list[Reference]:
     """One reference per document and relation; a bare number following its titled
-    mention in the same sentence is the same reference."""
+    mention in the same sentence is the same reference.
+
+    A reference joins the first one kept that shares a key of its document (title, number
+    or code): the keys are looked up, not compared with every reference kept, which on a
+    notice citing thousands of documents cost n²."""
     merged: list[Reference] = []
+    first_holding: dict[tuple[str, str, str], int] = {}  # a document's key → the first reference kept with it
     for reference in references:
-        twin = next(
-            (kept for kept in merged if kept.relation == reference.relation and _same_document(kept, reference)), None
-        )
-        if twin is None:
-            merged.append(reference)
-        else:
-            merged[merged.index(twin)] = twin.model_copy(
+        held = [first_holding[key] for key in _document_keys(reference) if key in first_holding]
+        if held:
+            position = min(held)
+            twin = merged[position]
+            merged[position] = twin.model_copy(
                 update={key: getattr(twin, key) or getattr(reference, key) for key in ("doc_number", "title", "code")}
             )
+        else:
+            position = len(merged)
+            merged.append(reference)
+        for key in _document_keys(merged[position]):
+            first_holding[key] = min(first_holding.get(key, position), position)
     return merged
 
 
-def _same_document(a: Reference, b: Reference) -> bool:
-    if a.title and b.title and references.title_key(a.title) == references.title_key(b.title):
-        return True
-    return any(getattr(a, key) is not None and getattr(a, key) == getattr(b, key) for key in ("doc_number", "code"))
+def _document_keys(reference: Reference) -> list[tuple[str, str, str]]:
+    """What tells its document, within its relation: the title as every mention writes it,
+    the number, the code."""
+    keys = [(reference.relation, "title", references.title_key(reference.title))] if reference.title else []
+    return keys + [
+        (reference.relation, name, value)
+        for name in ("doc_number", "code")
+        if (value := getattr(reference, name)) is not None
+    ]
