@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from functools import cache, partial
+from typing import NamedTuple
 
 from extract.dates import find_dates
 from extract.nlp import scope_of
@@ -24,8 +25,11 @@ CYCLE = (
 # it is that word's (结算周期, 考核周期).
 NAMED_CYCLE = rf"(?:{CYCLE}|周期(?<![^，,；;：:、\s]周期))"
 # What the sentence is about is a procurement when it says, before the bare 周期, that one is
-# executed (中选结果自2022年4月15日起执行，周期为2年); 按月结算，周期为1个月 is not.
-EXECUTED_BEFORE = re.compile(r"(?:中选|集采|采购)[^，,]*?(?:执行|实施|施行)")
+# executed: a procurement word, then in the same clause an execution word
+# (中选结果自2022年4月15日起执行，周期为2年); 按月结算，周期为1个月 is not.
+EXECUTED_SUBJECT = re.compile(r"中选|集采|采购")
+EXECUTION_WORD = re.compile(r"执行|实施|施行")
+CLAUSE_RUN = re.compile(r"[^，,]+")
 # An execution's cycle is a procurement's when the sentence names one before it (本次集中采购执行
 # 周期, 中选结果执行周期); 医保支付标准执行周期 is not.
 PROCUREMENT_BEFORE = re.compile(r"中选|集采|采购|带量")
@@ -79,25 +83,53 @@ def find_periods(text: str, sentence: Span, default_year: int | None) -> list[Pr
         below = _period_below(text, sentence, default_year)
         return [below] if below else []
     found = [*_PERIOD.finditer(sentence.text), *_LENGTH_FIRST.finditer(sentence.text)]
-    lengths = sorted((match for match in found if _of_procurement(sentence.text, match)), key=re.Match.start)
+    said = _said_first(sentence.text)
+    lengths = sorted((match for match in found if _of_procurement(said, match)), key=re.Match.start)
     covered = {_cycle_start(match) for match in lengths}
     periods = [_period(text, sentence, match, default_year) for match in lengths]
     starts = cache(partial(_execution_starts, sentence.text, default_year))
     periods += [
         _dated_period(text, sentence, match, default_year, starts)
         for match in _DATED_PERIOD.finditer(sentence.text)
-        if _cycle_start(match) not in covered and _of_procurement(sentence.text, match)
+        if _cycle_start(match) not in covered and _of_procurement(said, match)
     ]
     return [period for period in periods if period is not None]
 
 
-def _of_procurement(sentence: str, match: re.Match[str]) -> bool:
+class SaidFirst(NamedTuple):
+    """Where a sentence has first named a procurement, and first said one is executed
+    (past its end when it does not)."""
+
+    procurement: int
+    execution: int
+
+
+def _said_first(sentence: str) -> SaidFirst:
+    """Found once a sentence: searched for in front of each cycle, from each procurement
+    word to its clause's end, they cost a sentence of cycles n² or more."""
+    nowhere = len(sentence) + 1
+    procurement = PROCUREMENT_BEFORE.search(sentence)
+    return SaidFirst(procurement.end() if procurement else nowhere, _first_execution_end(sentence) or nowhere)
+
+
+def _first_execution_end(sentence: str) -> int | None:
+    """The end of the first execution word that follows a procurement word in its clause:
+    the first clause's first procurement word is followed by the earliest one."""
+    for clause in CLAUSE_RUN.finditer(sentence):
+        subject = EXECUTED_SUBJECT.search(sentence, clause.start(), clause.end())
+        executed = subject and EXECUTION_WORD.search(sentence, subject.end(), clause.end())
+        if executed:
+            return executed.end()
+    return None
+
+
+def _of_procurement(said: SaidFirst, match: re.Match[str]) -> bool:
     """A cycle named by a procurement's subject is a procurement's; an execution's when the
     sentence names a procurement before it; a bare 周期 when one is executed before it."""
     subject = match.group("subject")
     if subject == EXECUTION:
-        return bool(PROCUREMENT_BEFORE.search(sentence, 0, match.start("subject")))
-    return bool(subject) or bool(EXECUTED_BEFORE.search(sentence, 0, match.start()))
+        return said.procurement <= match.start("subject")
+    return bool(subject) or said.execution <= match.start()
 
 
 def _period_below(text: str, heading: Span, default_year: int | None) -> ProcurementPeriod | None:

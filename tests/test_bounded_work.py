@@ -53,6 +53,7 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "a line of repeated issuer names": (lambda n: "医疗保障局" * n, 400),
     "a run of periods without a full stop": (lambda n: "采购周期为2年" * n, 150),
     "thousands of document numbers in one notice": (_document_numbers, 1000),
+    "bare cycles after a clause of procurement words": (lambda n: HEAD + "采购" * n + "，周期为2年" * (n // 8), 60),
     "a long line without punctuation": (lambda n: HEAD + "中选产品的采购周期和医保支付标准按规定执行集中带量采购" * n, 250),
 }
 
