@@ -13,14 +13,17 @@ from typing import Any, NamedTuple
 
 from extract.dates import find_dates, parse_site_date
 from ingest.docnumber import canonical_doc_number, find_doc_numbers
-from ingest.lines import DOC_NUMBER, DRAFT_MARKERS, SEAL_NOTE, SITE_TAG, line_kind
+from ingest.lines import DOC_NUMBER, DRAFT_MARKERS, ISSUERS_MAX_CHARS, SEAL_NOTE, SITE_TAG, line_kind
 from ingest.lines import TITLE_NUMBER as TITLE_NUMBER_FORM
 from ingest.metadata import read_metadata
 from ingest.structure import Element, NoticeLayout
 
-# An issuing body ends with one of these; a joint header names several in a row.
+# An issuing body ends with one of these; a joint header names several in a row. A name is
+# no longer than a line of issuers: an unbounded name was looked for from every character
+# of a run without a suffix to the run's end (n² on a long title or metadata value).
 ORGANISATION = re.compile(
-    r"[\u4e00-\u9fff（）()]+?(?:委员会|办公厅|办公室|人民政府|政府|中心|局|厅|委|部(?![队门])|院|所(?![属有在需以得])|处(?![理置罚]))"
+    rf"[\u4e00-\u9fff（）()]{{1,{ISSUERS_MAX_CHARS}}}?"
+    r"(?:委员会|办公厅|办公室|人民政府|政府|中心|局|厅|委|部(?![队门])|院|所(?![属有在需以得])|处(?![理置罚]))"
     r"(?!员会|办公|室|厅)"
 )
 # What follows a body's name on its line without being a body: 文件, a seal note.

@@ -68,7 +68,8 @@ PAGE_DATE = r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
 # Issuing bodies in a row: a header mark, or a signature printed on its date's line. One
 # bounded run ending in a suffix (not a repeated group, which backtracks exponentially on
 # a line of repeated names).
-SIGNATORIES = rf"[{CJK}（）()、\s]{{1,80}}?(?:{ORG_SUFFIXES})\s*"
+ISSUERS_MAX_CHARS = 80
+SIGNATORIES = rf"[{CJK}（）()、\s]{{1,{ISSUERS_MAX_CHARS}}}?(?:{ORG_SUFFIXES})\s*"
 SIGNATORIES_BEFORE_DATE = re.compile(rf"(?P<signatories>{SIGNATORIES})(?={DATE_LINE})")
 # Who a notice is sent to ends with a kind of body: 各市医疗保障局, 各有关单位, 配送企业.
 RECIPIENTS = (
@@ -291,7 +292,7 @@ LINE_ROLES: tuple[LineRole, ...] = (
     ),
     LineRole(
         "issuer",
-        rf"[{CJK}（）()、\s]{{1,80}}(?:{ORG_SUFFIXES})\s*(?:文件|{SEAL_NOTE})?|文件",
+        rf"[{CJK}（）()、\s]{{1,{ISSUERS_MAX_CHARS}}}(?:{ORG_SUFFIXES})\s*(?:文件|{SEAL_NOTE})?|文件",
         (
             "山东省医疗保障局",
             "辽宁省医疗保障局文件",
