@@ -194,5 +194,12 @@ def _named(phrase: str) -> list[str]:
 
 
 def _scope(before: str) -> str | None:
-    scope = scope_of(_GENERIC_POPULATION.sub("", _POPULATION.sub("", SCOPE_BREAKS.sub("", before))))
+    scope = scope_of(_GENERIC_POPULATION.sub("", _POPULATION.sub("", _after_last_break(before))))
     return scope if scope and len(scope) > 1 else None
+
+
+def _after_last_break(phrase: str) -> str:
+    """One match from the start, not a substitution: after the match, or in a phrase without
+    a break, a substitution tried the pattern's run to the end from every character (n²)."""
+    found = SCOPE_BREAKS.match(phrase)
+    return phrase[found.end() :] if found else phrase
