@@ -51,6 +51,9 @@ WRAPPABLE_KINDS = (None, "attachment")
 # ends in 企业：, a wrapped sentence's tail in 通知); every other kind stands alone, as does
 # a title that opens as titles do (关于…, 转发…).
 CONTINUATION_KINDS = (None, "attachment", "title", "addressee", "field")
+# A paragraph keeps the kind it was last judged to have once it is longer than this: judged
+# again on the whole paragraph at each break, a page of n lines without a stop cost n².
+MAX_JUDGED_PARAGRAPH_CHARS = 1000
 
 
 _DEBRIS = re.compile(f"(?=[{DEBRIS_STARTS}])(?:{'|'.join(f'(?:{pattern})' for pattern, _ in DEBRIS)})")
@@ -113,10 +116,11 @@ def _rejoin_lines(mapped: MappedText) -> MappedText:
     it: a wrapped line such as `…有关事项通知` is a title only if the paragraph is.
     """
     paragraph_start = 0
+    judged: dict[int, str | None] = {}  # a paragraph's start → its kind, as last judged
 
     def line_break(match: re.Match[str]) -> str:
         nonlocal paragraph_start
-        if _breaks_inside_paragraph(match.string, paragraph_start, *match.span()):
+        if _breaks_inside_paragraph(match.string, paragraph_start, *match.span(), judged):
             return ""
         paragraph_start = match.end()
         return "\n"
@@ -124,7 +128,9 @@ def _rejoin_lines(mapped: MappedText) -> MappedText:
     return substitute(mapped, _LINE_BREAKS, line_break)
 
 
-def _breaks_inside_paragraph(text: str, paragraph_start: int, start: int, end: int) -> bool:
+def _breaks_inside_paragraph(
+    text: str, paragraph_start: int, start: int, end: int, judged: dict[int, str | None]
+) -> bool:
     """Whether the break `text[start:end]` is layout inside the paragraph begun at
     `paragraph_start`.
 
@@ -140,8 +146,14 @@ def _breaks_inside_paragraph(text: str, paragraph_start: int, start: int, end: i
     following = text[end : following_end if following_end >= 0 else len(text)]
     if OPENS_PARAGRAPH.match(following):
         return False
-    kind = line_kind(text[paragraph_start:start].replace("\n", ""))
+    kind = _paragraph_kind(text, paragraph_start, start, judged)
     return kind in WRAPPABLE_KINDS and not _stands_alone(following, kind)
+
+
+def _paragraph_kind(text: str, paragraph_start: int, start: int, judged: dict[int, str | None]) -> str | None:
+    if start - paragraph_start <= MAX_JUDGED_PARAGRAPH_CHARS or paragraph_start not in judged:
+        judged[paragraph_start] = line_kind(text[paragraph_start:start].replace("\n", ""))
+    return judged[paragraph_start]
 
 
 def _stands_alone(line: str, after: str | None) -> bool:

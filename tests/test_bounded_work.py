@@ -57,6 +57,7 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "a long clause before a self-pay share": (lambda n: HEAD + ("中选产品" * n + "先行自付比例为10%。\n") * 20, 60),
     "a long title before its 关于": (lambda n: "测" * n + "关于执行集采结果的通知\n各有关单位：\n正文。\n", 4000),
     "a long issuer in the page's metadata": (lambda n: "发布机构：" + "测" * n + "\n" + HEAD + "正文。\n", 4000),
+    "a paragraph wrapped over many lines without a stop": (lambda n: HEAD + "该产品按规定使用\n" * n, 500),
     "a long line without punctuation": (lambda n: HEAD + "中选产品的采购周期和医保支付标准按规定执行集中带量采购" * n, 250),
 }
 
