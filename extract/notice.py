@@ -69,7 +69,10 @@ def extract_notice(text: str, layout: NoticeLayout) -> NoticeFacts:
     facts.prepayments = [f for s in sentences_of(prepayments) for f in prepayments.find_prepayments(text, s)]
     facts.self_pay_adjustments = [f for s in sentences_of(self_pay) for f in self_pay.find_self_pay(text, s)]
     facts.price_caps = [f for s in sentences_of(price_caps) for f in price_caps.find_price_caps(text, s)]
-    found = [f for s in sentences_of(references) for f in references.find_references(text, s, facts.doc_number)]
+    short_names = references.defined_short_names(text)
+    found = [
+        f for s in sentences_of(references) for f in references.find_references(text, s, facts.doc_number, short_names)
+    ]
     facts.references = [reference for reference in merge_references(found) if not _names_itself(reference, facts)]
     return facts
 

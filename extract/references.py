@@ -46,7 +46,10 @@ _DOCUMENT = re.compile(rf"(?:{DOCUMENT_ENDINGS})(?:[（(][^（）()]{{1,8}}[)）
 # every later mention of it in the notice (我区制定了《试点方案》).
 _SHORT_NAME = re.compile(r"简称[：:“\"]?$")
 SHORT_NAME_WORD = "简称"
-SHORT_NAME_DEFINED = SHORT_NAME_WORD + r"[：:]?[《“\"]{}[》”\"]"
+# 以下简称《试点方案》: a short name is a few words between any of these.
+SHORT_NAME_DEFINITION = re.compile(SHORT_NAME_WORD + r"[：:]?[《“\"]")
+SHORT_NAME_CLOSE = re.compile(r"[》”\"]")
+MAX_SHORT_NAME_CHARS = 40
 # A title that is only a kind of document (《通知》, 《采购文件》, 《实施方案》) names none: it is
 # a short name, or the notice speaking of itself.
 _GENERIC_TITLE = re.compile(rf"(?:本|该|此|上述)?(?:采购|招标|集采|实施|工作)?(?:{DOCUMENT_ENDINGS})")
@@ -64,14 +67,19 @@ class Identifiers:
     code: str | None = None
 
 
-def find_references(text: str, sentence: Span, own_doc_number: str | None) -> list[Reference]:
+def find_references(
+    text: str, sentence: Span, own_doc_number: str | None, short_names: dict[str, int]
+) -> list[Reference]:
+    """`short_names` are found once for the whole notice: a short name may be defined
+    anywhere before the title that uses it."""
     if not _MENTIONS.search(sentence.text):
         return []
     found = []
     covered: list[tuple[int, int]] = []
     for match in _TITLE.finditer(sentence.text):
         before = sentence.start + match.start()
-        if _SHORT_NAME.search(sentence.text, 0, match.start()) or _defined_short(text, before, match.group("title")):
+        defined_at = short_names.get(match.group("title"), before + 1)
+        if _SHORT_NAME.search(sentence.text, 0, match.start()) or defined_at <= before:
             continue
         ids, end = _title_reference(sentence.text, match)
         if ids is None:
@@ -106,12 +114,17 @@ def title_parts(title: str) -> tuple[str | None, str]:
     return (key[:opening], key[opening:]) if opening > 0 else (None, key)
 
 
-def _defined_short(text: str, before: int, title: str) -> bool:
-    """Whether `title` is a short name that 以下简称 defined in the notice before `before`;
-    most notices define none, and are not searched for one."""
-    if text.find(SHORT_NAME_WORD, 0, before) < 0:
-        return False
-    return re.compile(SHORT_NAME_DEFINED.format(re.escape(title))).search(text, 0, before) is not None
+def defined_short_names(text: str) -> dict[str, int]:
+    """Each name 简称 defines in a notice, and where its first definition ends.
+
+    Found once a notice: looked for apart for each title, the text before the title was
+    searched again (with a pattern compiled for it), n² in a notice of many titles."""
+    defined: dict[str, int] = {}
+    for definition in SHORT_NAME_DEFINITION.finditer(text):
+        name_start = definition.end()
+        for close in SHORT_NAME_CLOSE.finditer(text, name_start, name_start + MAX_SHORT_NAME_CHARS + 1):
+            defined.setdefault(text[name_start : close.start()], close.end())
+    return defined
 
 
 def _untitled_doc_numbers(sentence: str, covered: list[tuple[int, int]]) -> list[tuple[int, int, str]]:

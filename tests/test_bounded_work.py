@@ -58,6 +58,10 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "a long title before its 关于": (lambda n: "测" * n + "关于执行集采结果的通知\n各有关单位：\n正文。\n", 4000),
     "a long issuer in the page's metadata": (lambda n: "发布机构：" + "测" * n + "\n" + HEAD + "正文。\n", 4000),
     "a paragraph wrapped over many lines without a stop": (lambda n: HEAD + "该产品按规定使用\n" * n, 500),
+    "many titles after a short name's definition": (
+        lambda n: HEAD + "（以下简称《方案》）\n" + ("根据《关于执行集采结果的通知》执行。\n" + "该产品按规定使用。" * 60 + "\n") * n,
+        500,
+    ),
     "a long line without punctuation": (lambda n: HEAD + "中选产品的采购周期和医保支付标准按规定执行集中带量采购" * n, 250),
 }
 

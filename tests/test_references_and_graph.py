@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from extract.notice import merge_references
-from extract.references import find_references
+from extract.references import defined_short_names, find_references
 from extract.sentences import sentences
 from graph.build import build_graph
 from ingest.normalize import normalize
@@ -19,7 +19,8 @@ from schema import NoticeRecord
 
 def references_in(source: str, own: str | None = None) -> list[tuple]:
     text = normalize(source).text
-    found = [ref for sentence in sentences(text) for ref in find_references(text, sentence, own)]
+    short_names = defined_short_names(text)
+    found = [ref for sentence in sentences(text) for ref in find_references(text, sentence, own, short_names)]
     return [(ref.relation, ref.doc_number, ref.code, ref.title) for ref in merge_references(found)]
 
 
