@@ -8,8 +8,8 @@ a page can hold a line of megabytes without a stop. Readers look around each fac
 sentence (the clause before it, the dates after it), so a sentence of n characters holding
 a fact every few characters costs them n² or worse: past MAX_SENTENCE_CHARS, a run without a
 stop is read as consecutive sentences of at most that length, each cut after its last
-comma or 、 where it has one (a list of document numbers is not cut inside a number), which
-keeps all reading linear.
+comma or 、 where it has one, else after its last 》 (a list of document numbers or titles
+is not cut inside one), which keeps all reading linear.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from schema.models import MAX_QUOTE_CHARS
 
 SENTENCE_ENDS = "。；！？;!?"
 MAX_SENTENCE_CHARS = 1000
-# Where a run too long for a sentence is cut, when it holds one.
-RUN_CUTS = "，,、"
+# Where a run too long for a sentence is cut, in order of preference, when it holds one.
+RUN_CUTS = ("，,、", "》")
 _SENTENCE = re.compile(
     rf"[^{SENTENCE_ENDS}\n]{{1,{MAX_SENTENCE_CHARS}}}(?![^{SENTENCE_ENDS}\n])[{SENTENCE_ENDS}]?"
-    rf"|[^{SENTENCE_ENDS}\n]{{0,{MAX_SENTENCE_CHARS - 1}}}[{RUN_CUTS}]"
-    rf"|[^{SENTENCE_ENDS}\n]{{{MAX_SENTENCE_CHARS}}}"
+    + "".join(rf"|[^{SENTENCE_ENDS}\n]{{0,{MAX_SENTENCE_CHARS - 1}}}[{cuts}]" for cuts in RUN_CUTS)
+    + rf"|[^{SENTENCE_ENDS}\n]{{{MAX_SENTENCE_CHARS}}}"
 )
 _CLAUSE = re.compile(r"[^，,。；！？;!?\n]+[，,。；！？;!?]?")
 

@@ -74,10 +74,17 @@ def test_work_grows_linearly(case: str) -> None:
     assert ratio < MAX_LINEAR_RATIO, f"{case}: {GROWTH}x the size took {ratio:.1f}x the time"
 
 
-def test_a_run_too_long_for_a_sentence_is_cut_after_its_last_comma() -> None:
-    run = "采购" * 600 + "。" + "甲乙，" * 400
+def test_a_run_too_long_for_a_sentence_is_cut_after_its_last_comma_else_its_last_title() -> None:
+    run = "采购" * 600 + "。" + "甲乙，" * 400 + "。" + "《甲乙》丙" * 300
     cuts = [(sentence.start, sentence.end, sentence.text[-1]) for sentence in sentences(run)]
-    assert cuts == [(0, 1000, "购"), (1000, 1201, "。"), (1201, 2200, "，"), (2200, 2401, "，")]
+    assert cuts == [
+        (0, 1000, "购"),
+        (1000, 1201, "。"),
+        (1201, 2200, "，"),
+        (2200, 2402, "。"),
+        (2402, 3401, "》"),
+        (3401, 3902, "丙"),
+    ]
 
 
 def test_no_document_number_is_lost_where_a_long_list_is_cut() -> None:
@@ -93,3 +100,10 @@ def test_only_the_end_of_a_long_phrase_is_segmented(monkeypatch: pytest.MonkeyPa
     phrase = "各市医疗保障局" * 2000 + "的中选药品"
     assert scope_of(phrase) == phrase[-SCOPE_MAX_CHARS:]
     assert [len(text) for text in segmented] == [2 * SCOPE_MAX_CHARS]
+
+
+def test_no_title_is_lost_where_a_long_run_of_titles_is_cut() -> None:
+    titles = [f"关于执行第{number}批集采结果的通知" for number in range(10, 110)]
+    source = decode_bytes((HEAD + "".join(f"根据《{title}》" for title in titles)).encode("utf-8"), "notice.txt")
+    (record,) = notice_records(source, "notice.txt", SHA256)
+    assert [reference.title for reference in record.references] == titles
