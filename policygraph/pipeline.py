@@ -11,12 +11,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import signal
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, closing, contextmanager
+from contextlib import ExitStack, closing
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -36,15 +34,12 @@ from policygraph.outcome import TIMED_OUT, FileOutcome, notice_output
 from policygraph.outputs import atomic_file, claim, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
+from policygraph.timelimit import FileTimeout, time_limit
 from schema.jsonstream import ObjectWriter
 
 MANIFEST_VERSION = "2"
 LOG = logging.getLogger(__name__)
 WORKER_DIED = "the worker process died while reading this file (a crash in a native library, or out of memory)"
-
-
-class FileTimeout(Exception):
-    """A file took longer than its time limit."""
 
 
 def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunSummary:
@@ -226,24 +221,3 @@ def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileO
     if not notices:
         return FileOutcome(item.shown_as, sha256, "failed", "no notice text found in the file")
     return FileOutcome(item.shown_as, sha256, "ok", notices=notices)
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the work on one file after `seconds` (Python code only: a regex running
-    in C is interrupted when it returns). Signals reach only a main thread, so in a
-    worker thread (a Dask worker's) the limit is the cluster's to keep."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise FileTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -9,6 +9,7 @@ both sizes alike; the limit between the two leaves room for noise either way.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from extract.sentences import sentences
 from ingest.decode import decode_bytes
 from ingest.lines import line_kind
 from policygraph.records import notice_records
+from policygraph.timelimit import FileTimeout, time_limit
 
 GROWTH = 4
 MAX_LINEAR_RATIO = 8.0  # linear work gives about 4, quadratic about 16
@@ -107,3 +109,25 @@ def test_no_title_is_lost_where_a_long_run_of_titles_is_cut() -> None:
     source = decode_bytes((HEAD + "".join(f"根据《{title}》" for title in titles)).encode("utf-8"), "notice.txt")
     (record,) = notice_records(source, "notice.txt", SHA256)
     assert [reference.title for reference in record.references] == titles
+
+
+def test_a_time_limit_holds_in_a_worker_thread_and_raises_nothing_once_left() -> None:
+    """A Dask worker runs files in threads, where no signal arrives."""
+    happened: list[str] = []
+
+    def work(seconds: float) -> None:
+        try:
+            with time_limit(0.05):
+                deadline = time.monotonic() + seconds
+                while time.monotonic() < deadline:
+                    pass
+            happened.append("done")
+        except FileTimeout:
+            happened.append("timed out")
+        time.sleep(0.1)  # a timeout delivered after the work would end the thread here
+        happened.append("nothing after")
+
+    thread = threading.Thread(target=lambda: (work(5.0), work(0.0)))
+    thread.start()
+    thread.join()
+    assert happened == ["timed out", "nothing after", "done", "nothing after"]

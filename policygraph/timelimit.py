@@ -1,0 +1,80 @@
+"""A time limit on the work on one file, kept in whichever thread the work runs.
+
+In a process's main thread SIGALRM interrupts the work. Signals reach only a main thread,
+and a Dask worker runs its tasks in threads of its own: there a timer thread raises the
+timeout in the worker's thread through the interpreter's asynchronous exceptions
+(`PyThreadState_SetAsyncExc`), as it does wherever SIGALRM is missing. Both interrupt
+Python code only: a call into C in progress (a regex match, a native PDF parser) is
+interrupted when it returns to Python.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+
+class FileTimeout(BaseException):
+    """A file took longer than its time limit. A BaseException, as KeyboardInterrupt is, so
+    that no `except Exception` in the code it interrupts (a library's fallback) swallows it."""
+
+
+def time_limit(seconds: float) -> AbstractContextManager[None]:
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        return _alarm(seconds)
+    return _ThreadTimer(seconds)
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _ThreadTimer:
+    """Raises FileTimeout in the thread that entered it, unless it has left by then.
+
+    The exception is delivered at the thread's next bytecode: a timer firing as the work
+    ends may leave it pending after the work, so leaving withdraws one not yet delivered.
+    The lock makes firing and leaving exclusive, so nothing is raised once it is left."""
+
+    def __init__(self, seconds: float) -> None:
+        self._thread = threading.get_ident()
+        self._lock = threading.Lock()
+        self._left = False
+        self._fired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> None:
+        self._timer.start()
+
+    def __exit__(self, *failure: object) -> None:
+        with self._lock:
+            self._left = True
+            if self._fired:
+                _raise_in(self._thread, None)
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        with self._lock:
+            if not self._left:
+                self._fired = True
+                _raise_in(self._thread, FileTimeout)
+
+
+def _raise_in(thread: int, exception: type[BaseException] | None) -> None:
+    """Sets (or, with None, withdraws) the exception the thread raises at its next bytecode."""
+    pending = ctypes.py_object(exception) if exception else None  # None is passed as NULL: withdraw
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), pending)
