@@ -17,6 +17,7 @@ import socket
 import sqlite3
 from contextlib import suppress
 from pathlib import Path
+from typing import NamedTuple
 
 from policygraph.outcome import FileOutcome, NoticeOutput
 from policygraph.state import pipeline_digest
@@ -24,13 +25,15 @@ from schema import NoticeRecord
 
 CACHE_PATH = Path(".cache") / "results.sqlite"
 WAIT_FOR_WRITERS = 60.0  # seconds: a writer holds the lock for one chunk's insert
-Result = tuple[str, str | None, list[NoticeOutput]]  # status, error, notices
 # Rows are appended and found through an index: with the digest as the table's own key,
-# each insert landed on a random page of the whole table, which cost twice as much.
-CACHE_LAYOUT = 2
+# each insert landed on a random page of the whole table, which cost twice as much. A
+# timeout is kept with the limit it ran out of (time_limit, NULL for any other result).
+CACHE_LAYOUT = 3
 LAYOUTS = f"""
     DROP TABLE IF EXISTS results;
-    CREATE TABLE results (sha256 TEXT, pipeline TEXT, file TEXT, status TEXT, error TEXT, notices TEXT);
+    CREATE TABLE results (
+        sha256 TEXT, pipeline TEXT, file TEXT, status TEXT, error TEXT, notices TEXT, time_limit REAL
+    );
     CREATE UNIQUE INDEX results_key ON results (sha256, pipeline);
     PRAGMA user_version = {CACHE_LAYOUT};
 """
@@ -49,6 +52,13 @@ def open_cache(out: Path) -> ResultCache:
         connection.execute("DELETE FROM results WHERE pipeline != ?", (pipeline_digest(),))  # never read again
     connection.close()
     return ResultCache(out)
+
+
+class CachedResult(NamedTuple):
+    status: str
+    error: str | None
+    notices: list[NoticeOutput]
+    time_limit: float | None  # seconds: the limit it ran out of, when it timed out
 
 
 class ResultCache:
@@ -74,25 +84,27 @@ class ResultCache:
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_connection": None, "_unsaved": []}
 
-    def load(self, sha256: str, shown_as: str) -> Result | None:
+    def load(self, sha256: str, shown_as: str) -> CachedResult | None:
         """An earlier run's result for the same content, re-attributed to the path it has now."""
         if self.empty:
             return None
         row = self._lookup(
-            "SELECT file, status, error, notices FROM results WHERE sha256 = ? AND pipeline = ?",
+            "SELECT file, status, error, notices, time_limit FROM results WHERE sha256 = ? AND pipeline = ?",
             (sha256, pipeline_digest()),
         )
         if row is None:
             return None
-        file, status, error, notices = row
+        file, status, error, notices, time_limit = row
         found = [NoticeOutput(*notice) for notice in json.loads(notices)]
-        return status, error, found if file == shown_as else [_moved(notice, shown_as) for notice in found]
+        moved = found if file == shown_as else [_moved(notice, shown_as) for notice in found]
+        return CachedResult(status, error, moved, time_limit)
 
     def save(self, outcome: FileOutcome) -> None:
         """Held until `commit`, so that the write lock, which other workers wait for, is
         held for one insert and not while the files are processed."""
         entries = json.dumps([[notice.id, notice.line, notice.facts] for notice in outcome.notices], ensure_ascii=False)
-        self._unsaved.append((outcome.sha256, pipeline_digest(), outcome.file, outcome.status, outcome.error, entries))
+        key = (outcome.sha256, pipeline_digest())
+        self._unsaved.append((*key, outcome.file, outcome.status, outcome.error, entries, outcome.time_limit))
 
     def commit(self) -> None:
         """Writes what `save` holds; a result that cannot be written is only redone next time."""
@@ -100,7 +112,7 @@ class ResultCache:
         with suppress(sqlite3.Error):
             if rows and (connection := self._connect()):
                 with connection:
-                    connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)", rows)
+                    connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
     def _lookup(self, query: str, parameters: tuple) -> tuple | None:
         try:

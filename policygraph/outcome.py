@@ -39,10 +39,12 @@ class FileOutcome:
     error: str | None = None
     notices: list[NoticeOutput] = field(default_factory=list)
     reused: bool = False
+    time_limit: float | None = None  # seconds: the limit it ran out of, when it timed out
 
     @property
     def timed_out(self) -> bool:
-        """A timeout says nothing of the file itself: it is never cached, and retried."""
+        """A timeout says only that the file needs more than its limit: it is remembered
+        with the limit, and tried again under a larger one."""
         return (self.error or "").startswith(TIMED_OUT)
 
     def manifest_entry(self) -> dict:

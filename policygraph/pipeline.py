@@ -28,7 +28,7 @@ from graph.export import write_graphml, write_node_link_json
 from ingest.decode import DecodeError, NeedsOCR, decode_bytes
 from ingest.reading import read_file
 from policygraph import executors, state
-from policygraph.cache import CACHE_PATH, ResultCache, open_cache
+from policygraph.cache import CACHE_PATH, CachedResult, ResultCache, open_cache
 from policygraph.inputs import InputFile, collect
 from policygraph.outcome import TIMED_OUT, FileOutcome, notice_output
 from policygraph.outputs import atomic_file, claim, set_aside
@@ -187,7 +187,8 @@ def process_files(items: tuple[InputFile, ...], cache: ResultCache, force: bool,
 
 def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: float) -> FileOutcome:
     """One file to its outcome, reusing an earlier run's result for unchanged content.
-    A new result is saved unless the file ran out of time, which says nothing of the file."""
+    A file that ran out of time is remembered with its limit, so that a re-run does not
+    pay the limit again: only a larger limit tries it again."""
     if item.skip_reason:
         return FileOutcome(item.shown_as, None, "skipped", item.skip_reason)
     try:
@@ -196,13 +197,23 @@ def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: floa
         return FileOutcome(item.shown_as, None, "failed", str(error))
     sha256 = hashlib.sha256(data).hexdigest()
     earlier = None if force else cache.load(sha256, item.shown_as)
-    if earlier:
-        status, error, notices = earlier
-        return FileOutcome(item.shown_as, sha256, status, error, notices, reused=True)
+    if earlier and not _ran_out_of_a_smaller_limit(earlier, seconds):
+        return _reused(item, sha256, earlier)
     outcome = _extract(item, data, sha256, seconds)
-    if not outcome.timed_out:
-        cache.save(outcome)
+    cache.save(outcome)
     return outcome
+
+
+def _ran_out_of_a_smaller_limit(earlier: CachedResult, seconds: float) -> bool:
+    return earlier.time_limit is not None and earlier.time_limit < seconds
+
+
+def _reused(item: InputFile, sha256: str, earlier: CachedResult) -> FileOutcome:
+    error = earlier.error
+    if earlier.time_limit is not None:
+        error = f"{error} in an earlier run; tried again only under a larger limit"
+    status, notices = earlier.status, earlier.notices
+    return FileOutcome(item.shown_as, sha256, status, error, notices, reused=True, time_limit=earlier.time_limit)
 
 
 def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileOutcome:
@@ -215,7 +226,8 @@ def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileO
     except DecodeError as error:
         return FileOutcome(item.shown_as, sha256, "failed", str(error))
     except FileTimeout:
-        return FileOutcome(item.shown_as, sha256, "failed", f"{TIMED_OUT}: over {seconds:g} s for this file")
+        error = f"{TIMED_OUT}: over {seconds:g} s for this file"
+        return FileOutcome(item.shown_as, sha256, "failed", error, time_limit=seconds)
     except Exception as error:  # one bad file must not stop the batch
         return FileOutcome(item.shown_as, sha256, "failed", f"internal error: {type(error).__name__}: {error}")
     if not notices:

@@ -9,9 +9,11 @@ both sizes alike; the limit between the two leaves room for noise either way.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +21,7 @@ from extract.nlp import SCOPE_MAX_CHARS, scope_of, tokens
 from extract.sentences import sentences
 from ingest.decode import decode_bytes
 from ingest.lines import line_kind
+from policygraph.pipeline import RunOptions, run
 from policygraph.records import notice_records
 from policygraph.timelimit import FileTimeout, time_limit
 
@@ -131,3 +134,22 @@ def test_a_time_limit_holds_in_a_worker_thread_and_raises_nothing_once_left() ->
     thread.start()
     thread.join()
     assert happened == ["timed out", "nothing after", "done", "nothing after"]
+
+
+def test_a_timeout_is_remembered_for_the_same_or_a_smaller_limit_and_retried_under_a_larger(tmp_path: Path) -> None:
+    """A re-run does not pay the limit again for a file that cannot finish within it."""
+    corpus, out = tmp_path / "in", tmp_path / "out"
+    corpus.mkdir()
+    (corpus / "slow.txt").write_text(HEAD + "采购周期为2年，" * 20000, encoding="utf-8")
+
+    def run_under(seconds: float) -> tuple[int, str]:
+        summary = run([str(corpus)], out, RunOptions(seconds_per_file=seconds))
+        (entry,) = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+        assert entry["status"] == "failed"
+        return summary.reused, entry["error"]
+
+    assert run_under(0.1) == (0, "timed out: over 0.1 s for this file")
+    remembered = (1, "timed out: over 0.1 s for this file in an earlier run; tried again only under a larger limit")
+    assert run_under(0.1) == remembered
+    assert run_under(0.05) == remembered
+    assert run_under(0.2) == (0, "timed out: over 0.2 s for this file")
