@@ -62,11 +62,13 @@ def sentences_holding(text: str, start: int, end: int, positions: Iterable[int])
         if position < held_end:
             continue
         line_start = max(held_end, text.rfind("\n", held_end, position) + 1)
-        match = next((match for match in _SENTENCE.finditer(text, line_start, end) if match.end() > position), None)
-        if match is None:  # no sentence ends after it: nor after any later position
+        for match in _SENTENCE.finditer(text, line_start, end):
+            if match.end() > position:
+                held_end = match.end()
+                yield Span(match.start(), held_end, match.group())
+                break
+        else:  # no sentence ends after it: nor after any later position
             return
-        held_end = match.end()
-        yield Span(match.start(), held_end, match.group())
 
 
 def clauses(sentence: Span) -> Iterator[Span]:
