@@ -132,17 +132,19 @@ def merge_references(references: list[Reference]) -> list[Reference]:
     merged: list[Reference] = []
     first_holding: dict[tuple[str, str, str], int] = {}  # a document's key → the first reference kept with it
     for reference in references:
-        held = [first_holding[key] for key in _document_keys(reference) if key in first_holding]
+        keys = _document_keys(reference)
+        held = [first_holding[key] for key in keys if key in first_holding]
         if held:
             position = min(held)
             twin = merged[position]
             merged[position] = twin.model_copy(
                 update={key: getattr(twin, key) or getattr(reference, key) for key in ("doc_number", "title", "code")}
             )
+            keys = _document_keys(merged[position])
         else:
             position = len(merged)
             merged.append(reference)
-        for key in _document_keys(merged[position]):
+        for key in keys:
             first_holding[key] = min(first_holding.get(key, position), position)
     return merged
 
@@ -150,9 +152,10 @@ def merge_references(references: list[Reference]) -> list[Reference]:
 def _document_keys(reference: Reference) -> list[tuple[str, str, str]]:
     """What tells its document, within its relation: the title as every mention writes it,
     the number, the code."""
-    keys = [(reference.relation, "title", references.title_key(reference.title))] if reference.title else []
-    return keys + [
-        (reference.relation, name, value)
-        for name in ("doc_number", "code")
-        if (value := getattr(reference, name)) is not None
-    ]
+    relation = reference.relation
+    keys = [(relation, "title", references.title_key(reference.title))] if reference.title else []
+    if reference.doc_number is not None:
+        keys.append((relation, "doc_number", reference.doc_number))
+    if reference.code is not None:
+        keys.append((relation, "code", reference.code))
+    return keys
