@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
-from functools import cache, partial
-from typing import NamedTuple
 
 from extract.dates import find_dates
 from extract.nlp import scope_of
@@ -29,7 +26,7 @@ NAMED_CYCLE = rf"(?:{CYCLE}|周期(?<![^，,；;：:、\s]周期))"
 # (中选结果自2022年4月15日起执行，周期为2年); 按月结算，周期为1个月 is not.
 EXECUTED_SUBJECT = re.compile(r"中选|集采|采购")
 EXECUTION_WORD = re.compile(r"执行|实施|施行")
-CLAUSE_RUN = re.compile(r"[^，,]+")
+CLAUSE_END = re.compile(r"[，,]")
 # An execution's cycle is a procurement's when the sentence names one before it (本次集中采购执行
 # 周期, 中选结果执行周期); 医保支付标准执行周期 is not.
 PROCUREMENT_BEFORE = re.compile(r"中选|集采|采购|带量")
@@ -57,8 +54,6 @@ DATE_RANGE_CHARS = 60
 # and it is no procurement period of the contract's (a length in months).
 UNTIL = re.compile(r"(?:至|到|截至|截止到?)")
 STARTS_AT = re.compile(r"(?:零时|0时)?(?:起|开始)")
-# The dates a sentence says execution starts on: where each one's 起 ends, and the date.
-Starts = Callable[[], list[tuple[int, date]]]
 
 # A heading that only names the cycle (二、采购周期) states it on the next line, by its dates
 # (2024年4月20日至2025年4月19日) or its length.
@@ -83,53 +78,47 @@ def find_periods(text: str, sentence: Span, default_year: int | None) -> list[Pr
         below = _period_below(text, sentence, default_year)
         return [below] if below else []
     found = [*_PERIOD.finditer(sentence.text), *_LENGTH_FIRST.finditer(sentence.text)]
-    said = _said_first(sentence.text)
-    lengths = sorted((match for match in found if _of_procurement(said, match)), key=re.Match.start)
+    named_by_dates = list(_DATED_PERIOD.finditer(sentence.text))
+    bare = any(not match.group("subject") for match in (*found, *named_by_dates))
+    executed = _first_execution_end(sentence.text) if bare else None
+    lengths = sorted((match for match in found if _of_procurement(sentence.text, executed, match)), key=re.Match.start)
     covered = {_cycle_start(match) for match in lengths}
     periods = [_period(text, sentence, match, default_year) for match in lengths]
-    starts = cache(partial(_execution_starts, sentence.text, default_year))
-    periods += [
-        _dated_period(text, sentence, match, default_year, starts)
-        for match in _DATED_PERIOD.finditer(sentence.text)
-        if _cycle_start(match) not in covered and _of_procurement(said, match)
+    dated = [
+        match
+        for match in named_by_dates
+        if _cycle_start(match) not in covered and _of_procurement(sentence.text, executed, match)
     ]
+    starts = _execution_starts(sentence.text[: max(match.start() for match in dated)], default_year) if dated else []
+    periods += [_dated_period(text, sentence, match, default_year, starts) for match in dated]
     return [period for period in periods if period is not None]
 
 
-class SaidFirst(NamedTuple):
-    """Where a sentence has first named a procurement, and first said one is executed
-    (past its end when it does not)."""
-
-    procurement: int
-    execution: int
-
-
-def _said_first(sentence: str) -> SaidFirst:
-    """Found once a sentence: searched for in front of each cycle, from each procurement
-    word to its clause's end, they cost a sentence of cycles n² or more."""
-    nowhere = len(sentence) + 1
-    procurement = PROCUREMENT_BEFORE.search(sentence)
-    return SaidFirst(procurement.end() if procurement else nowhere, _first_execution_end(sentence) or nowhere)
-
-
 def _first_execution_end(sentence: str) -> int | None:
-    """The end of the first execution word that follows a procurement word in its clause:
-    the first clause's first procurement word is followed by the earliest one."""
-    for clause in CLAUSE_RUN.finditer(sentence):
-        subject = EXECUTED_SUBJECT.search(sentence, clause.start(), clause.end())
-        executed = subject and EXECUTION_WORD.search(sentence, subject.end(), clause.end())
+    """The end of the first execution word that follows a procurement word in its clause.
+
+    Found once a sentence, for all its bare cycles: looked for in front of each, lazily from
+    each procurement word to its clause's end, it cost a sentence of them n² or more. A
+    clause's first procurement word is followed by its earliest execution word, and a
+    clause whose first one is not is passed over whole."""
+    position = 0
+    while subject := EXECUTED_SUBJECT.search(sentence, position):
+        clause_end = CLAUSE_END.search(sentence, subject.end())
+        position = clause_end.start() if clause_end else len(sentence)
+        executed = EXECUTION_WORD.search(sentence, subject.end(), position)
         if executed:
             return executed.end()
     return None
 
 
-def _of_procurement(said: SaidFirst, match: re.Match[str]) -> bool:
+def _of_procurement(sentence: str, executed: int | None, match: re.Match[str]) -> bool:
     """A cycle named by a procurement's subject is a procurement's; an execution's when the
-    sentence names a procurement before it; a bare 周期 when one is executed before it."""
+    sentence names a procurement before it; a bare 周期 when one is executed before it
+    (`executed`: where the sentence first says so)."""
     subject = match.group("subject")
     if subject == EXECUTION:
-        return said.procurement <= match.start("subject")
-    return bool(subject) or said.execution <= match.start()
+        return bool(PROCUREMENT_BEFORE.search(sentence, 0, match.start("subject")))
+    return bool(subject) or (executed is not None and executed <= match.start())
 
 
 def _period_below(text: str, heading: Span, default_year: int | None) -> ProcurementPeriod | None:
@@ -175,13 +164,13 @@ def _period(text: str, sentence: Span, match: re.Match[str], default_year: int |
 
 
 def _dated_period(
-    text: str, sentence: Span, match: re.Match[str], default_year: int | None, starts: Starts
+    text: str, sentence: Span, match: re.Match[str], default_year: int | None, starts: list[tuple[int, date]]
 ) -> ProcurementPeriod | None:
     """A cycle given by its dates alone: 采购周期为2024年1月1日至2025年12月31日, or by its
     last day after the day execution starts."""
     start, end = _date_range(sentence.text[match.end() :], default_year)
     if not start and not end:
-        start = next((day for mark_end, day in reversed(starts()) if mark_end <= match.start()), None)
+        start = next((day for mark_end, day in reversed(starts) if mark_end <= match.start()), None)
         end = _until(sentence.text, match, default_year)
     if not start or not end or end <= start:
         return None
@@ -204,13 +193,14 @@ def _until(sentence: str, match: re.Match[str], default_year: int | None) -> dat
     return dates[0].value if dates and dates[0].start == 0 else None
 
 
-def _execution_starts(sentence: str, default_year: int | None) -> list[tuple[int, date]]:
-    """Found once a sentence and only when asked: finding them in front of each cycle read
-    the sentence again for every cycle in it."""
+def _execution_starts(before: str, default_year: int | None) -> list[tuple[int, date]]:
+    """The dates the text before the last cycle says execution starts on: where each one's
+    起 ends, and the date. Found once a sentence: found in front of each cycle, the sentence
+    was read again for every cycle in it."""
     return [
         (mark.end(), found.value)
-        for found in find_dates(sentence, default_year)
-        if (mark := STARTS_AT.match(sentence, found.end))
+        for found in find_dates(before, default_year)
+        if (mark := STARTS_AT.match(before, found.end))
     ]
 
 
