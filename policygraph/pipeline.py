@@ -34,7 +34,7 @@ from policygraph.outcome import TIMED_OUT, FileOutcome, notice_output
 from policygraph.outputs import atomic_file, claim, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
-from policygraph.timelimit import FileTimeout, time_limit
+from policygraph.timelimit import FileTimeout, effective_limit, time_limit
 from schema.jsonstream import ObjectWriter
 
 MANIFEST_VERSION = "2"
@@ -205,7 +205,7 @@ def process_file(item: InputFile, cache: ResultCache, force: bool, seconds: floa
 
 
 def _ran_out_of_a_smaller_limit(earlier: CachedResult, seconds: float) -> bool:
-    return earlier.time_limit is not None and earlier.time_limit < seconds
+    return earlier.time_limit is not None and earlier.time_limit < effective_limit(seconds)
 
 
 def _reused(item: InputFile, sha256: str, earlier: CachedResult) -> FileOutcome:

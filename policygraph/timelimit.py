@@ -11,10 +11,14 @@ interrupted when it returns to Python.
 from __future__ import annotations
 
 import ctypes
+import math
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+
+# A limit past a year is none: no file needs one, and setitimer overflows past time_t.
+LONGEST_LIMIT = 365 * 24 * 3600.0
 
 
 class FileTimeout(BaseException):
@@ -22,7 +26,16 @@ class FileTimeout(BaseException):
     that no `except Exception` in the code it interrupts (a library's fallback) swallows it."""
 
 
+def effective_limit(seconds: float) -> float:
+    """The limit `seconds` sets: none (infinite) for 0, as setitimer and coreutils' timeout
+    read it, and for anything but a positive number of seconds a timer can count down
+    (a negative, NaN, infinity), which setitimer rejects for every file alike."""
+    return seconds if 0 < seconds <= LONGEST_LIMIT else math.inf
+
+
 def time_limit(seconds: float) -> AbstractContextManager[None]:
+    if effective_limit(seconds) == math.inf:
+        return nullcontext()
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
         return _alarm(seconds)
     return _ThreadTimer(seconds)

@@ -11,6 +11,8 @@ slows both sizes alike; the limit between the two leaves room for noise either w
 from __future__ import annotations
 
 import json
+import math
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +27,7 @@ from ingest.lines import line_kind
 from policygraph.pipeline import RunOptions, run
 from policygraph.records import notice_records
 from policygraph.timelimit import FileTimeout, time_limit
+from tests.conftest import CORPUS
 
 GROWTH = 4
 MAX_LINEAR_RATIO = 8.0  # linear work gives about 4, quadratic about 16
@@ -153,3 +156,13 @@ def test_a_timeout_is_remembered_for_the_same_or_a_smaller_limit_and_retried_und
     assert run_under(0.1) == remembered
     assert run_under(0.05) == remembered
     assert run_under(0.2) == (0, "timed out: over 0.2 s for this file")
+
+
+@pytest.mark.parametrize("seconds", [0.0, -1.0, math.nan, math.inf, 1e300])
+def test_a_limit_that_is_no_positive_number_of_seconds_a_timer_can_count_is_none(tmp_path: Path, seconds: float) -> None:
+    """setitimer rejects all but 0 (which it reads as none): each file failed with its error."""
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "001_5bd8d455ddfe790f.txt", corpus)
+    summary = run([str(corpus)], tmp_path / "out", RunOptions(seconds_per_file=seconds))
+    assert (summary.files, summary.notices, summary.failed) == (1, 1, 0)
