@@ -315,7 +315,7 @@ class DatabaseUpdate:
         for file in waiting:
             path, sha256 = file.entry["path"], file.entry["sha256"]
             if file.reused and path in known and known[path] == sha256:
-                batch.positions.append((file.position, path))
+                batch.positions.append((file.position, file.entry["status"], file.entry["error"], path))
                 continue
             if path in known:
                 self._forget_file(path)
@@ -344,7 +344,9 @@ class DatabaseUpdate:
         }
 
     def _insert(self, batch: _PendingRows) -> None:
-        self.connection.executemany("UPDATE files SET position = ? WHERE path = ?", batch.positions)
+        self.connection.executemany(  # the manifest says what this run made of the file
+            "UPDATE files SET position = ?, status = ?, error = ? WHERE path = ?", batch.positions
+        )
         self.connection.executemany(
             "INSERT INTO files (path, sha256, status, error, position) VALUES (?, ?, ?, ?, ?)", batch.files
         )
