@@ -36,7 +36,7 @@ from tests.test_fuzz import (
 )
 
 ROUND_EXAMPLES = 25  # a round overruns the time by at most this many examples (and a shrink)
-SLOW_SECONDS = 5.0  # per example: a notice of 20,000 characters takes well under a second
+SLOW_SECONDS = 2.0  # per example: a notice of 20,000 characters takes milliseconds, a PDF of it a second
 LONG_RUN = 20_000  # characters: longer runs than CI's, where superlinear work shows
 FILE_LONG_RUN = 5_000  # a file's text is also drawn into a PDF or a Word file, which costs per character
 # Unattended and random: a health check would only stop a round that may still find something.
