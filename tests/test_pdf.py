@@ -388,7 +388,7 @@ def test_a_scan_of_blank_pages_fails_after_ocr() -> None:
 # --- bad files ---
 
 
-def _assemble_pdf(objects: list[bytes]) -> bytes:
+def assemble_pdf(objects: list[bytes]) -> bytes:
     """A minimal PDF with an exact xref table; objects[0] becomes object 1, the catalog."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -423,7 +423,7 @@ def _pdf_with_glyph_codes(codes: bytes, to_unicode: bytes | None) -> bytes:
         b" /FontBBox [0 0 1000 1000] >> >>",
         _stream(content),
     ]
-    return _assemble_pdf(objects + ([_stream(to_unicode)] if to_unicode else []))
+    return assemble_pdf(objects + ([_stream(to_unicode)] if to_unicode else []))
 
 
 def _pdf_with_to_unicode(mapping: dict[int, str], codes: bytes) -> bytes:
@@ -459,11 +459,11 @@ def _glyph_codes_only(notice: bytes) -> bytes:
 
 
 def _no_pages(notice: bytes) -> bytes:
-    return _assemble_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    return assemble_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"])
 
 
 def _no_page_tree(notice: bytes) -> bytes:
-    return _assemble_pdf([b"<< /Type /Catalog >>"])
+    return assemble_pdf([b"<< /Type /Catalog >>"])
 
 
 BAD_PDFS = [

@@ -18,6 +18,7 @@ from ingest import pdf, pdf_guard
 from ingest.decode import DecodeError
 from ingest.pdf_lzw import lzw_expanded_size
 from policygraph.cli import main
+from tests.test_pdf import assemble_pdf
 
 MEGABYTE = 1024 * 1024
 ADLER_MODULUS = 65521
@@ -97,16 +98,7 @@ def pdf_of_streams(*streams: tuple[bytes, bytes], resources: bytes = b"") -> byt
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << %s >> /Contents [%s] >>" % (resources, contents),
         *(b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), entries, data) for entries, data in streams),
     ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return assemble_pdf(objects)
 
 
 def flate_of_zeros(size: int) -> tuple[bytes, bytes]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.kill_loop import distinct_copies
 from graph import store
 from policygraph import state
 from policygraph.cache import CACHE_PATH, open_cache
@@ -29,17 +30,6 @@ OUTPUT_FILES = ("notices.jsonl", "graph.json", "graph.graphml", "manifest.json")
 
 def outputs(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
-
-
-def many_notices(folder: Path, copies: int) -> Path:
-    """`copies` distinct files: each sample again, made unique by trailing blank lines."""
-    folder.mkdir(parents=True, exist_ok=True)
-    samples = sorted(CORPUS.glob("*.txt"))
-    for number in range(copies):
-        sample = samples[number % len(samples)]
-        text = sample.read_text(encoding="utf-8") + "\n" * (number + 1)
-        (folder / f"{number:03d}_{sample.name}").write_text(text, encoding="utf-8")
-    return folder
 
 
 def cached_results(out: Path) -> int:
@@ -102,14 +92,14 @@ def test_a_moved_file_is_reused_under_its_new_path(tmp_path: Path) -> None:
 
 
 def test_workers_give_identical_outputs(tmp_path: Path) -> None:
-    corpus = many_notices(tmp_path / "in", 12)
+    corpus = distinct_copies(tmp_path / "in", 12)
     run([str(corpus)], tmp_path / "one", RunOptions(jobs=1))
     run([str(corpus)], tmp_path / "two", RunOptions(jobs=2))
     assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
 
 
 def test_worker_processes_write_the_cache_that_the_next_run_reuses(tmp_path: Path) -> None:
-    corpus, out = many_notices(tmp_path / "in", 40), tmp_path / "out"
+    corpus, out = distinct_copies(tmp_path / "in", 40), tmp_path / "out"
     run([str(corpus)], out, RunOptions(jobs=2))
     assert cached_results(out) == 40
     (corpus / "new.txt").write_text("关于执行集中带量采购结果的通知\n正文。", encoding="utf-8")
@@ -137,7 +127,7 @@ def test_a_file_over_its_time_limit_fails_alone_and_is_retried(tmp_path: Path) -
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 def test_a_killed_run_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
-    corpus = many_notices(tmp_path / "in", 3 * CHUNK)  # results are committed a chunk at a time
+    corpus = distinct_copies(tmp_path / "in", 3 * CHUNK)  # results are committed a chunk at a time
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     run([str(corpus)], clean)
     command = [sys.executable, "-m", "policygraph.cli", "run", str(corpus), "--out", str(killed)]
