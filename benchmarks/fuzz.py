@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 
 from policygraph.cache import open_cache
-from policygraph.pipeline import FileTimeout, time_limit
+from policygraph.timelimit import FileTimeout, time_limit
 from tests.test_fuzz import (
     assert_outcome_documented,
     assert_records_sound,
