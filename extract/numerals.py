@@ -27,6 +27,9 @@ DECIMAL_POINT = "点"
 PERCENT_PREFIX = "百分之"
 PERCENT_SIGNS = "%％"
 RATIO_DIGITS = 10
+# Numerals read digit by digit (二〇二四) are years and short codes. A longer run is no
+# number a notice states, and past 4,300 digits Python refuses to make an int of it.
+MAX_SPELLED_DIGITS = 20
 
 FULL_WIDTH_FOLD = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
@@ -103,8 +106,8 @@ def _parse_chinese_integer(text: str) -> int | None:
 
 
 def _read_digit_string(text: str) -> str | None:
-    """Arabic digits of a units-free numeral string, or None when it is empty or has units."""
-    if not text or any(char not in DIGIT_VALUES for char in text):
+    """Arabic digits of a units-free numeral string, or None when it is empty, has units or is too long."""
+    if not text or len(text) > MAX_SPELLED_DIGITS or any(char not in DIGIT_VALUES for char in text):
         return None
     return "".join(str(DIGIT_VALUES[char]) for char in text)
 

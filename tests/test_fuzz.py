@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import operator
 import re
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from extract.numerals import parse_number, parse_percent, to_int
 from ingest.source import SourceText
 from policygraph.cache import ResultCache, open_cache
 from policygraph.inputs import InputFile
@@ -280,6 +282,18 @@ def notice_texts(draw: st.DrawFn, long_run: int = LONG_RUN) -> str:
     return "".join(piece + separator for piece, separator in zip(pieces, separators, strict=True))
 
 
+NUMERAL_CHARACTERS = CHINESE_NUMERALS + "0123456789０１２３４５６７８９.．,%％"
+# Numerals as long as a run of them may be: past 4,300 digits Python refuses to make an int.
+LONG_NUMERAL_RUN = 10_000
+
+
+def numerals() -> st.SearchStrategy[str]:
+    """What a number pattern may match, of any length: 百分之 and runs of numerals included."""
+    run = st.builds(operator.mul, st.sampled_from(NUMERAL_CHARACTERS), st.integers(1, LONG_NUMERAL_RUN))
+    body = st.lists(st.one_of(st.text(NUMERAL_CHARACTERS, max_size=12), run), min_size=1, max_size=4)
+    return st.tuples(st.sampled_from(("", "百分之")), body.map("".join)).map("".join)
+
+
 # --- files made of such texts ------------------------------------------------------------------
 
 CODECS = ("utf-8", "utf-8-sig", "gb18030", "big5", "utf-16")
@@ -404,6 +418,12 @@ def assert_records_sound(text: str) -> None:
         assert NoticeRecord.model_validate_json(line) == record, "the line written reads back as another record"
 
 
+def assert_numerals_parse(text: str) -> None:
+    """Parsing a numeral gives a number or None, whatever its length: it never raises."""
+    to_int(parse_number(text))
+    parse_percent(text)
+
+
 def assert_outcome_documented(outcome: FileOutcome) -> None:
     """A file ends in a documented status, with a one-line reason a person can act on when it is not ok."""
     assert outcome.status in DOCUMENTED_STATUSES
@@ -430,6 +450,12 @@ def outcome_of(
 @given(notice_texts())
 def test_no_notice_text_breaks_extraction(text: str) -> None:
     assert_records_sound(text)
+
+
+@FUZZ_SETTINGS
+@given(numerals())
+def test_no_numeral_breaks_parsing(text: str) -> None:
+    assert_numerals_parse(text)
 
 
 @pytest.fixture(scope="module")

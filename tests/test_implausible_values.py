@@ -96,6 +96,13 @@ def test_a_value_at_the_edge_of_its_range_is_kept(sentence: str, read, expected:
     assert read(record_of(notice(sentence))) == expected
 
 
+@pytest.mark.parametrize("digits", [400, 5_000])
+def test_a_run_of_numerals_is_no_number(digits: int) -> None:
+    """Past 308 digits a number was too large for a float, past 4,300 for Python's int from a string."""
+    record = record_of(notice(f"医保基金预付比例为百分之{'一' * digits}。采购周期为{'二' * digits}年。"))
+    assert (prepayments(record), periods(record)) == ([], [])
+
+
 @pytest.mark.parametrize(
     "sentence", ["本通知自9999年12月31日起执行。", "本通知自0001年1月1日起施行。", "本通知自九九九九年一月起执行。"]
 )
