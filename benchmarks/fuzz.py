@@ -2,10 +2,10 @@
 
     python -m benchmarks.fuzz [--minutes 10] [--work /tmp/policygraph-fuzz]
 
-CI runs a fixed, small set of examples; this looks further. It alternates the two
-properties (notice texts through extraction, files through the per-file path) in short
-rounds of random examples until the time is up, and prints how many examples it tried,
-the failures and the slow inputs. Each failure is shrunk by hypothesis and its minimal
+CI runs a fixed, small set of examples; this looks further. It takes the properties in
+turn (notice texts through extraction, files through the per-file path, numerals through
+their parser) in short rounds of random examples until the time is up, and prints how
+many examples it tried, the failures and the slow inputs. Each failure is shrunk by hypothesis and its minimal
 input saved under --work, as is each input that took longer than SLOW_SECONDS: a slow
 input is not shrunk (shrinking would run it hundreds of times), only kept and timed.
 """
@@ -28,10 +28,12 @@ from hypothesis import strategies as st
 from policygraph.cache import open_cache
 from policygraph.timelimit import FileTimeout, time_limit
 from tests.test_fuzz import (
+    assert_numerals_parse,
     assert_outcome_documented,
     assert_records_sound,
     named_files,
     notice_texts,
+    numerals,
     outcome_of,
 )
 
@@ -119,6 +121,7 @@ def _properties(work: Path) -> list[Property]:
     return [
         Property("text", notice_texts(long_run=LONG_RUN), _text_check, _save_text),
         Property("file", named_files(FILE_LONG_RUN), _file_check(files), _save_file),
+        Property("numeral", numerals(), assert_numerals_parse, _save_text),
     ]
 
 
