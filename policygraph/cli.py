@@ -11,6 +11,7 @@ from pathlib import Path
 
 from graph import neo4j, query, store
 from policygraph import state
+from policygraph.options import DATE_FORMS, positive_int, positive_seconds, query_date
 from policygraph.outputs import OutputFolderError, write_atomically
 from policygraph.render import as_card, as_json, as_table
 from policygraph.state import SECONDS_PER_FILE, RunOptions, RunSummary
@@ -37,20 +38,23 @@ def _parser() -> argparse.ArgumentParser:
     run_parser = commands.add_parser("run", help="extract notices, facts and the graph from files and folders")
     run_parser.add_argument("inputs", nargs="+", help="files, or folders read recursively")
     run_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write (default: outputs)")
-    run_parser.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
+    run_parser.add_argument("--jobs", type=positive_int, default=1, help="worker processes (default: 1)")
     run_parser.add_argument("--force", action="store_true", help="redo files whose results are already cached")
     run_parser.add_argument(
         "--executor", choices=("local", "dask"), default="local", help="where files are processed (default: local)"
     )
     run_parser.add_argument("--scheduler", help="with --executor dask: the scheduler's address, e.g. tcp://host:8786")
     run_parser.add_argument(
-        "--seconds-per-file", type=float, default=SECONDS_PER_FILE, help=f"per-file limit (default: {SECONDS_PER_FILE})"
+        "--seconds-per-file",
+        type=positive_seconds,
+        default=SECONDS_PER_FILE,
+        help=f"per-file limit (default: {SECONDS_PER_FILE})",
     )
     run_parser.set_defaults(handler=_run)
     serve_parser = commands.add_parser("serve", help="browse the database in a web browser, with a JSON API under /api")
     serve_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the run's output folder")
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve_parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve_parser.add_argument("--port", type=positive_int, default=8000, help="port to listen on (default: 8000)")
     serve_parser.set_defaults(handler=_serve)
     export_parser = commands.add_parser("export-neo4j", help="write neo4j-admin import files and a Cypher script")
     export_parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the run's output folder")
@@ -180,14 +184,14 @@ def _document(parser: argparse.ArgumentParser) -> None:
 
 def _document_and_depth(parser: argparse.ArgumentParser) -> None:
     _document(parser)
-    parser.add_argument("--depth", type=int, default=query.MAX_DEPTH, help="how many steps to follow")
+    parser.add_argument("--depth", type=positive_int, default=query.MAX_DEPTH, help="how many steps to follow")
 
 
 def _fact_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", required=True, choices=sorted(FACT_COLUMNS))
     parser.add_argument("--issuer", help="part of an issuer's name, e.g. 山东")
-    parser.add_argument("--since", help="issue date from, YYYY-MM-DD")
-    parser.add_argument("--until", help="issue date up to, YYYY-MM-DD")
+    parser.add_argument("--since", type=query_date, help=f"issue date from, {DATE_FORMS}")
+    parser.add_argument("--until", type=query_date, help=f"issue date up to, {DATE_FORMS}")
 
 
 def _words(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,66 @@
+"""Options that mean nothing are refused, naming the form they take; dates are read in the
+forms officers write them, and compared as dates, not as text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from policygraph.cli import main
+
+SHANXI = "晋医保发〔2021〕22号"  # issued 2021-12-17
+
+
+def answer(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict]:
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def refusal(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit) as refused:
+        main(list(argv))
+    assert refused.value.code == 2
+    return capsys.readouterr().err.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("since", ["2021-01-01", "2021年1月1日", " 2021年01月01日 "])
+def test_a_date_in_either_form_filters_by_date(corpus_run: Path, capsys, since: str) -> None:
+    rows = answer(capsys, "facts", "--type", "prepayments", "--since", since, "--out", str(corpus_run))
+    assert SHANXI in {row["doc_number"] for row in rows}
+
+
+def test_since_and_until_a_day_hold_that_days_notices(corpus_run: Path, capsys) -> None:
+    rows = answer(capsys, "facts", "--type", "prepayments", "--since", "2021年12月17日", "--until", "2021-12-17",
+                  "--out", str(corpus_run))  # fmt: skip
+    assert {row["doc_number"] for row in rows} == {SHANXI}
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--since", "2021/01/01", "'2021/01/01' is no date in a form read here: write YYYY-MM-DD or YYYY年M月D日"),
+        ("--since", "yesterday", "'yesterday' is no date in a form read here: write YYYY-MM-DD or YYYY年M月D日"),
+        ("--until", "2021年2月30日", "'2021年2月30日' is no date: day is out of range for month"),
+    ],
+)
+def test_a_date_in_no_form_read_here_is_refused(corpus_run: Path, capsys, option: str, value: str, said: str) -> None:
+    said_back = refusal(capsys, "facts", "--type", "prepayments", option, value, "--out", str(corpus_run))
+    assert said_back.endswith(f"argument {option}: {said}")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["implementers", "鲁医保函〔2024〕28号", "--depth", "0"],
+        ["chain", "聊医保函〔2024〕13号", "--depth", "-1"],
+        ["run", "corpus", "--jobs", "0"],
+        ["run", "corpus", "--seconds-per-file", "-1"],
+        ["run", "corpus", "--seconds-per-file", "nan"],
+        ["serve", "--port", "zero"],
+    ],
+)
+def test_a_number_that_means_nothing_is_refused(corpus_run: Path, capsys, argv: list[str]) -> None:
+    said = refusal(capsys, *argv, "--out", str(corpus_run))
+    assert "is not a whole number of at least 1" in said or "is not a number of seconds above 0" in said
