@@ -155,7 +155,7 @@ def _linked(connection: sqlite3.Connection, end: str, node: str) -> list[dict]:
             FROM edges e JOIN documents d ON d.node = e.{other} WHERE e.{end} = ? ORDER BY e.{other}, e.relation""",
         (node,),
     )
-    return [dict(row) for row in rows]
+    return [_answer(row) for row in rows]
 
 
 def implementers(connection: sqlite3.Connection, name: str, depth: int = MAX_DEPTH) -> list[dict]:
@@ -183,7 +183,7 @@ def _walk(connection: sqlite3.Connection, start: str, near: str, far: str, depth
             WHERE walk.node != :start GROUP BY walk.node ORDER BY depth, walk.node""",
         {"start": start, "depth": depth},
     )
-    return [_with_issuers(row) for row in rows]
+    return [_answer(row) for row in rows]
 
 
 def facts(
@@ -205,7 +205,7 @@ def facts(
            ORDER BY n.issue_date, n.id, f.start""",
         {"type": fact_type, "issuer": _holding(simplified(issuer)) if issuer else None, "since": since, "until": until},
     )
-    return [_with_issuers(row) for row in rows]
+    return [_answer(row) for row in rows]
 
 
 def search(connection: sqlite3.Connection, text: str, limit: int = 20) -> list[dict]:
@@ -219,11 +219,14 @@ def search(connection: sqlite3.Connection, text: str, limit: int = 20) -> list[d
             JOIN notices n ON n.rowid = w.rowid WHERE {condition} ORDER BY n.issue_date DESC, n.id LIMIT ?""",
         [*parameters, limit],
     )
-    return [_with_issuers(row) for row in rows]
+    return [_answer(row) for row in rows]
 
 
-def _with_issuers(row: sqlite3.Row) -> dict:
+def _answer(row: sqlite3.Row) -> dict:
+    """A row with each field of the JSON type it has in every answer: issuers a list, in_corpus a boolean."""
     found = dict(row)
     if "issuers" in found:
         found["issuers"] = json.loads(found["issuers"]) if found["issuers"] else []
+    if "in_corpus" in found:
+        found["in_corpus"] = bool(found["in_corpus"])
     return found

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from policygraph.render import as_card, as_json, as_table
 from policygraph.state import SECONDS_PER_FILE, RunOptions, RunSummary
 
 DEFAULT_OUT = Path("outputs")
+FAILURES_SHOWN = 3  # reasons printed after a run; the manifest holds them all
 WALK_COLUMNS = ["depth", "relation", "doc_number", "title", "issuers", "issue_date"]
 FACT_COLUMNS = {
     "procurement_periods": ["doc_number", "issuers", "issue_date", "months", "extension_months", "scope", "quote"],
@@ -29,7 +32,11 @@ SEARCH_COLUMNS = ["doc_number", "title", "issuers", "issue_date"]
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:  # `policygraph facts … | head` read what it wanted and left
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's flush at exit would raise again
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,7 +92,23 @@ def _run(args: argparse.Namespace) -> int:
         print(f"policygraph run: {args.out / store.DATABASE_NAME}: {error}", file=sys.stderr)
         return 2
     print(summary.line())
+    if summary.failed:
+        _tell_failures(args.out)
     return 0 if summary.files and summary.failed + summary.skipped < summary.files else 1
+
+
+def _tell_failures(out: Path) -> None:
+    """The first few reasons on the terminal, and where the rest are."""
+    try:
+        files = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError):
+        return
+    failed = [entry for entry in files if entry["status"] in ("failed", "needs_ocr")]
+    for entry in failed[:FAILURES_SHOWN]:
+        print(f"  {entry['path']}: {entry['error']}", file=sys.stderr)
+    rest = len(failed) - FAILURES_SHOWN
+    where = f"{rest} more in" if rest > 0 else "every file's outcome is in"
+    print(f"  {where} {out / 'manifest.json'}", file=sys.stderr)
 
 
 def _settled_or_run(args: argparse.Namespace) -> RunSummary:

@@ -4,11 +4,14 @@ forms officers write them, and compared as dates, not as text."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from policygraph.cli import main
+from tests.conftest import PROJECT
 
 SHANXI = "晋医保发〔2021〕22号"  # issued 2021-12-17
 
@@ -64,3 +67,34 @@ def test_a_date_in_no_form_read_here_is_refused(corpus_run: Path, capsys, option
 def test_a_number_that_means_nothing_is_refused(corpus_run: Path, capsys, argv: list[str]) -> None:
     said = refusal(capsys, *argv, "--out", str(corpus_run))
     assert "is not a whole number of at least 1" in said or "is not a number of seconds above 0" in said
+
+
+@pytest.mark.parametrize("command", ["implementers", "chain", "show"])
+def test_in_corpus_is_a_boolean_in_every_answer(corpus_run: Path, capsys, command: str) -> None:
+    number = "鲁医保函〔2024〕28号" if command != "chain" else "聊医保函〔2024〕13号"
+    found = answer(capsys, command, number, "--out", str(corpus_run))
+    rows = found if isinstance(found, list) else [found, *found["referenced_by"], *found["references_documents"]]
+    assert rows and {type(row["in_corpus"]) for row in rows} == {bool}
+
+
+def test_output_cut_short_by_a_reader_that_left_is_no_traceback(corpus_run: Path) -> None:
+    reader = subprocess.run(
+        f"{sys.executable} -m policygraph.cli facts --type price_caps --json --out {corpus_run} | head -c 10",
+        shell=True, capture_output=True, text=True, cwd=PROJECT, check=False,
+    )  # fmt: skip
+    assert len(reader.stdout) == 10 and "Traceback" not in reader.stderr and "BrokenPipe" not in reader.stderr
+
+
+def test_a_run_with_failures_prints_the_first_reasons_and_where_the_rest_are(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(5):
+        (folder / f"empty-{number}.txt").write_bytes(b"")
+    assert main(["run", str(folder), str(tmp_path / "missing"), "--out", str(tmp_path / "out")]) == 1
+    said = capsys.readouterr().err.splitlines()
+    assert said == [
+        f"  {folder / 'empty-0.txt'}: empty file",
+        f"  {folder / 'empty-1.txt'}: empty file",
+        f"  {folder / 'empty-2.txt'}: empty file",
+        f"  3 more in {tmp_path / 'out' / 'manifest.json'}",
+    ]
