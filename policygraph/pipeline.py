@@ -229,7 +229,13 @@ def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileO
         error = f"{TIMED_OUT}: over {seconds:g} s for this file"
         return FileOutcome(item.shown_as, sha256, "failed", error, time_limit=seconds)
     except Exception as error:  # one bad file must not stop the batch
-        return FileOutcome(item.shown_as, sha256, "failed", f"internal error: {type(error).__name__}: {error}")
+        return FileOutcome(item.shown_as, sha256, "failed", _internal_error(error))
     if not notices:
         return FileOutcome(item.shown_as, sha256, "failed", "no notice text found in the file")
     return FileOutcome(item.shown_as, sha256, "ok", notices=notices)
+
+
+def _internal_error(error: Exception) -> str:
+    """A manifest reason is one line: a library's message may run over several (pydantic's do)."""
+    first_line = next(iter(str(error).splitlines()), "")
+    return f"internal error: {type(error).__name__}: {first_line}"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pdf import can_ocr
+from policygraph import pipeline
 from policygraph.pipeline import RunOptions, run
 from tests.conftest import CORPUS
 from tests.test_pdf_limits import MEGABYTE, flate_of_zeros, pdf_of_streams
@@ -200,3 +201,14 @@ def test_attachment_table_rows_reach_the_record(tmp_path: Path) -> None:
     assert (row.page, row.product, row.company, row.specification, row.price_yuan) == (
         1, "人工晶体A", "某某公司", "单焦点", 1200.0,
     )  # fmt: skip
+
+
+def test_an_internal_error_is_one_line_in_the_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fails(*_: object) -> None:
+        raise ValueError("1 validation error for Prepayment\nratio\n  Input should be less than or equal to 1")
+
+    monkeypatch.setattr(pipeline, "notice_records", fails)
+    shutil.copy(CORPUS / "000_61ff265ac555f13c.txt", tmp_path / "notice.txt")
+    run([str(tmp_path / "notice.txt")], tmp_path / "out")
+    [entry] = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert entry["error"] == "internal error: ValueError: 1 validation error for Prepayment"
