@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -142,9 +143,22 @@ def _serve(args: argparse.Namespace) -> int:
     from policygraph.web.app import create_app
 
     database = args.out / store.DATABASE_NAME
+    if reason := _cannot_listen(args.host, args.port):
+        print(f"cannot serve at {args.host}:{args.port}: {reason}", file=sys.stderr)
+        return 2
     print(f"serving {database} at http://{args.host}:{args.port}/", file=sys.stderr)
     uvicorn.run(create_app(database), host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen there (a port in use, an address not this machine's),
+    asked before it says it serves: uvicorn would say so after."""
+    try:
+        with socket.create_server((host, port)):
+            return None
+    except OSError as error:
+        return os.strerror(error.errno) if error.errno else str(error)
 
 
 def _open(out: Path) -> sqlite3.Connection | None:

@@ -4,6 +4,7 @@ forms officers write them, and compared as dates, not as text."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,10 @@ def test_a_run_with_failures_prints_the_first_reasons_and_where_the_rest_are(tmp
         f"  {folder / 'empty-2.txt'}: empty file",
         f"  3 more in {tmp_path / 'out' / 'manifest.json'}",
     ]
+
+
+def test_serve_on_a_port_in_use_says_so_before_it_says_it_serves(corpus_run: Path, capsys) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--out", str(corpus_run)]) == 2
+    assert capsys.readouterr().err == f"cannot serve at 127.0.0.1:{port}: Address already in use\n"
