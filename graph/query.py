@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from opencc import OpenCC
@@ -29,10 +30,23 @@ LIKE_ESCAPE = "\\"  # marks the next character of a LIKE pattern as itself, not 
 LIKE_WILDCARDS = ("%", "_")
 LIKE_HOLDING = f"LIKE ? ESCAPE '{LIKE_ESCAPE}'"  # with a pattern made by _holding
 _T2S = OpenCC("t2s")
+CANDIDATES_SHOWN = 10  # documents listed when a name matches several
+BY_ID_OR_NUMBER = """
+    SELECT * FROM documents WHERE node IN (:name, :wanted) OR doc_number = :number
+    ORDER BY node NOT IN (:name, :wanted), position"""
 
 
 class NotFound(LookupError):
     """No document answers to what the user wrote."""
+
+
+class Ambiguous(LookupError):
+    """Several documents answer to what the user wrote: which one is for the user to say."""
+
+    def __init__(self, name: str, candidates: list[Document]) -> None:
+        self.candidates = candidates
+        named = "; ".join(f"{found.doc_number or found.node} {found.title or ''}".strip() for found in candidates)
+        super().__init__(f"{len(candidates)} documents match {name!r}, name one of them: {named}")
 
 
 class QueryTooLarge(ValueError):
@@ -56,10 +70,9 @@ def resolve(connection: sqlite3.Connection, name: str) -> Document:
     """The document `name` means: by id, by 发文字号, else by words of its title."""
     wanted = simplified(name)
     number = canonical_doc_number(wanted)
-    row = connection.execute(
-        "SELECT * FROM documents WHERE node IN (?, ?) OR doc_number = ? ORDER BY in_corpus DESC, position LIMIT 1",
-        (name, wanted, number),
-    ).fetchone()
+    rows = connection.execute(BY_ID_OR_NUMBER, {"name": name, "wanted": wanted, "number": number}).fetchall()
+    notices = [row for row in rows if row["in_corpus"]] or rows  # two notices may claim one number
+    row = _the_one(name, notices, exact=lambda row: row["node"] in (name, wanted))
     if row is None:
         try:
             row = _by_title(connection, wanted)
@@ -67,7 +80,18 @@ def resolve(connection: sqlite3.Connection, name: str) -> Document:
             raise NotFound(f"no notice or referenced document matches {name!r}; as title words, {error}") from error
     if row is None:
         raise NotFound(f"no notice or referenced document matches {name!r}")
+    return _document(row)
+
+
+def _document(row: sqlite3.Row) -> Document:
     return Document(row["node"], bool(row["in_corpus"]), row["doc_number"], row["title"])
+
+
+def _the_one(name: str, rows: list[sqlite3.Row], exact: Callable[[sqlite3.Row], bool]) -> sqlite3.Row | None:
+    """The first row where it is `exact` or alone; several others are for the user to choose from."""
+    if not rows or exact(rows[0]) or len(rows) == 1:
+        return rows[0] if rows else None
+    raise Ambiguous(name, [_document(row) for row in rows[:CANDIDATES_SHOWN]])
 
 
 def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None:
@@ -75,13 +99,13 @@ def _by_title(connection: sqlite3.Connection, wanted: str) -> sqlite3.Row | None
     if not terms:
         return None
     condition, parameters = _text_condition(terms, ("title",))
-    hit = connection.execute(
-        f"""SELECT n.id FROM notice_words w JOIN notices n ON n.rowid = w.rowid
-            WHERE {condition} ORDER BY length(n.title), n.id LIMIT 1""",
+    hits = connection.execute(
+        f"""SELECT d.* FROM notice_words w JOIN notices n ON n.rowid = w.rowid JOIN documents d ON d.node = n.id
+            WHERE {condition} ORDER BY length(n.title), n.id LIMIT {CANDIDATES_SHOWN}""",
         parameters,
-    ).fetchone()
-    if hit:
-        return connection.execute("SELECT * FROM documents WHERE node = ?", (hit["id"],)).fetchone()
+    ).fetchall()
+    if hits:
+        return _the_one(wanted, hits, exact=lambda row: simplified(row["title"] or "") == wanted)
     return connection.execute(
         f"SELECT * FROM documents WHERE title {LIKE_HOLDING} ORDER BY in_corpus DESC, position LIMIT 1",
         (_holding(wanted),),

@@ -199,6 +199,9 @@ def _query(answer: Callable, render: Callable) -> Callable[[argparse.Namespace],
         except (query.NotFound, ValueError) as error:
             print(error, file=sys.stderr)
             return 1
+        except query.Ambiguous as error:  # the user chooses; nothing is picked silently
+            print(error, file=sys.stderr)
+            return 2
         except sqlite3.Error as error:  # damage deeper in the file than opening it reads
             return _cannot_read(args.out, error)
         finally:

@@ -106,3 +106,15 @@ def test_serve_on_a_port_in_use_says_so_before_it_says_it_serves(corpus_run: Pat
         port = taken.getsockname()[1]
         assert main(["serve", "--port", str(port), "--out", str(corpus_run)]) == 2
     assert capsys.readouterr().err == f"cannot serve at 127.0.0.1:{port}: Address already in use\n"
+
+
+def test_a_name_several_notices_answer_to_lists_them_and_picks_none(corpus_run: Path, capsys) -> None:
+    assert main(["show", "集中带量采购", "--out", str(corpus_run)]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith("4 documents match '集中带量采购', name one of them: ")
+    assert "鲁医保函〔2024〕28号" in said and "晋医保发〔2021〕22号" in said
+
+
+def test_a_whole_title_names_its_notice_though_its_words_are_in_others(corpus_run: Path, capsys) -> None:
+    title = "关于常态化制度化推进做好药品和医用耗材集中带量采购及使用工作的通知"
+    assert answer(capsys, "show", title, "--out", str(corpus_run))["doc_number"] == SHANXI

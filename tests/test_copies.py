@@ -149,3 +149,16 @@ def test_a_rerun_database_answers_every_query_as_a_clean_one_does(tmp_path: Path
     assert database_content(tmp_path / "rerun") == database_content(tmp_path / "clean")
     assert search_answers(tmp_path / "rerun") == search_answers(tmp_path / "clean")
     assert all(search_answers(tmp_path / "clean"))
+
+
+def test_a_number_two_texts_claim_lists_both_to_choose_from(tmp_path: Path) -> None:
+    folder = written(tmp_path / "in", {"genuine.txt": SHANXI, "forged.txt": FORGED})
+    run([str(folder)], tmp_path / "out")
+    client = TestClient(create_app(tmp_path / "out" / DATABASE_NAME))
+    answer = client.get(f"/api/documents/{quote(NUMBER, safe='')}")
+    assert answer.status_code == 300
+    assert sorted(candidate["node"] for candidate in answer.json()["candidates"]) == sorted(
+        record["id"] for record in records(tmp_path / "out")
+    )
+    page = client.get(f"/notices/{quote(NUMBER, safe='')}")
+    assert page.status_code == 300 and page.text.count('<li><a href="/notices/') == 2

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
+from http import HTTPStatus
 from pathlib import Path as FilePath
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -32,6 +34,7 @@ from policygraph.web.security import SecurityHeaders
 
 HERE = FilePath(__file__).parent
 NO_NUL = r"^[^\x00]*$"  # SQLite's full-text queries fail on NUL, and no notice holds one
+MULTIPLE_CHOICES = HTTPStatus.MULTIPLE_CHOICES.value  # a name that several documents answer to
 LABEL_CHARS = 24  # longer labels of graph nodes are cut, or titles would cover the graph
 Answer = TypeVar("Answer")
 
@@ -67,6 +70,7 @@ def create_app(database: FilePath) -> FastAPI:
     app.include_router(API)
     app.include_router(PAGES)
     app.add_exception_handler(query.NotFound, _not_found)
+    app.add_exception_handler(query.Ambiguous, _ambiguous)
     app.add_exception_handler(RequestValidationError, _invalid)
     return app
 
@@ -124,6 +128,15 @@ async def _not_found(request: Request, error: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": str(error)}, status_code=404)
     return _problem(request, 404, "Not found", [str(error)])
+
+
+async def _ambiguous(request: Request, error: query.Ambiguous) -> Response:
+    """Several documents answer to the name: the person or program chooses, nothing is picked for them."""
+    if _is_api(request):
+        candidates = [asdict(candidate) for candidate in error.candidates]
+        return JSONResponse({"detail": str(error), "candidates": candidates}, status_code=MULTIPLE_CHOICES)
+    context = {"name": request.path_params.get("name", ""), "candidates": error.candidates, "q": ""}
+    return _page(request, "choose.html", context, status_code=MULTIPLE_CHOICES)
 
 
 async def _invalid(request: Request, error: RequestValidationError) -> Response:
@@ -219,7 +232,7 @@ def _search(connection: sqlite3.Connection, text: str) -> tuple[query.Document |
     """The document the text names, however its number is written, and the notices holding the text."""
     try:
         named = query.resolve(connection, text)
-    except query.NotFound:
+    except (query.NotFound, query.Ambiguous):  # the hits below list every notice holding the words
         named = None
     hits = [hit for hit in query.search(connection, text) if not named or hit["id"] != named.node]
     return named, hits
