@@ -14,6 +14,7 @@ from pathlib import Path
 
 from graph import neo4j, query, store
 from policygraph import state
+from policygraph.columns import FACT_COLUMNS, SEARCH_COLUMNS, WALK_COLUMNS
 from policygraph.options import DATE_FORMS, positive_int, positive_seconds, query_date
 from policygraph.outputs import OutputFolderError, write_atomically
 from policygraph.render import as_card, as_json, as_table
@@ -21,14 +22,6 @@ from policygraph.state import SECONDS_PER_FILE, RunOptions, RunSummary
 
 DEFAULT_OUT = Path("outputs")
 FAILURES_SHOWN = 3  # reasons printed after a run; the manifest holds them all
-WALK_COLUMNS = ["depth", "relation", "doc_number", "title", "issuers", "issue_date"]
-FACT_COLUMNS = {
-    "procurement_periods": ["doc_number", "issuers", "issue_date", "months", "extension_months", "scope", "quote"],
-    "prepayments": ["doc_number", "issuers", "issue_date", "ratio", "quote"],
-    "self_pay_adjustments": ["doc_number", "issuers", "issue_date", "mode", "ratio", "population", "quote"],
-    "price_caps": ["doc_number", "issuers", "issue_date", "basis", "multiplier", "amount_yuan", "target", "quote"],
-}
-SEARCH_COLUMNS = ["doc_number", "title", "issuers", "issue_date"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader
 from pydantic import AfterValidator, BeforeValidator
 
 from graph import query, store
-from policygraph.cli import FACT_COLUMNS
+from policygraph.columns import FACT_COLUMNS
 from policygraph.web.highlight import Span, highlighted
 from policygraph.web.models import FactRow, FactType, Problem, SearchHit, ShownDocument, WalkStep
 from policygraph.web.paths import input_root, shown_path
