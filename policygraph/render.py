@@ -17,8 +17,16 @@ def as_table(rows: list[dict], columns: list[str]) -> str:
         return "(nothing found)"
     from tabulate import tabulate  # 40 ms of imports, which `run`, a re-run above all, never needs
 
-    cells = [[_cell(row.get(column)) for column in columns] for row in rows]
+    cells = [[_cell(_shown(row, column)) for column in columns] for row in rows]
     return tabulate(cells, headers=columns)
+
+
+def _shown(row: dict, column: str) -> object:
+    """A notice without a 发文字号 is named by its id, which `show` takes: no empty cell."""
+    value = row.get(column)
+    if column == "doc_number" and value is None:
+        return row.get("id") or row.get("node")
+    return value
 
 
 def as_card(document: dict, fact_fields: tuple[str, ...]) -> str:

@@ -118,3 +118,9 @@ def test_a_name_several_notices_answer_to_lists_them_and_picks_none(corpus_run: 
 def test_a_whole_title_names_its_notice_though_its_words_are_in_others(corpus_run: Path, capsys) -> None:
     title = "关于常态化制度化推进做好药品和医用耗材集中带量采购及使用工作的通知"
     assert answer(capsys, "show", title, "--out", str(corpus_run))["doc_number"] == SHANXI
+
+
+def test_a_notice_without_a_number_is_named_by_an_id_that_show_takes(corpus_run: Path, capsys) -> None:
+    assert main(["facts", "--type", "prepayments", "--out", str(corpus_run)]) == 0
+    [named] = [line.split()[0] for line in capsys.readouterr().out.splitlines() if line.startswith("sha256:")]
+    assert answer(capsys, "show", named, "--out", str(corpus_run))["issuers"] == ["重庆市医疗保障局办公室"]
