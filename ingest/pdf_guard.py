@@ -51,9 +51,16 @@ DIGITS = b"0123456789"
 # pattern that starts with the numbers, and the two bytes before it are checked.
 _OBJ = re.compile(rb"obj")
 _STREAM = re.compile(rb">>[\0\t\n\f\r ]*stream(?:\r\n|\n|\r)")
-_HEX_FIRST = re.compile(rb"/Filter[\0\t\n\f\r ]*\[?[\0\t\n\f\r ]*/(?:ASCIIHexDecode|AHx)(?![A-Za-z0-9])")
-_ASCII85_FIRST = re.compile(rb"/Filter[\0\t\n\f\r ]*\[?[\0\t\n\f\r ]*/(?:ASCII85Decode|A85)(?![A-Za-z0-9])")
-_LZW_FIRST = re.compile(rb"/Filter[\0\t\n\f\r ]*\[?[\0\t\n\f\r ]*/(?:LZWDecode|LZW)(?![A-Za-z0-9])")
+
+
+def _first_filter(*names: bytes) -> re.Pattern[bytes]:
+    """A stream dictionary whose first filter is one of `names` (a filter's full and short name)."""
+    return re.compile(rb"/Filter[\0\t\n\f\r ]*\[?[\0\t\n\f\r ]*/(?:%s)(?![A-Za-z0-9])" % b"|".join(names))
+
+
+_HEX_FIRST = _first_filter(b"ASCIIHexDecode", b"AHx")
+_ASCII85_FIRST = _first_filter(b"ASCII85Decode", b"A85")
+_LZW_FIRST = _first_filter(b"LZWDecode", b"LZW")
 _NO_EARLY_CHANGE = re.compile(rb"/EarlyChange[\0\t\n\f\r ]+0(?![0-9.])")
 HEX_END, ASCII85_END = b">", b"~>"
 # ASCII85: five characters from "!" (0) to "u" (84) are four bytes; "z" is four zero bytes.
