@@ -365,8 +365,8 @@ class DatabaseUpdate:
 
     def _forget_file(self, path: str) -> None:
         """A copy elsewhere of a notice of this file may have to take its place."""
-        for table, column in (("notices", "file"), ("copies", "file")):
-            contested = self.connection.execute(f"SELECT DISTINCT claimed_id FROM {table} WHERE {column} = ?", (path,))
+        for table in ("notices", "copies"):
+            contested = self.connection.execute(f"SELECT DISTINCT claimed_id FROM {table} WHERE file = ?", (path,))
             self.contested.update(claimed_id for (claimed_id,) in contested)
         _forget_file(self.connection, path)
 
@@ -376,7 +376,7 @@ class DatabaseUpdate:
         if self.connection.execute(STANDS_AS_READ, {"id": claimed_id}).fetchone()[0]:
             return
         occurrences = _occurrences(self.connection, claimed_id)
-        _forget_claim(self.connection, claimed_id)
+        _forget_notices(self.connection, "claimed_id", claimed_id)
         batch = _PendingRows()
         for resolved in resolve(claimed_id, occurrences):
             record, (_, number) = resolved.record, resolved.position
@@ -393,9 +393,9 @@ class DatabaseUpdate:
 # and stands as its file gave it.
 STANDS_AS_READ = """
     SELECT NOT EXISTS (SELECT 1 FROM copies WHERE claimed_id = :id)
-       AND (SELECT count(*) FROM notices WHERE claimed_id = :id)
-         = (SELECT count(*) FROM notices WHERE claimed_id = :id AND id = :id AND copies = '[]' AND conflicts = '[]')
-       AND (SELECT count(*) FROM notices WHERE claimed_id = :id) <= 1"""
+       AND (SELECT count(*) FROM notices WHERE claimed_id = :id) <= 1
+       AND NOT EXISTS (SELECT 1 FROM notices WHERE claimed_id = :id
+                       AND (id != :id OR copies != '[]' OR conflicts != '[]'))"""
 # Every notice read with an id, as its file gave it, where the run puts it.
 OCCURRENCES = """
     SELECT n.record, f.position, n.position FROM notices n JOIN files f ON f.path = n.file WHERE n.claimed_id = :id
@@ -411,13 +411,6 @@ def _occurrences(connection: sqlite3.Connection, claimed_id: str) -> list[Occurr
         Occurrence(as_read(NoticeRecord.model_validate_json(line), claimed_id), (file_position, number))
         for line, file_position, number in connection.execute(OCCURRENCES, {"id": claimed_id})
     ]
-
-
-def _forget_claim(connection: sqlite3.Connection, claimed_id: str) -> None:
-    rowids = connection.execute("SELECT rowid FROM notices WHERE claimed_id = ?", (claimed_id,)).fetchall()
-    _forget_words(connection, rowids)
-    connection.execute("DELETE FROM notices WHERE claimed_id = ?", (claimed_id,))
-    connection.execute("DELETE FROM copies WHERE claimed_id = ?", (claimed_id,))
 
 
 @dataclass
@@ -491,11 +484,16 @@ def select_in(connection: sqlite3.Connection, query: str, values: Iterable, mark
 
 
 def _forget_file(connection: sqlite3.Connection, path: str) -> None:
-    rowids = connection.execute("SELECT rowid FROM notices WHERE file = ?", (path,)).fetchall()
-    _forget_words(connection, rowids)
-    connection.execute("DELETE FROM notices WHERE file = ?", (path,))
-    connection.execute("DELETE FROM copies WHERE file = ?", (path,))
+    _forget_notices(connection, "file", path)
     connection.execute("DELETE FROM files WHERE path = ?", (path,))
+
+
+def _forget_notices(connection: sqlite3.Connection, column: str, value: str) -> None:
+    """The notices and copies whose `column` (file or claimed_id, indexed in both) is `value`."""
+    rowids = connection.execute(f"SELECT rowid FROM notices WHERE {column} = ?", (value,)).fetchall()
+    _forget_words(connection, rowids)
+    connection.execute(f"DELETE FROM notices WHERE {column} = ?", (value,))
+    connection.execute(f"DELETE FROM copies WHERE {column} = ?", (value,))
 
 
 def _forget_words(connection: sqlite3.Connection, rowids: list[tuple[int]]) -> None:
