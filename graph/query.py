@@ -89,8 +89,10 @@ def _document(row: sqlite3.Row) -> Document:
 
 def _the_one(name: str, rows: list[sqlite3.Row], exact: Callable[[sqlite3.Row], bool]) -> sqlite3.Row | None:
     """The first row where it is `exact` or alone; several others are for the user to choose from."""
-    if not rows or exact(rows[0]) or len(rows) == 1:
-        return rows[0] if rows else None
+    if not rows:
+        return None
+    if len(rows) == 1 or exact(rows[0]):
+        return rows[0]
     raise Ambiguous(name, [_document(row) for row in rows[:CANDIDATES_SHOWN]])
 
 
