@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from extract.nlp import scope_of
 from extract.numerals import PERCENT, parse_percent
 from extract.sentences import Span, clauses, evidence
 from schema import Prepayment
@@ -32,6 +33,10 @@ MIN_BASIS_CHARS = 2
 # outside, or one that reads as no number (百分之万零), states no share: no prepayment fact.
 SHARE_RANGE = (0.0, 1.0)
 _SELF_PAY = re.compile(r"自付")
+# What a share is advanced for heads its stretch of the clause, before 按: 药品按…的50%,
+# 医用耗材按照30%. Who advances it (医保经办机构按…, 市医保局按…) is not what it is for.
+SCOPE_HEAD = re.compile(r"^[、和及与]?(?P<scope>[^按]{2,16}?)(?:分别|均|统一)?按照?")
+PAYERS = re.compile(r"(?:医保|基金|局|中心|机构|部门|单位|地区|统筹区)$")
 
 
 def find_prepayments(text: str, sentence: Span) -> list[Prepayment]:
@@ -53,6 +58,7 @@ def find_prepayments(text: str, sentence: Span) -> list[Prepayment]:
                 Prepayment(
                     ratio=ratio,
                     basis=_basis(clause.text[previous_end : match.start()]),
+                    scope=_scope(clause.text[previous_end : match.start()]),
                     evidence=evidence(text, sentence, clause.start + match.start(), clause.start + match.end()),
                 )
             )
@@ -77,3 +83,9 @@ def _basis(before_share: str) -> str | None:
     openers = list(BASIS_OPENERS.finditer(phrase))
     basis = phrase[openers[-1].end() :] if openers else ""
     return basis if len(basis) >= MIN_BASIS_CHARS else None
+
+
+def _scope(before_share: str) -> str | None:
+    head = SCOPE_HEAD.match(before_share)
+    scope = scope_of(head.group("scope")) if head else None
+    return None if scope is None or PAYERS.search(scope) else scope

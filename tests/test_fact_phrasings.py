@@ -228,6 +228,24 @@ PREPAYMENTS = [
 ]
 
 
+# (sentence, [scope, …]): what each share is advanced for, where the clause says it.
+PREPAYMENT_SCOPES = [
+    ("药品按医疗机构年度约定采购金额的50%预付，医用耗材按照30%预付。", ["药品", "医用耗材"]),
+    ("中选药品按年度约定采购金额的40%、中选耗材按30%预付医保资金。", ["中选药品", "中选耗材"]),
+    ("对集采药品按不低于年度采购金额的30%预付给医疗机构。", ["集采药品"]),
+    ("医保经办机构按医疗机构年度约定采购金额的30%预付。", [None]),
+    ("市医保局按照年度约定采购金额的50%预拨医保资金。", [None]),
+    ("在总额预算的基础上，按年度约定采购金额的30%预付给医疗机构。", [None]),
+    ("医保基金预付比例不低于30%。", [None]),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PREPAYMENT_SCOPES)
+def test_prepayment_scopes(sentence, expected):
+    text, span = _in_notice(sentence)
+    assert [fact.scope for fact in find_prepayments(text, span)] == expected
+
+
 @pytest.mark.parametrize(("sentence", "expected"), PREPAYMENTS)
 def test_prepayments(sentence, expected):
     text, span = _in_notice(sentence)
