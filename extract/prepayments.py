@@ -34,8 +34,9 @@ MIN_BASIS_CHARS = 2
 SHARE_RANGE = (0.0, 1.0)
 _SELF_PAY = re.compile(r"自付")
 # What a share is advanced for heads its stretch of the clause, before 按: 药品按…的50%,
-# 医用耗材按照30%. Who advances it (医保经办机构按…, 市医保局按…) is not what it is for.
-SCOPE_HEAD = re.compile(r"^[、和及与]?(?P<scope>[^按]{2,16}?)(?:分别|均|统一)?按照?")
+# 医用耗材按照30%. Who advances it (医保经办机构按…, 市医保局按…) is not what it is for, and
+# a subject that must or may do something (经办机构应按…) is one who acts.
+SCOPE_HEAD = re.compile(r"^[、和及与]?(?P<scope>[^按]{2,16}?)(?P<modal>应当|应|须|需|要|可)?(?:分别|均|统一)?按照?")
 PAYERS = re.compile(r"(?:医保|基金|局|中心|机构|部门|单位|地区|统筹区)$")
 
 
@@ -87,5 +88,5 @@ def _basis(before_share: str) -> str | None:
 
 def _scope(before_share: str) -> str | None:
     head = SCOPE_HEAD.match(before_share)
-    scope = scope_of(head.group("scope")) if head else None
+    scope = scope_of(head.group("scope")) if head and not head.group("modal") else None
     return None if scope is None or PAYERS.search(scope) else scope
