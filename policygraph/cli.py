@@ -15,6 +15,7 @@ from pathlib import Path
 from graph import neo4j, query, store
 from policygraph import state
 from policygraph.columns import FACT_COLUMNS, SEARCH_COLUMNS, WALK_COLUMNS
+from policygraph.labels import CHINESE, LANGUAGES
 from policygraph.options import DATE_FORMS, positive_int, positive_seconds, query_date
 from policygraph.outputs import OutputFolderError, write_atomically
 from policygraph.render import as_card, as_json, as_table
@@ -62,12 +63,16 @@ def _parser() -> argparse.ArgumentParser:
     export_parser.add_argument("--to", type=Path, help="where to write (default: OUT/neo4j)")
     export_parser.add_argument("--json", action="store_true", help="print the files written as JSON")
     export_parser.set_defaults(handler=_query(_export_neo4j, lambda written, a: "\n".join(written)))
-    for name, helptext, add_arguments, answer, render in QUERIES:
+    for name, helptext, add_arguments, answer, columns in QUERIES:
         sub = commands.add_parser(name, help=helptext)
         sub.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the run's output folder (default: outputs)")
-        sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+        shape = sub.add_mutually_exclusive_group()
+        shape.add_argument("--json", action="store_true", help="print JSON, for programs")
+        if columns is not None:
+            shape.add_argument("--csv", action="store_true", help="print CSV with the table's headings, for Excel")
+        sub.add_argument("--lang", choices=LANGUAGES, default=CHINESE, help="labels in Chinese (default) or English")
         add_arguments(sub)
-        sub.set_defaults(handler=_query(answer, render))
+        sub.set_defaults(handler=_query(answer, _for_people(columns)))
     return parser
 
 
@@ -199,16 +204,29 @@ def _query(answer: Callable, render: Callable) -> Callable[[argparse.Namespace],
             return _cannot_read(args.out, error)
         finally:
             connection.close()
-        print(as_json(result) if args.json else render(result, args))
+        printed = as_json(result) if args.json else render(result, args)
+        sys.stdout.write(printed if printed.endswith("\n") else printed + "\n")
         return 0
 
     return handler
 
 
-def _card(document: dict) -> str:
-    from schema import FACT_FIELDS  # pydantic, only for the command that shows facts
+def _for_people(columns: Callable[[argparse.Namespace], list[str]] | None) -> Callable:
+    """How a person reads an answer: a card for one document, else a table, or its CSV."""
 
-    return as_card(document, FACT_FIELDS)
+    def render(result: object, args: argparse.Namespace) -> str:
+        if columns is None:
+            from schema import FACT_FIELDS  # pydantic, only for the command that shows facts
+
+            return as_card(result, FACT_FIELDS, args.lang)
+        fact_type = getattr(args, "type", None)
+        if args.csv:
+            from policygraph.tables import as_csv
+
+            return as_csv(result, columns(args), fact_type)
+        return as_table(result, columns(args), args.lang, fact_type)
+
+    return render
 
 
 def _document(parser: argparse.ArgumentParser) -> None:
@@ -231,42 +249,43 @@ def _words(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("words", nargs="+")
 
 
-# (command, help, its arguments, the answer from the database, how a person reads it)
+# (command, help, its arguments, the answer from the database, the columns of its table:
+# None for the one answer shown as a card)
 QUERIES = [
     (
         "show",
         "a notice by number, id or title words: facts, references, referrers",
         _document,
         lambda db, a: query.show(db, a.document),
-        lambda result, a: _card(result),
+        None,
     ),
     (
         "implementers",
         "who forwards or implements a document, transitively",
         _document_and_depth,
         lambda db, a: query.implementers(db, a.document, a.depth),
-        lambda result, a: as_table(result, WALK_COLUMNS),
+        lambda a: WALK_COLUMNS,
     ),
     (
         "chain",
         "what a notice forwards or implements, up to the root documents",
         _document_and_depth,
         lambda db, a: query.chain(db, a.document, a.depth),
-        lambda result, a: as_table(result, WALK_COLUMNS),
+        lambda a: WALK_COLUMNS,
     ),
     (
         "facts",
         "one type of fact compared across notices",
         _fact_filters,
         lambda db, a: query.facts(db, a.type, a.issuer, a.since, a.until),
-        lambda result, a: as_table(result, FACT_COLUMNS[a.type]),
+        lambda a: FACT_COLUMNS[a.type],
     ),
     (
         "search",
         "full-text search over titles and text",
         _words,
         lambda db, a: query.search(db, " ".join(a.words)),
-        lambda result, a: as_table(result, SEARCH_COLUMNS),
+        lambda a: SEARCH_COLUMNS,
     ),
 ]
 

@@ -1,9 +1,11 @@
-"""Query results for people (aligned tables, wide Chinese characters counted right) or
-for programs (--json)."""
+"""Query results for people (aligned tables, wide Chinese characters counted right, labels
+and values as `labels` writes them) or for programs (--json)."""
 
 from __future__ import annotations
 
 import json
+
+from policygraph.labels import CHINESE, ENGLISH, fact_type_label, heading, shown
 
 MAX_CELL_CHARS = 48
 
@@ -12,16 +14,16 @@ def as_json(result: object) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2)
 
 
-def as_table(rows: list[dict], columns: list[str]) -> str:
+def as_table(rows: list[dict], columns: list[str], language: str = CHINESE, fact_type: str | None = None) -> str:
     if not rows:
-        return "(nothing found)"
+        return "（未找到）" if language == CHINESE else "(nothing found)"
     from tabulate import tabulate  # 40 ms of imports, which `run`, a re-run above all, never needs
 
-    cells = [[_cell(_shown(row, column)) for column in columns] for row in rows]
-    return tabulate(cells, headers=columns)
+    cells = [[_cut(shown(column, named(row, column), language)) for column in columns] for row in rows]
+    return tabulate(cells, headers=[heading(column, language, fact_type) for column in columns])
 
 
-def _shown(row: dict, column: str) -> object:
+def named(row: dict, column: str) -> object:
     """A notice without a 发文字号 is named by its id, which `show` takes: no empty cell."""
     value = row.get(column)
     if column == "doc_number" and value is None:
@@ -29,26 +31,41 @@ def _shown(row: dict, column: str) -> object:
     return value
 
 
-def as_card(document: dict, fact_fields: tuple[str, ...]) -> str:
+def as_card(document: dict, fact_fields: tuple[str, ...], language: str = CHINESE) -> str:
     """One document: its fields, then each fact with the sentence it came from."""
-    lines = [f"{key}: {_cell(document.get(key), None)}" for key in _CARD_FIELDS if document.get(key) is not None]
+    lines = [
+        f"{heading(key, language)}: {shown(key, document[key], language)}"
+        for key in _CARD_FIELDS
+        if document.get(key) is not None
+    ]
     for field in fact_fields:
         for fact in document.get(field) or []:
-            values = {key: value for key, value in fact.items() if key != "evidence" and value is not None}
-            lines.append(f"[{field}] {values}\n    «{fact['evidence']['quote']}»")
-    for title, key in (("referenced by", "referenced_by"), ("references", "references_documents")):
+            lines.append(f"[{fact_type_label(field, language)}] {_values(fact, field, language)}")
+            lines.append(f"    «{fact['evidence']['quote']}»")
+    for direction, key in (("referenced_by", "referenced_by"), ("references", "references_documents")):
         for link in document.get(key) or []:
-            lines.append(f"{title}: {link['relation']} {link['doc_number'] or link['title'] or link['node']}")
+            relation = shown("relation", link["relation"], language)
+            lines.append(f"{_DIRECTIONS[language][direction]}: {relation} {named(link, 'doc_number') or link['title']}")
     return "\n".join(lines)
 
 
 _CARD_FIELDS = (
     "node", "doc_number", "title", "code", "issuers", "status", "issue_date", "effective_date", "script", "in_corpus",
 )  # fmt: skip
+_DIRECTIONS = {
+    CHINESE: {"referenced_by": "被引用", "references": "引用"},
+    ENGLISH: {"referenced_by": "referenced by", "references": "references"},
+}
 
 
-def _cell(value: object, limit: int | None = MAX_CELL_CHARS) -> str:
-    if value is None:
-        return ""
-    text = "、".join(value) if isinstance(value, list) else str(value)
-    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+def _values(fact: dict, fact_type: str, language: str) -> str:
+    """A fact's known values, each after its label, what it covers last:
+    预付比例 50%；预付基数 医疗机构年度约定采购金额；适用范围 药品."""
+    known = [(key, value) for key, value in fact.items() if key not in ("evidence", "scope") and value is not None]
+    known += [("scope", fact["scope"])] if fact.get("scope") else []
+    separator = "；" if language == CHINESE else "; "
+    return separator.join(f"{heading(key, language, fact_type)} {shown(key, value, language)}" for key, value in known)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"

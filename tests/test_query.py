@@ -143,6 +143,8 @@ def test_command_line_answers_in_json(corpus_run: Path, capsys: pytest.CaptureFi
     assert main(["implementers", "魯醫保函[2024]28號", "--out", str(corpus_run), "--json"]) == 0
     assert [row["node"] for row in json.loads(capsys.readouterr().out)] == [CITY]
     assert main(["facts", "--type", "price_caps", "--issuer", "重庆", "--out", str(corpus_run)]) == 0
+    assert "最高中选价格" in capsys.readouterr().out
+    assert main(["facts", "--type", "price_caps", "--issuer", "重庆", "--out", str(corpus_run), "--lang", "en"]) == 0
     assert "max_selected_price" in capsys.readouterr().out
     assert main(["show", "没有这个文件", "--out", str(corpus_run)]) == 1
 
