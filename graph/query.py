@@ -52,6 +52,10 @@ class Ambiguous(LookupError):
 class QueryTooLarge(ValueError):
     """A search beyond the bounds of one request; the message names the bound, so the user can shorten it."""
 
+    def __init__(self, bound: str, limit: int, found: int) -> None:
+        self.bound, self.limit, self.found = bound, limit, found
+        super().__init__(f"a search takes at most {limit} {bound}; this one has {found}")
+
 
 @dataclass(frozen=True)
 class Document:
@@ -126,10 +130,10 @@ def search_terms(text: str) -> list[str]:
             by_folded.setdefault(fold_case(term), term)
     different = list(by_folded.values())
     if len(different) > MAX_TERMS:
-        raise QueryTooLarge(f"a search takes at most {MAX_TERMS} different terms; this one has {len(different)}")
+        raise QueryTooLarge("different terms", MAX_TERMS, len(different))
     characters = sum(map(len, different))
     if characters > MAX_TERMS_CHARS:
-        raise QueryTooLarge(f"a search takes at most {MAX_TERMS_CHARS} characters of terms; this one has {characters}")
+        raise QueryTooLarge("characters of terms", MAX_TERMS_CHARS, characters)
     return different
 
 

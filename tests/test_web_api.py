@@ -110,7 +110,7 @@ def test_the_source_is_shown_below_the_folder_the_run_was_given(client: TestClie
     assert record["source"]["file"] == str(CORPUS / PROVINCIAL_FILE)
     assert client.get(f"/api/documents/{PROVINCIAL}").json()["source"]["file"] == PROVINCIAL_FILE
     page = client.get(f"/notices/{PROVINCIAL}").text
-    assert f"<tr><th>Source</th><td>{PROVINCIAL_FILE}</td></tr>" in page
+    assert f"<tr><th>来源文件</th><td>{PROVINCIAL_FILE}</td></tr>" in page
     assert str(CORPUS) not in page
 
 
@@ -176,7 +176,7 @@ def test_a_search_of_a_thousand_terms_is_refused_in_json_and_in_html(client: Tes
     ]
     page = client.get("/", params={"q": THOUSAND_TERMS})
     assert page.status_code == 422 and "text/html" in page.headers["content-type"]
-    assert "a search takes at most 20 different terms; this one has 1000" in page.text
+    assert "搜索内容：一次搜索最多 20 个不同的词，这次有 1000 个，请减少搜索词" in page.text
 
 
 def test_a_name_of_a_thousand_terms_is_not_found_in_json_and_in_html(client: TestClient) -> None:
@@ -194,9 +194,11 @@ def test_like_wildcards_searched_are_the_characters_typed(client: TestClient, wo
 @pytest.mark.parametrize(
     ("url", "told"),
     [
-        ("/facts?type=foo", "type: Input should be &#39;procurement_periods&#39;, &#39;prepayments&#39;"),
-        ("/facts?type=prepayments&since=2024-02-30", "since: day value is outside expected range"),
-        ("/facts?type=prepayments&until=2024-13-01", "until: month value is outside expected range"),
+        ("/facts?type=foo", "事实类型：应为以下之一：&#39;procurement_periods&#39;, &#39;prepayments&#39;"),
+        ("/facts?type=prepayments&since=2024-02-30", "起始日期：“2024-02-30”不是日期，应写作 2021-01-01"),
+        ("/facts?type=prepayments&until=2024-13-01", "截止日期：“2024-13-01”不是日期，应写作 2021-01-01"),
+        ("/facts?type=prepayments&sort=colour", "排序列：应为以下之一：&#39;doc_number&#39;"),
+        ("/facts?type=prepayments&page=0", "页码：不能小于 1"),
     ],
 )
 def test_bad_parameters_of_a_page_are_a_422_page_saying_what_to_change(client: TestClient, url: str, told: str) -> None:
@@ -214,6 +216,7 @@ def test_an_unknown_document_is_a_404_in_json_and_in_html(client: TestClient) ->
     )
     page = client.get("/notices/no-such-notice")
     assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+    assert "<h1>未找到</h1>" in page.text and "没有与“no-such-notice”相符的通知或被引用文件" in page.text
 
 
 def test_openapi_describes_every_api_route_and_no_page(client: TestClient) -> None:

@@ -3,11 +3,14 @@ against a real server on a loopback port. Screenshots land in tests/artifacts/."
 
 from __future__ import annotations
 
+import csv
+import io
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import openpyxl
 import pytest
 import uvicorn
 
@@ -68,7 +71,7 @@ def problems() -> list[str]:
 @pytest.fixture
 def page(browser, server: str, problems: list[str]) -> Iterator[object]:
     """A fresh page that fails the test on any JavaScript error or dialog."""
-    page = browser.new_page(base_url=server, viewport={"width": 1200, "height": 900})
+    page = browser.new_page(base_url=server, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page.set_default_timeout(TIMEOUT_MS)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
     page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
@@ -92,10 +95,10 @@ def screenshot(page, name: str) -> None:
 def test_search_then_follow_the_forwarding_notice(page) -> None:
     page.goto("/")
     page.get_by_role("searchbox").fill(PROVINCIAL)
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="搜索").click()
     page.locator(".results a", has_text=PROVINCIAL).first.click()
     sync_api.expect(page.locator("h1")).to_contain_text("关于执行国家组织人工晶体类")
-    referrers = page.locator("section.referenced-by li", has_text="forwards")
+    referrers = page.locator("section.referenced-by li", has_text="转发")
     sync_api.expect(referrers.get_by_role("link", name=CITY)).to_be_visible()
     screenshot(page, "provincial_notice")
     referrers.get_by_role("link", name=CITY).click()
@@ -107,7 +110,7 @@ def test_search_then_follow_the_forwarding_notice(page) -> None:
 
 def test_a_prepayment_is_highlighted_in_its_notice(page) -> None:
     page.goto(f"/notices/{LIAONING}")
-    row = page.locator("table.facts tr", has_text="prepayments")
+    row = page.locator("table.facts tr", has_text="医保基金预付")
     evidence = row.get_by_role("link")
     sync_api.expect(evidence).to_contain_text("50%")
     evidence.click()
@@ -124,22 +127,38 @@ def test_the_graph_view_draws_the_neighbourhood(page) -> None:
     screenshot(page, "graph")
 
 
-def test_facts_table_sorts_by_a_column_and_filters_by_issuer(page) -> None:
+def test_the_comparison_sorts_filters_and_downloads_what_it_shows(page) -> None:
+    """As an officer does it: sort by a column, filter by issuer, take both downloads into a
+    spreadsheet, and find there the rows the page showed."""
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/facts?type=prepayments")
-    ratio = page.locator("table.sortable th", has_text="ratio")
+    ratio = page.locator("table.compare th", has_text="预付比例").get_by_role("link")
     ratio.click()
-    assert _column(page, 4) == ["0.3", "0.3", "0.5", "0.5", "0.5"]  # Shanxi's 30% and the script notice's
-    ratio.click()
-    assert _column(page, 4) == ["0.5", "0.5", "0.5", "0.3", "0.3"]
+    assert _column(page, "ratio") == ["30%", "30%", "50%", "50%", "50%"]  # Shanxi's 30% and the script notice's
+    page.locator("table.compare th", has_text="预付比例").get_by_role("link").click()
+    assert _column(page, "ratio") == ["50%", "50%", "50%", "30%", "30%"]
+    quote_width = page.locator("table.compare td.quote").first.bounding_box()["width"]
+    assert quote_width >= 400, f"the evidence has {quote_width} px at 1280"
     screenshot(page, "facts")
-    page.get_by_label("Issuer").fill("山西")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_label("发文机关").fill("山西")
+    page.get_by_role("button", name="筛选").click()
     page.wait_for_url("**/facts?type=prepayments&issuer=*")
-    assert _column(page, 4) == ["0.5", "0.3"]
+    shown = list(zip(_column(page, "ratio"), _column(page, "scope"), strict=True))
+    assert shown == [("50%", "药品"), ("30%", "医用耗材")]
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="CSV").click()
+    written = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert [(row["预付比例"], row["适用范围"]) for row in written] == shown
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="Excel (.xlsx)").click()
+    assert xlsx_download.value.suggested_filename == "prepayments.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
+    heading, *rows = sheet.iter_rows(values_only=True)
+    assert [(f"{row[heading.index('预付比例')]:.0%}", row[heading.index('适用范围')]) for row in rows] == shown
 
 
-def _column(page, number: int) -> list[str]:
-    return page.locator(f"table.sortable tbody td:nth-child({number})").all_inner_texts()
+def _column(page, name: str) -> list[str]:
+    return page.locator(f"table.compare tbody td.{name}").all_inner_texts()
 
 
 def test_a_notice_carrying_a_script_renders_inert(page, problems: list[str]) -> None:

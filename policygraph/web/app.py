@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from http import HTTPStatus
 from pathlib import Path as FilePath
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
@@ -26,7 +26,10 @@ from jinja2 import Environment, FileSystemLoader
 from pydantic import AfterValidator, BeforeValidator
 
 from graph import query, store
+from policygraph import labels, tables
 from policygraph.columns import FACT_COLUMNS
+from policygraph.render import fact_summary
+from policygraph.web import messages
 from policygraph.web.highlight import Span, highlighted
 from policygraph.web.models import FactRow, FactType, Problem, SearchHit, ShownDocument, WalkStep
 from policygraph.web.paths import input_root, shown_path
@@ -36,6 +39,8 @@ HERE = FilePath(__file__).parent
 NO_NUL = r"^[^\x00]*$"  # SQLite's full-text queries fail on NUL, and no notice holds one
 MULTIPLE_CHOICES = HTTPStatus.MULTIPLE_CHOICES.value  # a name that several documents answer to
 LABEL_CHARS = 24  # longer labels of graph nodes are cut, or titles would cover the graph
+FACT_COLUMN_NAMES = tuple(dict.fromkeys(column for columns in FACT_COLUMNS.values() for column in columns))
+ROWS_PER_PAGE = 200  # a comparison longer than this is read page by page; its downloads hold every row
 Answer = TypeVar("Answer")
 
 
@@ -79,6 +84,9 @@ def _templates() -> Jinja2Templates:
     """Autoescaping on for every template: titles and texts of notices are untrusted."""
     environment = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     environment.filters["notice_href"] = notice_href
+    environment.filters["label"] = lambda field, fact_type=None: labels.heading(field, fact_type=fact_type)
+    environment.filters["shown"] = lambda value, field: labels.shown(field, value)
+    environment.filters["fact_type_label"] = labels.fact_type_label
     return Jinja2Templates(env=environment)
 
 
@@ -127,7 +135,8 @@ Depth = Annotated[int, Query(ge=1, le=query.MAX_DEPTH, description="how many ste
 async def _not_found(request: Request, error: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": str(error)}, status_code=404)
-    return _problem(request, 404, "Not found", [str(error)])
+    name = request.path_params.get("name", "")
+    return _problem(request, 404, [messages.NOT_FOUND.format(name=name)])
 
 
 async def _ambiguous(request: Request, error: query.Ambiguous) -> Response:
@@ -144,21 +153,16 @@ async def _invalid(request: Request, error: RequestValidationError) -> Response:
     gets a page saying what to change, with the search box still holding the search."""
     if _is_api(request):
         return await request_validation_exception_handler(request, error)
-    return _problem(request, 422, "Cannot answer that", [_told(problem) for problem in error.errors()])
-
-
-def _told(problem: dict) -> str:
-    """A validation error as a person reads it: the parameter, then the reason the check gave."""
-    reason = problem.get("ctx", {}).get("error") or problem["msg"]
-    return f"{problem['loc'][-1]}: {reason}"
+    return _problem(request, 422, [messages.told(problem) for problem in error.errors()])
 
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _problem(request: Request, status_code: int, heading: str, messages: list[str]) -> HTMLResponse:
-    context = {"heading": heading, "messages": messages, "q": request.query_params.get("q", "")}
+def _problem(request: Request, status_code: int, told: list[str]) -> HTMLResponse:
+    heading = messages.HEADINGS[status_code]
+    context = {"heading": heading, "messages": told, "q": request.query_params.get("q", "")}
     return _page(request, "problem.html", context, status_code=status_code)
 
 
@@ -266,11 +270,11 @@ def _facts_of(shown: dict) -> list[dict]:
     for field in store.FACT_TYPES:
         for fact in shown.get(field) or []:
             evidence = fact["evidence"]
-            values = {key: value for key, value in fact.items() if key != "evidence" and value is not None}
+            summary = fact_summary(fact, field)
             found.append({
                 "type": field,
-                "values": values,
-                "label": f"{field}: " + ", ".join(f"{key}={value}" for key, value in values.items()),
+                "summary": summary,
+                "label": f"{labels.fact_type_label(field)}：{summary}",
                 "quote": evidence["quote"],
                 "start": evidence["start"],
                 "end": evidence["end"],
@@ -298,11 +302,14 @@ def _neighbourhood(connection: sqlite3.Connection, name: str) -> tuple[dict, lis
         nodes.setdefault(step["node"], step)
         edges.add((step["via"], step["node"], step["relation"]))
     node_elements = [_graph_node(node, data, node == centre) for node, data in nodes.items()]
-    edge_elements = [
-        {"data": {"id": f"{source}|{relation}|{target}", "source": source, "target": target, "relation": relation}}
-        for source, target, relation in sorted(edges)
-    ]
+    edge_elements = [_graph_edge(source, target, relation) for source, target, relation in sorted(edges)]
     return shown, node_elements + edge_elements
+
+
+def _graph_edge(source: str, target: str, relation: str) -> dict:
+    """`relation` for the style (cites dashed), `label` for the reader (转发, 执行, 引用)."""
+    edge = {"id": f"{source}|{relation}|{target}", "source": source, "target": target, "relation": relation}
+    return {"data": {**edge, "label": labels.shown("relation", relation)}}
 
 
 def _graph_node(node: str, data: dict, is_centre: bool) -> dict:
@@ -313,23 +320,83 @@ def _graph_node(node: str, data: dict, is_centre: bool) -> dict:
     return {"data": {"id": node, "label": label, "href": notice_href(node), "kind": kind}}
 
 
+FactTypeChoice = Annotated[FactType, Query(alias="type")]
+Sort = Annotated[Literal[FACT_COLUMN_NAMES] | None, Query(), BeforeValidator(_blank_as_none)]
+Order = Annotated[Literal["asc", "desc"], Query()]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the comparison page filters and sorts by: the page and both downloads take the same."""
+
+    fact_type: FactTypeChoice = "prepayments"
+    issuer: str = ""
+    since: FormDate = None
+    until: FormDate = None
+    sort: Sort = None
+    order: Order = "asc"
+
+    def rows(self, db: Database) -> list[dict]:
+        rows = db.ask(query.facts, self.fact_type, self.issuer.strip() or None, _iso(self.since), _iso(self.until))
+        if self.sort:
+            known = [row for row in rows if row[self.sort] is not None]
+            known.sort(key=lambda row: _sort_key(row[self.sort]), reverse=self.order == "desc")
+            rows = known + [row for row in rows if row[self.sort] is None]  # the unknown last, either way
+        return rows
+
+    @property
+    def columns(self) -> list[str]:
+        return FACT_COLUMNS[self.fact_type]
+
+    def filename(self, extension: str) -> str:
+        return f"{self.fact_type}.{extension}"
+
+
+def _sort_key(value: object) -> object:
+    return "、".join(value) if isinstance(value, list) else value
+
+
+ComparisonDependency = Annotated[Comparison, Depends()]
+
+
 @PAGES.get("/facts")
 def facts_page(
     request: Request,
     db: DatabaseDependency,
-    fact_type: Annotated[FactType, Query(alias="type")] = "prepayments",
-    issuer: str = "",
-    since: FormDate = None,
-    until: FormDate = None,
+    comparison: ComparisonDependency,
+    page: Annotated[int, Query(ge=1)] = 1,
 ) -> HTMLResponse:
-    rows = db.ask(query.facts, fact_type, issuer.strip() or None, _iso(since), _iso(until))
+    rows = comparison.rows(db)
+    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    first = (min(page, pages) - 1) * ROWS_PER_PAGE
     context = {
         "fact_types": store.FACT_TYPES,
-        "fact_type": fact_type,
-        "issuer": issuer,
-        "since": _iso(since) or "",
-        "until": _iso(until) or "",
-        "columns": FACT_COLUMNS[fact_type],
-        "rows": rows,
+        "comparison": comparison,
+        "since": _iso(comparison.since) or "",
+        "until": _iso(comparison.until) or "",
+        "rows": rows[first : first + ROWS_PER_PAGE],
+        "total": len(rows),
+        "first": first,
+        "page": min(page, pages),
+        "pages": pages,
     }
     return _page(request, "facts.html", context)
+
+
+@PAGES.get("/facts.csv")
+def facts_csv(db: DatabaseDependency, comparison: ComparisonDependency) -> Response:
+    """Every row the filter shows, sorted as the page is, for Excel."""
+    text = tables.as_csv(comparison.rows(db), comparison.columns, comparison.fact_type)
+    return _download(text.encode("utf-8"), tables.CSV_MEDIA_TYPE, comparison.filename("csv"))
+
+
+@PAGES.get("/facts.xlsx")
+def facts_xlsx(db: DatabaseDependency, comparison: ComparisonDependency) -> Response:
+    sheet = labels.fact_type_label(comparison.fact_type).replace("/", "、")  # Excel refuses / in a sheet's name
+    content = tables.as_xlsx(comparison.rows(db), comparison.columns, comparison.fact_type, sheet)
+    return _download(content, tables.XLSX_MEDIA_TYPE, comparison.filename("xlsx"))
+
+
+def _download(content: bytes, media_type: str, filename: str) -> Response:
+    disposition = f'attachment; filename="{filename}"'
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})

@@ -13,7 +13,7 @@ window.cy = cytoscape({
       "text-max-width": 140, "background-color": "#6b8fb3" } },
     { selector: "node[kind = 'centre']", style: { "background-color": "#c77700", width: 40, height: 40 } },
     { selector: "node[kind = 'referenced']", style: { "background-color": "#bbb" } },
-    { selector: "edge", style: { label: "data(relation)", "font-size": 9, "curve-style": "bezier",
+    { selector: "edge", style: { label: "data(label)", "font-size": 10, "curve-style": "bezier",
       "target-arrow-shape": "triangle", width: 1.5, "line-color": "#999", "target-arrow-color": "#999" } },
     { selector: "edge[relation = 'cites']", style: { "line-style": "dashed" } },
   ],
