@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sqlite3
 from urllib.parse import quote, unquote
 
 import openpyxl
@@ -99,3 +100,19 @@ def test_the_notice_page_reads_its_facts_in_chinese(client: TestClient) -> None:
 
 def unquote_href(href: str) -> str:
     return unquote(href.removeprefix("/notices/"))
+
+
+def test_every_error_is_a_page_for_a_person_and_json_for_a_program(client: TestClient, monkeypatch) -> None:
+    page, api = client.get("/no-such-page"), client.get("/api/no-such-route")
+    assert (page.status_code, page.headers["content-type"]) == (404, "text/html; charset=utf-8")
+    assert "<h1>未找到</h1>" in page.text and "没有这个页面" in page.text
+    assert (api.status_code, api.json()) == (404, {"detail": "Not Found"})
+    assert client.post("/facts").status_code == 405 and "<h1>不支持这种请求</h1>" in client.post("/facts").text
+
+    def broken(*args):
+        raise sqlite3.OperationalError("database disk image is malformed")
+
+    monkeypatch.setattr(web_app.Database, "ask", broken)
+    page, api = client.get("/facts"), client.get("/api/facts", params={"type": "prepayments"})
+    assert page.status_code == 503 and "<h1>暂时无法回答</h1>" in page.text and "重新运行 policygraph run" in page.text
+    assert api.status_code == 503 and api.json()["detail"].endswith("(database disk image is malformed)")

@@ -17,13 +17,14 @@ from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from pydantic import AfterValidator, BeforeValidator
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph import query, store
 from policygraph import labels, tables
@@ -38,6 +39,7 @@ from policygraph.web.security import SecurityHeaders
 HERE = FilePath(__file__).parent
 NO_NUL = r"^[^\x00]*$"  # SQLite's full-text queries fail on NUL, and no notice holds one
 MULTIPLE_CHOICES = HTTPStatus.MULTIPLE_CHOICES.value  # a name that several documents answer to
+SERVICE_UNAVAILABLE = HTTPStatus.SERVICE_UNAVAILABLE.value
 LABEL_CHARS = 24  # longer labels of graph nodes are cut, or titles would cover the graph
 FACT_COLUMN_NAMES = tuple(dict.fromkeys(column for columns in FACT_COLUMNS.values() for column in columns))
 ROWS_PER_PAGE = 200  # a comparison longer than this is read page by page; its downloads hold every row
@@ -77,6 +79,8 @@ def create_app(database: FilePath) -> FastAPI:
     app.add_exception_handler(query.NotFound, _not_found)
     app.add_exception_handler(query.Ambiguous, _ambiguous)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(StarletteHTTPException, _refused)
+    app.add_exception_handler(sqlite3.Error, _unreadable)
     return app
 
 
@@ -154,6 +158,21 @@ async def _invalid(request: Request, error: RequestValidationError) -> Response:
     if _is_api(request):
         return await request_validation_exception_handler(request, error)
     return _problem(request, 422, [messages.told(problem) for problem in error.errors()])
+
+
+async def _refused(request: Request, error: StarletteHTTPException) -> Response:
+    """No such page or a method a page does not take: a page for a person, JSON for a program."""
+    if _is_api(request) or error.status_code not in messages.HEADINGS:
+        return await http_exception_handler(request, error)
+    return _problem(request, error.status_code, [messages.NO_SUCH_PAGE])
+
+
+async def _unreadable(request: Request, error: sqlite3.Error) -> Response:
+    """The run's database broke under the server (a run rebuilding it, a full disk): say so, not 500."""
+    detail = f"{messages.UNREADABLE} ({error})"
+    if _is_api(request):
+        return JSONResponse({"detail": detail}, status_code=SERVICE_UNAVAILABLE)
+    return _problem(request, SERVICE_UNAVAILABLE, [detail])
 
 
 def _is_api(request: Request) -> bool:

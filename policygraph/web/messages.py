@@ -36,7 +36,9 @@ TOO_LARGE = {
     "characters of terms": f"搜索词合计最多 {MAX_TERMS_CHARS} 个字，这次有 {{found}} 个，请缩短搜索内容",
 }
 NOT_FOUND = "没有与“{name}”相符的通知或被引用文件。可以用发文字号（繁简、括号写法均可）、编号或标题中的词查找。"
-HEADINGS = {404: "未找到", 422: "无法回答这个问题", 300: "有多份文件相符"}
+NO_SUCH_PAGE = "没有这个页面。"
+UNREADABLE = "数据库暂时无法读取：若正在运行 policygraph run，请稍后再试；否则请重新运行 policygraph run"
+HEADINGS = {404: "未找到", 405: "不支持这种请求", 422: "无法回答这个问题", 300: "有多份文件相符", 503: "暂时无法回答"}
 
 
 def told(problem: dict) -> str:
