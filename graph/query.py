@@ -166,13 +166,12 @@ def show(connection: sqlite3.Connection, name: str) -> dict:
     """A document with its facts and evidence, what it references and what references it."""
     document = resolve(connection, name)
     shown: dict = {"node": document.node, "in_corpus": document.in_corpus}
+    shown.update(connection.execute("SELECT doc_number, title, code FROM documents WHERE node = ?", (document.node,))
+                 .fetchone())  # fmt: skip  (a notice's procurement code, too, when a reference gave it one)
     notice = connection.execute("SELECT record FROM notices WHERE id = ?", (document.node,)).fetchone()
     if notice:
         record = json.loads(notice["record"])
         shown.update({key: value for key, value in record.items() if key != "text"})
-    else:
-        shown.update(dict(connection.execute("SELECT doc_number, title, code FROM documents WHERE node = ?",
-                                             (document.node,)).fetchone()))  # fmt: skip
     shown["referenced_by"] = _linked(connection, "target", document.node)
     shown["references_documents"] = _linked(connection, "source", document.node)
     return shown

@@ -124,3 +124,27 @@ def test_a_notice_without_a_number_is_named_by_an_id_that_show_takes(corpus_run:
     assert main(["facts", "--type", "prepayments", "--out", str(corpus_run)]) == 0
     [named] = [line.split()[0] for line in capsys.readouterr().out.splitlines() if line.startswith("sha256:")]
     assert answer(capsys, "show", named, "--out", str(corpus_run))["issuers"] == ["重庆市医疗保障局办公室"]
+
+
+API_OF = {  # a command's arguments → the API route answering the same question
+    ("implementers", "鲁医保函〔2024〕28号"): "/api/documents/鲁医保函〔2024〕28号/implementers",
+    ("chain", "聊医保函〔2024〕13号"): "/api/documents/聊医保函〔2024〕13号/chain",
+    ("facts", "--type", "price_caps"): "/api/facts?type=price_caps",
+    ("facts", "--type", "self_pay_adjustments"): "/api/facts?type=self_pay_adjustments",
+    ("search", "集中带量采购"): "/api/search?q=集中带量采购",
+    ("show", "聊医保函〔2024〕13号"): "/api/documents/聊医保函〔2024〕13号",
+}
+
+
+@pytest.mark.parametrize(("argv", "route"), API_OF.items())
+def test_the_command_line_and_the_api_answer_in_one_json(corpus_run: Path, capsys, argv: tuple, route: str) -> None:
+    """The same values of the same JSON types; the API shows source paths below the input folder."""
+    from fastapi.testclient import TestClient
+
+    from policygraph.web.app import create_app
+
+    printed = answer(capsys, *argv, "--out", str(corpus_run))
+    served = TestClient(create_app(corpus_run / "policygraph.sqlite")).get(route).json()
+    if argv[0] == "show":
+        printed["source"]["file"] = Path(printed["source"]["file"]).name
+    assert served == printed

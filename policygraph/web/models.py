@@ -9,7 +9,19 @@ from typing import Literal
 from pydantic import BaseModel
 
 from graph.store import FACT_TYPES
-from schema import Copy, Prepayment, PriceCap, ProcurementPeriod, Reference, Region, SelfPayAdjustment, Source
+from schema.models import (
+    AttachmentRow,
+    Copy,
+    FieldEvidence,
+    HeaderField,
+    Prepayment,
+    PriceCap,
+    ProcurementPeriod,
+    Reference,
+    Region,
+    SelfPayAdjustment,
+    Source,
+)
 
 FactType = Literal[FACT_TYPES]  # the tuple spreads into the allowed values
 Relation = Literal["forwards", "implements", "cites"]
@@ -63,6 +75,8 @@ class ShownDocument(BaseModel):
     self_pay_adjustments: list[SelfPayAdjustment] = []
     price_caps: list[PriceCap] = []
     references: list[Reference] = []
+    attachment_rows: list[AttachmentRow] = []
+    field_evidence: dict[HeaderField, FieldEvidence] = {}
     referenced_by: list[Link]
     references_documents: list[Link]
 
