@@ -49,6 +49,7 @@ SCRIPT_NOTICE = f"""测试市医疗保障局
 测试市医疗保障局
 2024年6月1日
 """
+API_DOCUMENTATION = ["/docs", "/redoc"]
 API_PATHS = [
     "/api/documents/{name}", "/api/documents/{name}/chain", "/api/documents/{name}/implementers", "/api/facts", "/api/search"
 ]  # fmt: skip
@@ -287,12 +288,41 @@ def test_every_answer_carries_the_security_headers(client: TestClient, url: str)
 
 def test_the_pages_hold_no_inline_script_or_style(client: TestClient) -> None:
     """The policy allows neither: only files of /static, and JSON data blocks, which do not run."""
-    for url in ("/", f"/?q={PROVINCIAL}", f"/notices/{CITY}", f"/notices/{PROVINCIAL}/graph", "/facts", "/no-such-page"):
+    pages = ["/", f"/?q={PROVINCIAL}", f"/notices/{CITY}", f"/notices/{PROVINCIAL}/graph", "/facts", "/no-such-page"]
+    for url in [*pages, *API_DOCUMENTATION]:
         page = client.get(url).text
         scripts = re.findall(r"<script([^>]*)>(.*?)</script>", page, flags=re.S)
         assert all('src="/static/' in attributes or 'type="application/json"' in attributes for attributes, _ in scripts)
         assert all(body == "" for attributes, body in scripts if "src=" in attributes)
         assert not re.search(r"<style|<[^>]*\s(style|on\w+)=", page)
+
+
+@pytest.mark.parametrize("url", API_DOCUMENTATION)
+def test_the_api_documentation_loads_only_the_apps_own_files(client: TestClient, url: str) -> None:
+    """Swagger UI and ReDoc are vendored: their pages name no other site, and every file they load is served."""
+    response = client.get(url)
+    assert response.status_code == 200
+    addresses = set(re.findall(r'(?:src|href|url)="([^"]*)"', response.text))
+    assert "/openapi.json" in addresses
+    files = addresses - {"/openapi.json"}
+    assert files and all(address.startswith("/static/") for address in files)
+    assert all(client.get(address).status_code == 200 for address in files)
+
+
+def test_only_the_api_documentation_relaxes_the_policy_and_never_for_scripts(client: TestClient) -> None:
+    """Its pages show the app's own OpenAPI description, not notices: styles, images and
+    ReDoc's search worker are what Swagger UI and ReDoc need beyond the site's policy."""
+    site = _directives(client.get("/").headers["Content-Security-Policy"])
+    for url in API_DOCUMENTATION:
+        documentation = _directives(client.get(url).headers["Content-Security-Policy"])
+        changed = {name for name in site.keys() | documentation.keys() if site.get(name) != documentation.get(name)}
+        assert changed == {"style-src", "img-src", "worker-src"}
+        assert (documentation["img-src"], documentation["worker-src"]) == ("'self' data:", "blob:")
+    assert _directives(client.get("/docs/x").headers["Content-Security-Policy"]) == site  # the paths exactly
+
+
+def _directives(policy: str) -> dict[str, str]:
+    return dict(directive.split(" ", 1) for directive in policy.split("; "))
 
 
 def test_highlighting_escapes_and_splits_overlapping_evidence() -> None:

@@ -18,7 +18,7 @@ from graph.store import DATABASE_NAME
 from policygraph.pipeline import run
 from policygraph.web.app import create_app
 from tests.conftest import CORPUS, PROJECT
-from tests.test_web_api import CITY, LIAONING, PROVINCIAL, SCRIPT_NUMBER, write_script_notice
+from tests.test_web_api import API_DOCUMENTATION, CITY, LIAONING, PROVINCIAL, SCRIPT_NUMBER, write_script_notice
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -182,6 +182,32 @@ def test_the_main_pages_work_under_their_content_security_policy(page, problems:
         page.wait_for_function("window.cy && window.cy.nodes().length > 0")
     page.wait_for_load_state("networkidle")
     assert problems == []
+
+
+@pytest.mark.parametrize("url", API_DOCUMENTATION)
+def test_the_api_documentation_renders_offline_under_its_policy(page, server: str, problems: list[str], url: str) -> None:
+    """Swagger UI and ReDoc draw the operations from the vendored files alone: no CDN, no web font."""
+    elsewhere = _refuse_other_sites(page, server)
+    page.goto(url)
+    sync_api.expect(page.get_by_text("/api/search", exact=True).first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    screenshot(page, url.strip("/"))
+    assert (elsewhere, problems) == ([], [])
+
+
+def _refuse_other_sites(page, server: str) -> list[str]:
+    """Requests to anywhere but the test's server are refused, and listed."""
+    elsewhere = []
+
+    def answer(route) -> None:
+        if route.request.url.startswith(server + "/"):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", answer)
+    return elsewhere
 
 
 def test_the_content_security_policy_refuses_an_inline_script(page, problems: list[str]) -> None:

@@ -67,8 +67,8 @@ def create_app(database: FilePath) -> FastAPI:
     app = FastAPI(
         title="policygraph",
         description="Procurement notices, their facts and their citation graph.",
-        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: offline and under the CSP they are blank
-        redoc_url=None,
+        docs_url=None,  # FastAPI's own /docs and /redoc load from a CDN and run an inline script:
+        redoc_url=None,  # DOCS serves both from vendored files instead
     )
     app.add_middleware(SecurityHeaders)
     app.state.database = Database(database)
@@ -76,6 +76,7 @@ def create_app(database: FilePath) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(API)
     app.include_router(PAGES)
+    app.include_router(DOCS)
     app.add_exception_handler(query.NotFound, _not_found)
     app.add_exception_handler(query.Ambiguous, _ambiguous)
     app.add_exception_handler(RequestValidationError, _invalid)
@@ -419,3 +420,23 @@ def facts_xlsx(db: DatabaseDependency, comparison: ComparisonDependency) -> Resp
 def _download(content: bytes, media_type: str, filename: str) -> Response:
     disposition = f'attachment; filename="{filename}"'
     return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+# The API's documentation: Swagger UI and ReDoc from /static, so they work offline and under the CSP.
+
+DOCS = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+@DOCS.get("/docs")
+def swagger_ui_page(request: Request) -> HTMLResponse:
+    return _api_documentation(request, "docs.html")
+
+
+@DOCS.get("/redoc")
+def redoc_page(request: Request) -> HTMLResponse:
+    return _api_documentation(request, "redoc.html")
+
+
+def _api_documentation(request: Request, template: str) -> HTMLResponse:
+    context = {"title": request.app.title, "openapi_url": request.app.openapi_url}
+    return _page(request, template, context)
