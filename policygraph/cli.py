@@ -6,8 +6,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import sqlite3
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +25,11 @@ from policygraph.state import SECONDS_PER_FILE, RunOptions, RunSummary
 
 DEFAULT_OUT = Path("outputs")
 FAILURES_SHOWN = 3  # reasons printed after a run; the manifest holds them all
+FONT_LISTER = "fc-list"
+NO_CHINESE_FONT = (
+    "no Chinese font is installed on this machine: a browser here would show the pages' Chinese as boxes "
+    "(Debian or Ubuntu: apt-get install fonts-noto-cjk)"
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,8 +152,22 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"cannot serve at {args.host}:{args.port}: {reason}", file=sys.stderr)
         return 2
     print(f"serving {database} at http://{args.host}:{args.port}/", file=sys.stderr)
+    if lacks_chinese_font():
+        print(NO_CHINESE_FONT, file=sys.stderr)
     uvicorn.run(create_app(database), host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def lacks_chinese_font() -> bool:
+    """Whether fontconfig, which browsers on Linux ask, knows no Chinese font here. Without
+    fc-list (macOS, Windows) nothing can be told, so nothing is said."""
+    if shutil.which(FONT_LISTER) is None:
+        return False
+    try:
+        listing = subprocess.run([FONT_LISTER, ":lang=zh", "family"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return listing.returncode == 0 and not listing.stdout.strip()
 
 
 def _cannot_listen(host: str, port: int) -> str | None:

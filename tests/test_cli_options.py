@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import uvicorn
 
+from policygraph import cli
 from policygraph.cli import main
 from tests.conftest import PROJECT
 
@@ -106,6 +108,34 @@ def test_serve_on_a_port_in_use_says_so_before_it_says_it_serves(corpus_run: Pat
         port = taken.getsockname()[1]
         assert main(["serve", "--port", str(port), "--out", str(corpus_run)]) == 2
     assert capsys.readouterr().err == f"cannot serve at 127.0.0.1:{port}: Address already in use\n"
+
+
+@pytest.mark.parametrize("lacks_font", [True, False])
+def test_serve_says_chinese_would_show_as_boxes_only_where_no_chinese_font_is_installed(
+    corpus_run: Path, capsys, monkeypatch: pytest.MonkeyPatch, lacks_font: bool
+) -> None:
+    monkeypatch.setattr(cli, "lacks_chinese_font", lambda: lacks_font)
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: None)
+    with socket.create_server(("127.0.0.1", 0)) as free:
+        port = free.getsockname()[1]
+    assert main(["serve", "--port", str(port), "--out", str(corpus_run)]) == 0
+    said = capsys.readouterr().err.splitlines()
+    assert said[0].startswith("serving ")
+    assert said[1:] == ([cli.NO_CHINESE_FONT] if lacks_font else [])
+    assert "apt-get install fonts-noto-cjk" in cli.NO_CHINESE_FONT
+
+
+@pytest.mark.parametrize(("listed", "lacks_font"), [("", True), ("Noto Sans CJK SC\n", False), (None, False)])
+def test_the_font_check_asks_fc_list_and_is_silent_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: str | None, lacks_font: bool
+) -> None:
+    """`None`: no fc-list on PATH, as on macOS or Windows."""
+    if listed is not None:
+        fc_list = tmp_path / cli.FONT_LISTER
+        fc_list.write_text(f"#!/bin/sh\nprintf '{listed}'\n")
+        fc_list.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert cli.lacks_chinese_font() is lacks_font
 
 
 def test_a_name_several_notices_answer_to_lists_them_and_picks_none(corpus_run: Path, capsys) -> None:
