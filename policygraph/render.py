@@ -40,7 +40,7 @@ def as_card(document: dict, fact_fields: tuple[str, ...], language: str = CHINES
     ]
     for field in fact_fields:
         for fact in document.get(field) or []:
-            lines.append(f"[{fact_type_label(field, language)}] {_values(fact, field, language)}")
+            lines.append(f"[{fact_type_label(field, language)}] {fact_summary(fact, field, language)}")
             lines.append(f"    «{fact['evidence']['quote']}»")
     for direction, key in (("referenced_by", "referenced_by"), ("references", "references_documents")):
         for link in document.get(key) or []:
@@ -58,7 +58,7 @@ _DIRECTIONS = {
 }
 
 
-def _values(fact: dict, fact_type: str, language: str) -> str:
+def fact_summary(fact: dict, fact_type: str, language: str = CHINESE) -> str:
     """A fact's known values, each after its label, what it covers last:
     预付比例 50%；预付基数 医疗机构年度约定采购金额；适用范围 药品."""
     known = [(key, value) for key, value in fact.items() if key not in ("evidence", "scope") and value is not None]
