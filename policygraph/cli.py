@@ -237,9 +237,7 @@ def _for_people(columns: Callable[[argparse.Namespace], list[str]] | None) -> Ca
 
     def render(result: object, args: argparse.Namespace) -> str:
         if columns is None:
-            from schema import FACT_FIELDS  # pydantic, only for the command that shows facts
-
-            return as_card(result, FACT_FIELDS, args.lang)
+            return as_card(result, args.lang)
         fact_type = getattr(args, "type", None)
         if args.csv:
             from policygraph.tables import as_csv

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from policygraph.labels import CHINESE, ENGLISH, fact_type_label, heading, shown
+from policygraph.labels import CHINESE, ENGLISH, FACT_TYPE_LABELS, fact_type_label, heading, shown
 
 MAX_CELL_CHARS = 48
 
@@ -31,14 +31,15 @@ def named(row: dict, column: str) -> object:
     return value
 
 
-def as_card(document: dict, fact_fields: tuple[str, ...], language: str = CHINESE) -> str:
-    """One document: its fields, then each fact with the sentence it came from."""
+def as_card(document: dict, language: str = CHINESE) -> str:
+    """One document: its fields, then each fact with the sentence it came from, fact types
+    in the record's order."""
     lines = [
         f"{heading(key, language)}: {shown(key, document[key], language)}"
         for key in _CARD_FIELDS
         if document.get(key) is not None
     ]
-    for field in fact_fields:
+    for field in FACT_TYPE_LABELS:
         for fact in document.get(field) or []:
             lines.append(f"[{fact_type_label(field, language)}] {fact_summary(fact, field, language)}")
             lines.append(f"    «{fact['evidence']['quote']}»")
