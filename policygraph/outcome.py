@@ -14,6 +14,17 @@ from schema import FACT_FIELDS, NoticeRecord
 TIMED_OUT = "timed out"
 
 
+class CannotRead(Exception):
+    """A file that gives no notice, with the one-line reason its manifest entry gives: a
+    program reading a file through the Python API is told what a run would record."""
+
+    def __init__(self, reason: str, status: str = "failed", time_limit: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status  # failed, or needs_ocr: a scan, and no OCR engine here
+        self.time_limit = time_limit  # seconds: the limit it ran out of, when it timed out
+
+
 @dataclass(frozen=True)
 class NoticeOutput:
     id: str

@@ -14,7 +14,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, closing
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -30,15 +30,17 @@ from ingest.reading import read_file
 from policygraph import executors, state
 from policygraph.cache import CACHE_PATH, CachedResult, ResultCache, open_cache
 from policygraph.inputs import InputFile, collect
-from policygraph.outcome import TIMED_OUT, FileOutcome, notice_output
+from policygraph.outcome import TIMED_OUT, CannotRead, FileOutcome, notice_output
 from policygraph.outputs import atomic_file, claim, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from policygraph.timelimit import FileTimeout, effective_limit, time_limit
+from schema import NoticeRecord
 from schema.jsonstream import ObjectWriter
 
 MANIFEST_VERSION = "2"
 LOG = logging.getLogger(__name__)
+NO_NOTICE_TEXT = "no notice text found in the file"
 WORKER_DIED = "the worker process died while reading this file (a crash in a native library, or out of memory)"
 
 
@@ -218,21 +220,38 @@ def _reused(item: InputFile, sha256: str, earlier: CachedResult) -> FileOutcome:
 
 def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileOutcome:
     try:
-        with time_limit(seconds):
-            source = decode_bytes(data, os.path.basename(item.shown_as))
-            notices = [notice_output(record) for record in notice_records(source, item.shown_as, sha256)]
-    except NeedsOCR as error:
-        return FileOutcome(item.shown_as, sha256, "needs_ocr", str(error))
-    except DecodeError as error:
-        return FileOutcome(item.shown_as, sha256, "failed", str(error))
-    except FileTimeout:
-        error = f"{TIMED_OUT}: over {seconds:g} s for this file"
-        return FileOutcome(item.shown_as, sha256, "failed", error, time_limit=seconds)
-    except Exception as error:  # one bad file must not stop the batch
-        return FileOutcome(item.shown_as, sha256, "failed", _internal_error(error))
-    if not notices:
-        return FileOutcome(item.shown_as, sha256, "failed", "no notice text found in the file")
+        with failures_as_reasons(seconds):
+            notices = [notice_output(record) for record in file_records(data, item.shown_as, sha256)]
+    except CannotRead as failure:
+        return FileOutcome(item.shown_as, sha256, failure.status, failure.reason, time_limit=failure.time_limit)
     return FileOutcome(item.shown_as, sha256, "ok", notices=notices)
+
+
+def file_records(data: bytes, file: str, sha256: str) -> list[NoticeRecord]:
+    """A file's records as read, before copies of one notice are gathered; a DecodeError for
+    a file that gives none."""
+    source = decode_bytes(data, os.path.basename(file))
+    records = notice_records(source, file, sha256)
+    if not records:
+        raise DecodeError(NO_NOTICE_TEXT)
+    return records
+
+
+@contextmanager
+def failures_as_reasons(seconds: float) -> Iterator[None]:
+    """Whatever stops the work on a file within `seconds`, as CannotRead with the reason
+    its manifest entry gives: one bad file must not stop the batch."""
+    try:
+        with time_limit(seconds):
+            yield
+    except NeedsOCR as error:
+        raise CannotRead(str(error), "needs_ocr") from error
+    except DecodeError as error:
+        raise CannotRead(str(error)) from error
+    except FileTimeout:
+        raise CannotRead(f"{TIMED_OUT}: over {seconds:g} s for this file", time_limit=seconds) from None
+    except Exception as error:
+        raise CannotRead(_internal_error(error)) from error
 
 
 def _internal_error(error: Exception) -> str:
