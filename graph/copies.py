@@ -65,6 +65,16 @@ def resolve(claimed_id: str, occurrences: Iterable[Occurrence]) -> list[Resolved
     ]
 
 
+def gathered(records: list[NoticeRecord]) -> list[NoticeRecord]:
+    """One file's records as a run over that file alone writes them: a notice the file holds
+    more than once is one record, placed where its most complete copy is."""
+    by_id: dict[str, list[Occurrence]] = {}
+    for number, record in enumerate(records):
+        by_id.setdefault(record.id, []).append(Occurrence(record, (0, number)))
+    resolved = [found for claimed_id, occurrences in by_id.items() for found in resolve(claimed_id, occurrences)]
+    return [found.record for found in sorted(resolved, key=lambda found: found.position)]
+
+
 def as_read(record: NoticeRecord, claimed_id: str) -> NoticeRecord:
     """A resolved record as its file gave it, before copies were gathered."""
     return record.model_copy(update={"id": claimed_id, "copies": [], "conflicts": []})
