@@ -23,16 +23,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BaseModel, BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph import query, store
+from graph.answers import FactRow, FactType, SearchHit, ShownDocument, WalkStep
 from policygraph import labels, tables
 from policygraph.columns import FACT_COLUMNS
 from policygraph.render import fact_summary
 from policygraph.web import messages
 from policygraph.web.highlight import Span, highlighted
-from policygraph.web.models import FactRow, FactType, Problem, SearchHit, ShownDocument, WalkStep
 from policygraph.web.paths import input_root, shown_path
 from policygraph.web.security import SecurityHeaders
 
@@ -44,6 +44,12 @@ LABEL_CHARS = 24  # longer labels of graph nodes are cut, or titles would cover 
 FACT_COLUMN_NAMES = tuple(dict.fromkeys(column for columns in FACT_COLUMNS.values() for column in columns))
 ROWS_PER_PAGE = 200  # a comparison longer than this is read page by page; its downloads hold every row
 Answer = TypeVar("Answer")
+
+
+class Problem(BaseModel):
+    """A 404's body, shaped as FastAPI's own errors are, so that a client reads every error alike."""
+
+    detail: str
 
 
 class Database:

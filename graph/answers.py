@@ -1,5 +1,7 @@
-"""What the JSON API answers, as pydantic models: they make the OpenAPI description say
-exactly what each field holds, and FastAPI checks every answer against them."""
+"""What graph.query answers, as pydantic models: the web API's OpenAPI description says
+with them exactly what each field holds (FastAPI checks every answer against them), and the
+Python API hands them to programs. The queries themselves answer plain dicts: the command
+line prints those without loading pydantic."""
 
 from __future__ import annotations
 
@@ -25,10 +27,6 @@ from schema.models import (
 
 FactType = Literal[FACT_TYPES]  # the tuple spreads into the allowed values
 Relation = Literal["forwards", "implements", "cites"]
-
-
-class Problem(BaseModel):
-    detail: str
 
 
 class SearchHit(BaseModel):
