@@ -18,11 +18,20 @@ CHINESE_DATE = re.compile(r"(?P<year>\d{4})年(?P<month>\d{1,2})月(?P<day>\d{1,
 
 
 def query_date(text: str) -> str:
+    """`iso_date` as argparse wants it: argparse shows an ArgumentTypeError's own message,
+    and of a ValueError only the option's name."""
+    try:
+        return iso_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def iso_date(text: str) -> str:
     """An issue date as the database holds it (ISO), from either form officers write."""
     text = text.strip()
     chinese = CHINESE_DATE.fullmatch(text)
     if chinese is None and not ISO_DATE.fullmatch(text):
-        raise argparse.ArgumentTypeError(f"{text!r} is no date in a form read here: write {DATE_FORMS}")
+        raise ValueError(f"{text!r} is no date in a form read here: write {DATE_FORMS}")
     try:
         day = (
             date(int(chinese["year"]), int(chinese["month"]), int(chinese["day"]))
@@ -30,7 +39,7 @@ def query_date(text: str) -> str:
             else date.fromisoformat(text)
         )
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r} is no date: {error}") from error
+        raise ValueError(f"{text!r} is no date: {error}") from error
     return day.isoformat()
 
 
