@@ -17,11 +17,12 @@ from pathlib import Path
 from graph import neo4j, query, store
 from policygraph import state
 from policygraph.columns import FACT_COLUMNS, SEARCH_COLUMNS, WALK_COLUMNS
+from policygraph.database import NoDatabase, disowned, open_database
 from policygraph.labels import CHINESE, LANGUAGES
 from policygraph.options import DATE_FORMS, positive_int, positive_seconds, query_date
 from policygraph.outputs import OutputFolderError, write_atomically
 from policygraph.render import as_card, as_json, as_table
-from policygraph.state import SECONDS_PER_FILE, RunOptions, RunSummary
+from policygraph.state import SECONDS_PER_FILE, RunOptions
 
 DEFAULT_OUT = Path("outputs")
 FAILURES_SHOWN = 3  # reasons printed after a run; the manifest holds them all
@@ -89,13 +90,12 @@ def _run(args: argparse.Namespace) -> int:
     if args.executor == "dask" and not args.scheduler:
         print("--executor dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
+    scheduler = args.scheduler if args.executor == "dask" else None
+    options = RunOptions(args.jobs, args.force, args.seconds_per_file, sys.stderr.isatty(), scheduler)
     try:
-        summary = _settled_or_run(args)
+        summary = state.settled_or_run(args.inputs, args.out, options)
     except (OutputFolderError, OSError) as error:
         print(f"policygraph run: {error}", file=sys.stderr)
-        return 2
-    except sqlite3.Error as error:
-        print(f"policygraph run: {args.out / store.DATABASE_NAME}: {error}", file=sys.stderr)
         return 2
     print(summary.line())
     if summary.failed:
@@ -115,17 +115,6 @@ def _tell_failures(out: Path) -> None:
     rest = len(failed) - FAILURES_SHOWN
     where = f"{rest} more in" if rest > 0 else "every file's outcome is in"
     print(f"  {where} {out / 'manifest.json'}", file=sys.stderr)
-
-
-def _settled_or_run(args: argparse.Namespace) -> RunSummary:
-    summary = None if args.force else state.settled(args.inputs, args.out)
-    if summary is None:
-        from policygraph.pipeline import run  # the heavy imports, only when there is work to do
-
-        scheduler = args.scheduler if args.executor == "dask" else None
-        options = RunOptions(args.jobs, args.force, args.seconds_per_file, sys.stderr.isatty(), scheduler)
-        summary = run(args.inputs, args.out, options)
-    return summary
 
 
 def _export_neo4j(connection: object, args: argparse.Namespace) -> list[str]:
@@ -182,25 +171,21 @@ def _cannot_listen(host: str, port: int) -> str | None:
 
 def _open(out: Path) -> sqlite3.Connection | None:
     """The run's database, or None after telling the user, in a line, how to make it."""
-    database = out / store.DATABASE_NAME
-    if not database.exists():
-        print(f"no database at {database}: run `policygraph run … --out {out}` first", file=sys.stderr)
-        return None
     try:
-        return store.connect(database)
+        return open_database(out)
+    except NoDatabase as error:
+        print(error, file=sys.stderr)
     except sqlite3.Error as error:
         _cannot_read(out, error)
     return None
 
 
 def _cannot_read(out: Path, error: sqlite3.Error) -> int:
-    """One line: what to do. A database that cannot be used is no longer vouched for, so
-    that the next run rebuilds it rather than finding it current."""
+    """One line: what to do."""
     database = out / store.DATABASE_NAME
-    if not store.unusable(error):
+    if not disowned(out, error):
         print(f"{database} cannot be read now ({error})", file=sys.stderr)
         return 2
-    state.forget(out)
     advice = f"run `policygraph run … --out {out}` again to rebuild it"
     print(f"{database} cannot be read ({error}): {advice}", file=sys.stderr)
     return 2

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import time
 from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
@@ -21,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from policygraph.inputs import InputFile, collect
-from policygraph.outputs import claim, write_atomically
+from policygraph.outputs import OutputFolderError, claim, write_atomically
 
 PIPELINE_PACKAGES = ("ingest", "extract", "schema", "graph", "policygraph")
 STATE_NAME = ".state.json"
@@ -116,6 +117,21 @@ def settled(inputs: list[str], out: Path) -> RunSummary | None:
     with claim(out):
         summary = unchanged(out, fingerprint(collect(inputs, exclude=out)))
     return summary and replace(summary, seconds=time.perf_counter() - started)
+
+
+def settled_or_run(inputs: list[str], out: Path, options: RunOptions) -> RunSummary:
+    """The last run's summary when a run would change nothing, else a run's: the pipeline's
+    heavy imports come only when there is work to do. A database the run cannot write is
+    an OutputFolderError, as a folder it cannot write is."""
+    summary = None if options.force else settled(inputs, out)
+    if summary is not None:
+        return summary
+    from policygraph.pipeline import run
+
+    try:
+        return run(inputs, out, options)
+    except sqlite3.Error as error:
+        raise OutputFolderError(f"{out / DATABASE_NAME}: {error}") from error
 
 
 def record(out: Path, files: str, summary: RunSummary) -> None:
