@@ -279,6 +279,19 @@ def test_open_on_a_folder_without_a_database_says_to_run_first(tmp_path: Path) -
     assert not database.exists()
 
 
+def test_a_damaged_database_raises_and_is_no_longer_vouched_for(tmp_path: Path) -> None:
+    policygraph.run(CORPUS, tmp_path)
+    damaged = b"SQLite format 3\x00" + bytes(range(256)) * 16  # begins as a database does
+    (tmp_path / "policygraph.sqlite").write_bytes(damaged)
+    with pytest.raises(sqlite3.DatabaseError, match=r"^file is not a database$"):
+        policygraph.open(tmp_path)
+    assert not (tmp_path / ".state.json").exists()
+    policygraph.run(CORPUS, tmp_path)  # makes it again, rather than finding it current
+    assert (tmp_path / "policygraph.sqlite.broken").read_bytes() == damaged
+    with policygraph.open(tmp_path) as database:
+        assert database.show(PROVINCIAL).node == PROVINCIAL
+
+
 def test_the_connection_closes_with_the_block(corpus_run: Path) -> None:
     with policygraph.open(corpus_run) as database:
         assert database.search("冠脉支架")
