@@ -32,13 +32,13 @@ def extract(text_or_bytes: str | bytes, name: str | None = None) -> list[NoticeR
     from graph.copies import gathered
     from ingest.reading import MAX_BYTES, TOO_LARGE
     from policygraph.outcome import CannotRead
-    from policygraph.pipeline import failures_as_reasons, file_records
+    from policygraph.pipeline import file_records, guarded
 
     data = text_or_bytes.encode() if isinstance(text_or_bytes, str) else bytes(text_or_bytes)
     if len(data) > MAX_BYTES:  # what a run refuses to read
         raise CannotRead(TOO_LARGE.format(size=len(data), limit=MAX_BYTES))
-    with failures_as_reasons(NO_TIME_LIMIT):
-        return gathered(file_records(data, name or UNNAMED, hashlib.sha256(data).hexdigest()))
+    sha256 = hashlib.sha256(data).hexdigest()
+    return guarded(lambda: gathered(file_records(data, name or UNNAMED, sha256)), NO_TIME_LIMIT)
 
 
 def run(

@@ -13,11 +13,12 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, closing, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from tqdm import tqdm
 
@@ -30,7 +31,7 @@ from ingest.reading import read_file
 from policygraph import executors, state
 from policygraph.cache import CACHE_PATH, CachedResult, ResultCache, open_cache
 from policygraph.inputs import InputFile, collect
-from policygraph.outcome import TIMED_OUT, CannotRead, FileOutcome, notice_output
+from policygraph.outcome import TIMED_OUT, CannotRead, FileOutcome, NoticeOutput, notice_output
 from policygraph.outputs import atomic_file, claim, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
@@ -42,6 +43,7 @@ MANIFEST_VERSION = "2"
 LOG = logging.getLogger(__name__)
 NO_NOTICE_TEXT = "no notice text found in the file"
 WORKER_DIED = "the worker process died while reading this file (a crash in a native library, or out of memory)"
+Result = TypeVar("Result")
 
 
 def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunSummary:
@@ -220,11 +222,14 @@ def _reused(item: InputFile, sha256: str, earlier: CachedResult) -> FileOutcome:
 
 def _extract(item: InputFile, data: bytes, sha256: str, seconds: float) -> FileOutcome:
     try:
-        with failures_as_reasons(seconds):
-            notices = [notice_output(record) for record in file_records(data, item.shown_as, sha256)]
+        notices = guarded(partial(_notice_outputs, data, item.shown_as, sha256), seconds)
     except CannotRead as failure:
         return FileOutcome(item.shown_as, sha256, failure.status, failure.reason, time_limit=failure.time_limit)
     return FileOutcome(item.shown_as, sha256, "ok", notices=notices)
+
+
+def _notice_outputs(data: bytes, file: str, sha256: str) -> list[NoticeOutput]:
+    return [notice_output(record) for record in file_records(data, file, sha256)]
 
 
 def file_records(data: bytes, file: str, sha256: str) -> list[NoticeRecord]:
@@ -237,13 +242,13 @@ def file_records(data: bytes, file: str, sha256: str) -> list[NoticeRecord]:
     return records
 
 
-@contextmanager
-def failures_as_reasons(seconds: float) -> Iterator[None]:
-    """Whatever stops the work on a file within `seconds`, as CannotRead with the reason
-    its manifest entry gives: one bad file must not stop the batch."""
+def guarded(work: Callable[[], Result], seconds: float) -> Result:
+    """The work on one file, within `seconds`: whatever stops it is CannotRead, with the
+    reason its manifest entry gives, for one bad file must not stop the batch. A function,
+    not a context manager: a timeout landing between a context manager's frames escapes it."""
     try:
         with time_limit(seconds):
-            yield
+            return work()
     except NeedsOCR as error:
         raise CannotRead(str(error), "needs_ocr") from error
     except DecodeError as error:
