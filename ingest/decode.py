@@ -10,10 +10,8 @@ import codecs
 import re
 from pathlib import Path
 
-from ingest.docx import DOCX_SUFFIX, OLE_MAGIC, ZIP_MAGIC, docx_to_text, refuse_ole
-from ingest.html import html_to_text, looks_like_html, page_charset
-from ingest.pdf import read_pdf
 from ingest.reading import MAX_BYTES, read_file
+from ingest.signatures import DOCX_SUFFIX, OLE_MAGIC, ZIP_MAGIC, looks_like_html, page_charset, refuse_ole
 from ingest.source import DecodeError, SourceText
 from ingest.source import NeedsOCR as NeedsOCR  # re-exported: callers catch it with DecodeError
 from ingest.source import Table as Table  # re-exported: the type of SourceText.tables
@@ -140,6 +138,8 @@ def _decode(data: bytes, name: str) -> SourceText:
     if not data:
         raise DecodeError(EMPTY)
     if data.startswith(PDF_MAGIC):
+        from ingest.pdf import read_pdf  # each format's reader is imported by its first file
+
         return read_pdf(data)
     if name.lower().endswith(PDF_SUFFIX):
         raise DecodeError(NOT_PDF.format(content=_what_instead_of_pdf(data)))
@@ -177,6 +177,8 @@ def _decode_text(data: bytes) -> SourceText:
 
 
 def _decode_docx(data: bytes) -> SourceText:
+    from ingest.docx import docx_to_text
+
     text = docx_to_text(data)
     if not text.strip():
         raise DecodeError(DOCX_NO_TEXT)
@@ -184,6 +186,8 @@ def _decode_docx(data: bytes) -> SourceText:
 
 
 def _decode_html(data: bytes) -> SourceText:
+    from ingest.html import html_to_text
+
     text = html_to_text(_page_source(data))
     if not text.strip():
         raise DecodeError(HTML_NO_TEXT)

@@ -22,8 +22,6 @@ from lxml import etree
 
 from ingest.source import DecodeError
 
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Compound File Binary: old .doc, and password-protected .docx
 MAIN_DOCUMENT = "word/document.xml"
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # Word's XML compresses about 5 to 30 to 1; deflate's ceiling, reached by zip bombs, is about 1000.
@@ -37,9 +35,6 @@ TOO_COMPRESSED = (
     "refusing .docx: it is compressed {ratio:,.0f} to 1, beyond the {limit} to 1 a Word document reaches (zip bomb?)"
 )
 CORRUPT = "corrupt .docx, cannot parse it: {detail}"
-OLD_DOC = "old Word .doc format is not supported; save as .docx"
-PROTECTED_DOCX = "password-protected .docx is not supported; remove the password and save again"
-DOCX_SUFFIX = ".docx"
 
 MARKUP_COMPATIBILITY = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 # Subtrees whose text is not part of the document as it now reads.
@@ -52,11 +47,6 @@ TEXT_BOX = qn("w:txbxContent")
 # Block-level wrappers whose paragraphs and tables belong to the flow around them.
 BLOCK_WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:ins"), qn("w:moveTo")}
 CELL_SEPARATOR = "\t"
-
-
-def refuse_ole(name: str) -> str:
-    """The reason to give for a Compound File Binary file, which Word writes for two things."""
-    return PROTECTED_DOCX if name.lower().endswith(DOCX_SUFFIX) else OLD_DOC
 
 
 def docx_to_text(data: bytes) -> str:

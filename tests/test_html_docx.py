@@ -18,7 +18,8 @@ from lxml import etree
 
 from ingest.decode import DecodeError, decode_bytes
 from ingest.docx import docx_to_text
-from ingest.html import html_to_text, page_charset
+from ingest.html import html_to_text
+from ingest.signatures import page_charset
 from policygraph.pipeline import run
 from tests.conftest import CORPUS, file_records
 
