@@ -10,6 +10,7 @@ from types import ModuleType
 from typing import Any
 
 from extract import effective, header, periods, prepayments, price_caps, references, self_pay
+from extract.regions import PlacedIssuer, notice_regions
 from extract.sentences import Span, sentences_holding
 from ingest.structure import NoticeLayout
 from schema import HEADER_FIELDS, Prepayment, PriceCap, ProcurementPeriod, Reference, SelfPayAdjustment
@@ -39,6 +40,7 @@ class NoticeFacts:
     self_pay_adjustments: list[SelfPayAdjustment] = field(default_factory=list)
     price_caps: list[PriceCap] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    regions: list[PlacedIssuer] = field(default_factory=list)  # one per issuer
     # Where each field read from the layout was found, for the record's field_evidence.
     field_sources: dict[str, header.Read] = field(default_factory=dict)
 
@@ -52,6 +54,7 @@ def extract_notice(text: str, layout: NoticeLayout) -> NoticeFacts:
         status=header.status(layout),
         issue_date=_value(read["issue_date"]),
         field_sources={name: source for name, source in read.items() if source},
+        regions=notice_regions(text, read["issuers"], read["doc_number"]),
     )
     year = _reference_year(facts)
     regions = [(start, end, _mentions(text, start, end)) for start, end in _fact_regions(layout)]

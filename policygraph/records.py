@@ -7,6 +7,7 @@ import re
 
 from extract.header import Read
 from extract.notice import extract_notice
+from extract.regions import PlacedIssuer
 from extract.tables import attachment_rows
 from ingest.normalize import normalize
 from ingest.script import Script, detect_script
@@ -60,7 +61,7 @@ def _record(
         title=facts.title,
         doc_number=facts.doc_number,
         issuers=facts.issuers,
-        regions=[Region() for _ in facts.issuers],
+        regions=[_region(placed, mapped) for placed in facts.regions],
         status=facts.status,
         issue_date=facts.issue_date,
         effective_date=facts.effective_date,
@@ -76,6 +77,12 @@ def _script(source_text: str, mapped: MappedText, layout: NoticeLayout) -> Scrip
     start, end = (min(e.start for e in own), max(e.end for e in own)) if own else (0, len(mapped.text))
     source_start, source_end = mapped.source_span(start, end)
     return detect_script(source_text[source_start:source_end])
+
+
+def _region(placed: PlacedIssuer, mapped: MappedText) -> Region:
+    if placed.read is None:
+        return placed.region
+    return placed.region.model_copy(update={"evidence": _field_evidence(placed.read, mapped)})
 
 
 def _field_evidence(read: Read, mapped: MappedText) -> FieldEvidence:

@@ -116,6 +116,11 @@ class Region(Model):
     level: RegionLevel | None = None
     province: str | None = None
     city: str | None = None
+    county: str | None = None
+    evidence: FieldEvidence | None = Field(
+        default=None,
+        description="where the place was read: the issuer's name, or the 发文字号 whose 机关代字 abbreviates it",
+    )
 
 
 class Copy(Source):
@@ -131,7 +136,10 @@ class NoticeRecord(Model):
     title: str | None
     doc_number: str | None
     issuers: list[str]
-    regions: list[Region] = Field(default_factory=list, description="one per issuer, in the issuers' order")
+    regions: list[Region] = Field(
+        default_factory=list,
+        description="one per issuer, in the issuers' order; for a notice naming no issuer, the one its 发文字号 places",
+    )
     copies: list[Copy] = Field(
         default_factory=list,
         description="the other files holding this notice (same number, same or near-same text); `source` is the "
