@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for hints: the query commands open the database without them
     from graph.copies import Occurrence
-    from schema import NoticeRecord
+    from schema import NoticeRecord, Region
     from schema.models import Fact
 
 DATABASE_NAME = "policygraph.sqlite"
@@ -154,6 +154,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX copies_claimed_id ON copies (claimed_id);
     CREATE INDEX copies_file ON copies (file);
     """,
+    # Where each issuer's notices apply, a row per record region in the record's order (the
+    # first is the lead issuer's, the notice's own), so that a rollout reads provinces and
+    # cities without parsing records. A document is also named by its procurement code, as
+    # written in any case.
+    """
+    CREATE TABLE regions (
+        notice_id TEXT NOT NULL REFERENCES notices (id) ON DELETE CASCADE, position INTEGER NOT NULL,
+        level TEXT, province TEXT, city TEXT, county TEXT, element TEXT, quote TEXT, start INTEGER, "end" INTEGER
+    );
+    CREATE INDEX regions_notice ON regions (notice_id, position);
+    CREATE INDEX regions_place ON regions (province, city);
+    INSERT INTO regions
+        SELECT n.id, region.key, json_extract(region.value, '$.level'), json_extract(region.value, '$.province'),
+               json_extract(region.value, '$.city'), json_extract(region.value, '$.county'),
+               json_extract(region.value, '$.evidence.element'), json_extract(region.value, '$.evidence.quote'),
+               json_extract(region.value, '$.evidence.start'), json_extract(region.value, '$.evidence.end')
+        FROM notices n, json_each(n.record, '$.regions') AS region;
+    CREATE INDEX documents_code ON documents (code COLLATE NOCASE);
+    """,
 ]
 
 
@@ -234,6 +253,7 @@ INSERTS = (
     "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     'INSERT INTO "references" VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     "INSERT INTO copies VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 )
 
 
@@ -246,6 +266,7 @@ class NoticeRows:
     notice: tuple  # NOTICE_COLUMNS
     facts: list[tuple]
     references: list[tuple]
+    regions: list[tuple]
 
 
 def notice_rows(record: NoticeRecord, line: str) -> NoticeRows:
@@ -263,7 +284,14 @@ def notice_rows(record: NoticeRecord, line: str) -> NoticeRows:
              ref.evidence.end)
             for ref in record.references
         ],
+        regions=[_region_row(record.id, position, region) for position, region in enumerate(record.regions)],
     )  # fmt: skip
+
+
+def _region_row(notice_id: str, position: int, region: Region) -> tuple:
+    evidence = region.evidence
+    where = (evidence.element, evidence.quote, evidence.start, evidence.end) if evidence else (None,) * 4
+    return (notice_id, position, region.level, region.province, region.city, region.county, *where)
 
 
 @dataclass(frozen=True)
@@ -422,6 +450,7 @@ class _PendingRows:
     facts: list[tuple] = field(default_factory=list)
     references: list[tuple] = field(default_factory=list)
     copies: list[tuple] = field(default_factory=list)
+    regions: list[tuple] = field(default_factory=list)
 
     def add(self, rowid: int, rows: NoticeRows, position: int, claimed_id: str | None = None) -> None:
         """`claimed_id`, where it is not the notice's own id."""
@@ -430,10 +459,11 @@ class _PendingRows:
         self.words.append((rowid, fold_case(notice[TITLE] or ""), fold_case(notice[TEXT])))
         self.facts += rows.facts
         self.references += rows.references
+        self.regions += rows.regions
 
     def tables(self) -> tuple[list[tuple], ...]:
         """The rows in the order of INSERTS."""
-        return self.notices, self.words, self.facts, self.references, self.copies
+        return self.notices, self.words, self.facts, self.references, self.copies, self.regions
 
 
 NOTICE_LINES = "SELECT n.record FROM notices n JOIN files f ON f.path = n.file ORDER BY f.position, n.position"

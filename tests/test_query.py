@@ -91,6 +91,15 @@ def test_search_ignores_the_case_of_latin_letters(database, code: str) -> None:
     ] != []
 
 
+def test_every_issuers_region_is_a_row_of_the_database(database) -> None:
+    rows = database.execute(
+        "SELECT position, level, province, city, quote FROM regions WHERE notice_id = ? ORDER BY position", (CITY,)
+    )
+    assert [tuple(row) for row in rows] == [(0, "city", "山东省", "聊城市", "聊城市医疗保障局")]
+    total = database.execute("SELECT count(*) FROM regions").fetchone()[0]
+    assert total == sum(len(json.loads(line)["regions"]) for line in store.notice_lines(database))
+
+
 def test_unknown_document_is_an_error(database) -> None:
     with pytest.raises(query.NotFound):
         query.resolve(database, "不存在的文件")
@@ -137,6 +146,24 @@ def test_a_database_of_an_earlier_version_keeps_its_graph(tmp_path: Path) -> Non
         assert query.resolve(connection, "国医保发〔2024〕1号").node == "ref:number:国医保发〔2024〕1号"
         edges = [tuple(row) for row in connection.execute("SELECT source, target, position FROM edges")]
     assert edges == [(CITY, PROVINCIAL, 1)]
+
+
+def test_a_database_of_an_earlier_version_gets_its_records_regions(tmp_path: Path) -> None:
+    """Regions are kept in records before they are in a table of their own: the table is filled from them."""
+    record = {"regions": [{"level": "city", "province": "山东省", "city": "聊城市", "county": None, "evidence": None}]}
+    with closing(sqlite3.connect(tmp_path / "old.sqlite")) as old:
+        old.create_function("fold_case", 1, store.fold_case)
+        old.executescript("\n".join(store.MIGRATIONS[:-1]))
+        old.execute(
+            "INSERT INTO notices (id, file, issuers, status, script, text, record) VALUES (?, 'a.txt', ?, 'final', "
+            "'simplified', '', ?)",
+            (CITY, '["聊城市医疗保障局"]', json.dumps(record, ensure_ascii=False)),
+        )
+        old.execute(f"PRAGMA user_version = {len(store.MIGRATIONS) - 1}")
+        old.commit()
+    with closing(store.connect(tmp_path / "old.sqlite")) as connection:
+        rows = connection.execute("SELECT notice_id, position, level, province, city, quote FROM regions").fetchall()
+    assert [tuple(row) for row in rows] == [(CITY, 0, "city", "山东省", "聊城市", None)]
 
 
 def test_command_line_answers_in_json(corpus_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
