@@ -1,7 +1,7 @@
 """The questions compliance officers ask of the database, as plain functions over SQLite.
 
 A document is named however a person writes it: a 发文字号 in either script and any
-brackets, a record id, or words of its title.
+brackets, a procurement file's code, a record id, or words of its title.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ LIKE_WILDCARDS = ("%", "_")
 LIKE_HOLDING = f"LIKE ? ESCAPE '{LIKE_ESCAPE}'"  # with a pattern made by _holding
 _T2S = OpenCC("t2s")
 CANDIDATES_SHOWN = 10  # documents listed when a name matches several
-BY_ID_OR_NUMBER = """
-    SELECT * FROM documents WHERE node IN (:name, :wanted) OR doc_number = :number
+# A procurement file's code (GH-HD2023-1) names it as its number would, in either case.
+BY_ID_NUMBER_OR_CODE = """
+    SELECT * FROM documents WHERE node IN (:name, :wanted) OR doc_number = :number OR code = :wanted COLLATE NOCASE
     ORDER BY node NOT IN (:name, :wanted), position"""
 
 
@@ -71,10 +72,10 @@ def simplified(text: str) -> str:
 
 
 def resolve(connection: sqlite3.Connection, name: str) -> Document:
-    """The document `name` means: by id, by 发文字号, else by words of its title."""
+    """The document `name` means: by id, by 发文字号 or procurement code, else by words of its title."""
     wanted = simplified(name)
     number = canonical_doc_number(wanted)
-    rows = connection.execute(BY_ID_OR_NUMBER, {"name": name, "wanted": wanted, "number": number}).fetchall()
+    rows = connection.execute(BY_ID_NUMBER_OR_CODE, {"name": name, "wanted": wanted, "number": number}).fetchall()
     notices = [row for row in rows if row["in_corpus"]] or rows  # two notices may claim one number
     row = _the_one(name, notices, exact=lambda row: row["node"] in (name, wanted))
     if row is None:

@@ -91,6 +91,11 @@ def test_search_ignores_the_case_of_latin_letters(database, code: str) -> None:
     ] != []
 
 
+@pytest.mark.parametrize("code", ["GH-HD2023-1", "gh-hd2023-1", "ＧＨ-ＨＤ2023-1"])
+def test_a_document_is_found_by_its_procurement_code_in_any_case(database, code: str) -> None:
+    assert query.resolve(database, code).node == "ref:GH-HD2023-1"
+
+
 def test_every_issuers_region_is_a_row_of_the_database(database) -> None:
     rows = database.execute(
         "SELECT position, level, province, city, quote FROM regions WHERE notice_id = ? ORDER BY position", (CITY,)
