@@ -64,6 +64,7 @@ class Document:
     in_corpus: bool
     doc_number: str | None
     title: str | None
+    code: str | None = None
 
 
 def simplified(text: str) -> str:
@@ -89,7 +90,7 @@ def resolve(connection: sqlite3.Connection, name: str) -> Document:
 
 
 def _document(row: sqlite3.Row) -> Document:
-    return Document(row["node"], bool(row["in_corpus"]), row["doc_number"], row["title"])
+    return Document(row["node"], bool(row["in_corpus"]), row["doc_number"], row["title"], row["code"])
 
 
 def _the_one(name: str, rows: list[sqlite3.Row], exact: Callable[[sqlite3.Row], bool]) -> sqlite3.Row | None:
