@@ -1,5 +1,5 @@
-"""The `policygraph` command: `run` extracts; `show`, `implementers`, `chain`, `facts` and
-`search` query the database a run wrote; `serve` browses it in a web browser."""
+"""The `policygraph` command: `run` extracts; `show`, `implementers`, `chain`, `facts`,
+`search` and `rollout` query the database a run wrote; `serve` browses it in a web browser."""
 
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from pathlib import Path
 
 from graph import neo4j, query, store
 from policygraph import state
-from policygraph.columns import FACT_COLUMNS, SEARCH_COLUMNS, WALK_COLUMNS
+from policygraph.columns import FACT_COLUMNS, ROLLOUT_COLUMNS, SEARCH_COLUMNS, WALK_COLUMNS
 from policygraph.database import NoDatabase, disowned, open_database
 from policygraph.labels import CHINESE, LANGUAGES
 from policygraph.options import DATE_FORMS, positive_int, positive_seconds, query_date
 from policygraph.outputs import OutputFolderError, write_atomically
-from policygraph.render import as_card, as_json, as_table
+from policygraph.render import as_card, as_json, as_rollout, as_table
 from policygraph.state import SECONDS_PER_FILE, RunOptions
 
 DEFAULT_OUT = Path("outputs")
@@ -71,16 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     export_parser.add_argument("--to", type=Path, help="where to write (default: OUT/neo4j)")
     export_parser.add_argument("--json", action="store_true", help="print the files written as JSON")
     export_parser.set_defaults(handler=_query(_export_neo4j, lambda written, a: "\n".join(written)))
-    for name, helptext, add_arguments, answer, columns in QUERIES:
+    for name, helptext, add_arguments, answer, render in QUERIES:
         sub = commands.add_parser(name, help=helptext)
         sub.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the run's output folder (default: outputs)")
         shape = sub.add_mutually_exclusive_group()
         shape.add_argument("--json", action="store_true", help="print JSON, for programs")
-        if columns is not None:
+        if render is not _card:
             shape.add_argument("--csv", action="store_true", help="print CSV with the table's headings, for Excel")
         sub.add_argument("--lang", choices=LANGUAGES, default=CHINESE, help="labels in Chinese (default) or English")
         add_arguments(sub)
-        sub.set_defaults(handler=_query(answer, _for_people(columns)))
+        sub.set_defaults(handler=_query(answer, render))
     return parser
 
 
@@ -217,24 +217,44 @@ def _query(answer: Callable, render: Callable) -> Callable[[argparse.Namespace],
     return handler
 
 
-def _for_people(columns: Callable[[argparse.Namespace], list[str]] | None) -> Callable:
-    """How a person reads an answer: a card for one document, else a table, or its CSV."""
+def _card(document: dict, args: argparse.Namespace) -> str:
+    return as_card(document, args.lang)
 
-    def render(result: object, args: argparse.Namespace) -> str:
-        if columns is None:
-            return as_card(result, args.lang)
+
+def _table(columns: Callable[[argparse.Namespace], list[str]]) -> Callable[[list[dict], argparse.Namespace], str]:
+    """Rows as an aligned table, or as CSV for Excel."""
+
+    def render(rows: list[dict], args: argparse.Namespace) -> str:
         fact_type = getattr(args, "type", None)
         if args.csv:
             from policygraph.tables import as_csv
 
-            return as_csv(result, columns(args), fact_type)
-        return as_table(result, columns(args), args.lang, fact_type)
+            return as_csv(rows, columns(args), fact_type)
+        return as_table(rows, columns(args), args.lang, fact_type)
 
     return render
 
 
+def _rollout_table(rollout: dict, args: argparse.Namespace) -> str:
+    if args.csv:
+        from policygraph.tables import rollout_csv
+
+        return rollout_csv(rollout, ROLLOUT_COLUMNS)
+    return as_rollout(rollout, ROLLOUT_COLUMNS, args.lang)
+
+
+def _rollout(connection: sqlite3.Connection, args: argparse.Namespace) -> dict:
+    from dataclasses import asdict
+
+    from graph.rollout import rollout  # 10 ms of imports, which every other command would pay
+
+    return asdict(rollout(connection, args.document))
+
+
 def _document(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("document", help="发文字号 (any script, any brackets), record id, or title words")
+    parser.add_argument(
+        "document", help="发文字号 (any script, any brackets), procurement code, record id, or title words"
+    )
 
 
 def _document_and_depth(parser: argparse.ArgumentParser) -> None:
@@ -253,43 +273,50 @@ def _words(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("words", nargs="+")
 
 
-# (command, help, its arguments, the answer from the database, the columns of its table:
-# None for the one answer shown as a card)
+# (command, help, its arguments, the answer from the database, how a person reads it)
 QUERIES = [
     (
         "show",
         "a notice by number, id or title words: facts, references, referrers",
         _document,
         lambda db, a: query.show(db, a.document),
-        None,
+        _card,
     ),
     (
         "implementers",
         "who forwards or implements a document, transitively",
         _document_and_depth,
         lambda db, a: query.implementers(db, a.document, a.depth),
-        lambda a: WALK_COLUMNS,
+        _table(lambda a: WALK_COLUMNS),
     ),
     (
         "chain",
         "what a notice forwards or implements, up to the root documents",
         _document_and_depth,
         lambda db, a: query.chain(db, a.document, a.depth),
-        lambda a: WALK_COLUMNS,
+        _table(lambda a: WALK_COLUMNS),
     ),
     (
         "facts",
         "one type of fact compared across notices",
         _fact_filters,
         lambda db, a: query.facts(db, a.type, a.issuer, a.since, a.until),
-        lambda a: FACT_COLUMNS[a.type],
+        _table(lambda a: FACT_COLUMNS[a.type]),
     ),
     (
         "search",
         "full-text search over titles and text",
         _words,
         lambda db, a: query.search(db, " ".join(a.words)),
-        lambda a: SEARCH_COLUMNS,
+        _table(lambda a: SEARCH_COLUMNS),
+    ),
+    (
+        "rollout",
+        "where a document is carried out: each implementing or forwarding notice by province and city, "
+        "then the provinces with none",
+        _document,
+        _rollout,
+        _rollout_table,
     ),
 ]
 

@@ -21,3 +21,7 @@ FACT_COLUMNS = {
     ],
 }
 SEARCH_COLUMNS = ["doc_number", "title", "issuers", "issue_date"]
+ROLLOUT_COLUMNS = [
+    "province", "city", "issuers", "doc_number", "path", "relation", "issue_date", "effective_date",
+    "procurement_periods",
+]  # fmt: skip

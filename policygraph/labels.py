@@ -47,6 +47,12 @@ FIELD_LABELS = {
     "target": "适用于",
     "quote": "原文依据",
     "evidence": "原文依据",
+    "level": "行政级别",
+    "province": "省份",
+    "city": "城市",
+    "county": "区县",
+    "path": "执行路径",
+    "procurement_periods": "采购周期",
 }
 FACT_TYPE_LABELS = {
     "procurement_periods": "采购周期",
@@ -82,6 +88,7 @@ VALUE_LABELS = {
     "script": {"simplified": "简体", "traditional": "繁体", "mixed": "简繁混排"},
     "relation": RELATION_LABELS,
     "in_corpus": {True: "是", False: "否（仅被引用）"},
+    "level": {"national": "国家", "alliance": "省际联盟", "province": "省级", "city": "市级", "county": "县级"},
 }
 
 
@@ -117,12 +124,29 @@ def fact_type_label(fact_type: str, language: str = CHINESE) -> str:
     return FACT_TYPE_LABELS.get(fact_type, fact_type) if language == CHINESE else fact_type
 
 
+def period_text(period: dict) -> str:
+    """24个月, 24个月 +12个月 with an extension, and the dates where the notice gives them."""
+    words = [f"{period['months']}个月"] if period.get("months") else []
+    if period.get("extension_months"):
+        words.append(f"+{period['extension_months']}个月")
+    if period.get("start") or period.get("end"):
+        words.append(f"{period.get('start') or '?'}–{period.get('end') or '?'}")
+    return " ".join(words)
+
+
+# Values made of parts, and lists joined otherwise than with 、.
+COMPOSITE: dict[str, Callable[[dict], str]] = {"procurement_periods": period_text}
+SEPARATORS = {"path": " → "}
+
+
 def shown(field: str, value: object, language: str = CHINESE) -> str:
     """A value as a person reads it in a cell or on a card; nothing known is an empty string."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return "、".join(shown(field, item, language) for item in value)
+        return SEPARATORS.get(field, "、").join(shown(field, item, language) for item in value)
+    if isinstance(value, dict) and field in COMPOSITE:
+        return COMPOSITE[field](value)
     if language != CHINESE:
         return str(value)
     if isinstance(value, date):

@@ -68,5 +68,19 @@ def fact_summary(fact: dict, fact_type: str, language: str = CHINESE) -> str:
     return separator.join(f"{heading(key, language, fact_type)} {shown(key, value, language)}" for key, value in known)
 
 
+def as_rollout(rollout: dict, columns: list[str], language: str = CHINESE) -> str:
+    """The notices carrying the document out, then the province-level divisions with none."""
+    table = as_table(rollout["rows"], columns, language)
+    missing = rollout["missing"]
+    said = _MISSING[language].format(count=len(missing), provinces="、".join(missing))
+    return f"{table}\n\n{said}"
+
+
+_MISSING = {
+    CHINESE: "尚无执行通知的省级行政区（{count} 个）：{provinces}",
+    ENGLISH: "{count} province-level divisions with no notice in the corpus: {provinces}",
+}
+
+
 def _cut(text: str) -> str:
     return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"

@@ -35,7 +35,7 @@ def download_heading(column: str, fact_type: str | None = None) -> str:
 def cell(column: str, row: dict) -> object:
     """A value for a spreadsheet: numbers and dates as themselves, words as the page shows them."""
     value = named(row, column)
-    if isinstance(value, bool | list) or value in VALUE_LABELS.get(column, {}):
+    if isinstance(value, bool | list | dict) or value in VALUE_LABELS.get(column, {}):
         return shown(column, value)
     return value
 
@@ -48,6 +48,13 @@ def as_csv(rows: list[dict], columns: list[str], fact_type: str | None = None) -
     for row in rows:
         writer.writerow([_csv_cell(column, cell(column, row)) for column in columns])
     return EXCEL_BOM + written.getvalue()
+
+
+def rollout_csv(rollout: dict, columns: list[str]) -> str:
+    """One sheet of every province: the notices carrying the document out, then a row naming
+    each province-level division with none."""
+    rows = [{**row, "id": row["node"]} for row in rollout["rows"]]
+    return as_csv(rows + [{"province": province} for province in rollout["missing"]], columns)
 
 
 def _csv_cell(column: str, value: object) -> object:
