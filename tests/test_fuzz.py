@@ -410,7 +410,8 @@ def assert_records_sound(text: str) -> None:
     """Every record of `text` quotes its own text, within the limit, and is written as the schema says."""
     for record in notice_records(SourceText(text, "utf-8"), SOURCE_FILE, SOURCE_SHA256):
         quoted = [fact.evidence for name in FACT_FIELDS for fact in getattr(record, name)]
-        for evidence in [*quoted, *record.field_evidence.values()]:
+        placed = [region.evidence for region in record.regions if region.evidence]
+        for evidence in [*quoted, *record.field_evidence.values(), *placed]:
             assert record.text[evidence.start : evidence.end] == evidence.quote
             assert 0 < len(evidence.quote) <= MAX_QUOTE_CHARS
         line = record.model_dump_json()

@@ -43,6 +43,9 @@ def comparable(record: dict, layout_free: bool = False) -> dict:
     kept["field_evidence"] = {
         name: {key: read[key] for key in ("element", *evidence_keys)} for name, read in kept["field_evidence"].items()
     }
+    for region in kept["regions"]:
+        if region["evidence"]:
+            region["evidence"] = {key: region["evidence"][key] for key in ("element", *evidence_keys)}
     return kept
 
 
