@@ -124,18 +124,18 @@ def test_the_command_prints_a_table_then_the_provinces_without_one(
     table, missing = capsys.readouterr().out.rstrip("\n").split("\n\n")
     assert [line.split()[0] for line in table.splitlines()[2:]] == ["国家组织药品联合采购办公室", "山东省", "山东省", "广东省", "广东省"]
     assert f"{CODE} → 鲁医保函〔2025〕10号 → 聊医保函〔2025〕5号" in table
-    assert missing.startswith("29 province-level divisions with no notice in the corpus: 北京市、天津市、")
+    assert missing.startswith("尚无执行通知的省级行政区（29 个）：北京市、天津市、")
 
 
 def test_the_command_prints_csv_with_a_row_for_each_province_without_a_notice(
     small_run: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["rollout", CODE, "--out", str(small_run), "--csv"]) == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [row["doc_number"] for row in rows[:5]] == [expected[3] for expected in EXPECTED_ROWS]
-    assert rows[2]["procurement_periods"] == "" and rows[1]["procurement_periods"] == "24个月"
-    assert [row["province"] for row in rows[5:]] == [p for p in mainland_provinces() if p not in ACTED]
-    assert all(row["doc_number"] == "" for row in rows[5:])
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
+    assert [row["编号"] for row in rows[:5]] == [expected[3] for expected in EXPECTED_ROWS]
+    assert rows[2]["采购周期"] == "" and rows[1]["采购周期"] == "24个月"
+    assert [row["省份"] for row in rows[5:]] == [p for p in mainland_provinces() if p not in ACTED]
+    assert all(row["编号"] == "" for row in rows[5:])
 
 
 def test_the_samples_rollout_of_gh_hd2023_1(corpus_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
