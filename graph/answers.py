@@ -113,3 +113,46 @@ class FactRow(BaseModel):
     target: str | None
     scope: str | None
     quote: str
+
+
+class Period(BaseModel):
+    months: int | None
+    extension_months: int | None
+    start: date | None
+    end: date | None
+
+
+class RolloutRow(BaseModel):
+    """A notice carrying the document out, placed where its lead issuer is; `path` runs from
+    the document down to it, each named by number, code or id."""
+
+    node: str
+    doc_number: str | None
+    title: str | None
+    issuers: list[str]
+    level: str | None
+    province: str | None
+    city: str | None
+    county: str | None
+    relation: Literal["forwards", "implements"]
+    path: list[str]
+    issue_date: date | None
+    effective_date: date | None
+    procurement_periods: list[Period]
+
+
+class RolloutTarget(BaseModel):
+    node: str
+    in_corpus: bool
+    doc_number: str | None
+    title: str | None
+    code: str | None = None
+
+
+class Rollout(BaseModel):
+    """Who carries a document out, where and from when, and the mainland's province-level
+    divisions with no notice of it in the corpus."""
+
+    target: RolloutTarget
+    rows: list[RolloutRow]
+    missing: list[str]

@@ -163,6 +163,7 @@ API_OF = {  # a command's arguments → the API route answering the same questio
     ("facts", "--type", "self_pay_adjustments"): "/api/facts?type=self_pay_adjustments",
     ("search", "集中带量采购"): "/api/search?q=集中带量采购",
     ("show", "聊医保函〔2024〕13号"): "/api/documents/聊医保函〔2024〕13号",
+    ("rollout", "GH-HD2023-1"): "/api/documents/GH-HD2023-1/rollout",
 }
 
 

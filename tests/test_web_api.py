@@ -51,7 +51,8 @@ SCRIPT_NOTICE = f"""测试市医疗保障局
 """
 API_DOCUMENTATION = ["/docs", "/redoc"]
 API_PATHS = [
-    "/api/documents/{name}", "/api/documents/{name}/chain", "/api/documents/{name}/implementers", "/api/facts", "/api/search"
+    "/api/documents/{name}", "/api/documents/{name}/chain", "/api/documents/{name}/implementers",
+    "/api/documents/{name}/rollout", "/api/facts", "/api/search",
 ]  # fmt: skip
 
 

@@ -161,6 +161,18 @@ def _column(page, name: str) -> list[str]:
     return page.locator(f"table.compare tbody td.{name}").all_inner_texts()
 
 
+def test_the_rollout_page_draws_each_notice_on_its_provinces_timeline(page) -> None:
+    """From the provincial notice's implemented document to who carries it out where and when."""
+    page.goto("/notices/GH-HD2023-1")
+    page.get_by_role("link", name="查看各地执行情况").click()
+    page.wait_for_function("window.rolloutChart !== undefined")
+    drawn = page.evaluate("rolloutChart.data.datasets.map((set) => set.data.map((point) => [point.y, point.day]))")
+    assert drawn == [[["山东省", "2024-05-31"], ["山东省", "2024-05-31"]], []]  # both state when they take effect
+    assert _column(page, "city") == ["", "聊城市"]
+    sync_api.expect(page.locator("ul.missing li")).to_have_count(30)
+    screenshot(page, "rollout")
+
+
 def test_a_notice_carrying_a_script_renders_inert(page, problems: list[str]) -> None:
     page.goto(f"/notices/{SCRIPT_NUMBER}")
     sync_api.expect(page.locator("h1")).to_have_text("关于<script>alert(1)</script>执行集中带量采购中选结果的通知")
@@ -173,7 +185,15 @@ def test_a_notice_carrying_a_script_renders_inert(page, problems: list[str]) -> 
 
 
 @pytest.mark.parametrize(
-    "url", ["/", f"/?q={PROVINCIAL}", f"/notices/{CITY}", f"/notices/{PROVINCIAL}/graph", "/facts?type=prepayments"]
+    "url",
+    [
+        "/",
+        f"/?q={PROVINCIAL}",
+        f"/notices/{CITY}",
+        f"/notices/{PROVINCIAL}/graph",
+        "/facts?type=prepayments",
+        "/notices/GH-HD2023-1/rollout",
+    ],
 )
 def test_the_main_pages_work_under_their_content_security_policy(page, problems: list[str], url: str) -> None:
     """cytoscape.js writes a stylesheet into the page: the policy allows it by its hash."""

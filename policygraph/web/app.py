@@ -27,9 +27,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph import query, store
-from graph.answers import FactRow, FactType, SearchHit, ShownDocument, WalkStep
+from graph.answers import FactRow, FactType, Rollout, SearchHit, ShownDocument, WalkStep
 from policygraph import labels, tables
-from policygraph.columns import FACT_COLUMNS
+from policygraph.columns import FACT_COLUMNS, ROLLOUT_COLUMNS
 from policygraph.render import fact_summary
 from policygraph.web import messages
 from policygraph.web.highlight import Span, highlighted
@@ -212,6 +212,17 @@ def api_implementers(db: DatabaseDependency, name: DocumentName, depth: Depth = 
     return db.ask(query.implementers, name, depth)
 
 
+@API.get("/documents/{name:path}/rollout", response_model=Rollout, summary="Where and from when it is carried out")
+def api_rollout(db: DatabaseDependency, name: DocumentName) -> dict:
+    return db.ask(_rollout, name)
+
+
+def _rollout(connection: sqlite3.Connection, name: str) -> dict:
+    from graph.rollout import rollout
+
+    return asdict(rollout(connection, name))
+
+
 @API.get("/documents/{name:path}/chain", response_model=list[WalkStep], summary="What it forwards or implements")
 def api_chain(db: DatabaseDependency, name: DocumentName, depth: Depth = query.MAX_DEPTH) -> list[dict]:
     return db.ask(query.chain, name, depth)
@@ -266,6 +277,30 @@ def _search(connection: sqlite3.Connection, text: str) -> tuple[query.Document |
         named = None
     hits = [hit for hit in query.search(connection, text) if not named or hit["id"] != named.node]
     return named, hits
+
+
+@PAGES.get("/notices/{name:path}/rollout")
+def rollout_page(request: Request, db: DatabaseDependency, name: DocumentName) -> HTMLResponse:
+    found = db.ask(_rollout, name)
+    context = {"rollout": found, "columns": ROLLOUT_COLUMNS, "timeline": _timeline(found["rows"])}
+    return _page(request, "rollout.html", context)
+
+
+def _timeline(rows: list[dict]) -> list[dict]:
+    """The points of the chart: each notice at its effective date, or at its issue date where
+    it states none (drawn apart), on its province's line."""
+    points = []
+    for row in rows:
+        day = row["effective_date"] or row["issue_date"]
+        if day:
+            place = row["province"] or labels.shown("level", row["level"]) or "未知地区"
+            points.append({
+                "place": place,
+                "day": day,
+                "effective": row["effective_date"] is not None,
+                "label": " ".join(filter(None, [row["city"], row["doc_number"] or row["node"]])),
+            })  # fmt: skip
+    return points
 
 
 @PAGES.get("/notices/{name:path}/graph")
