@@ -37,7 +37,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from extract.nlp import pipeline
+from extract.nlp import segmenter
 from graph import query, store
 from policygraph.cli import main as policygraph
 from policygraph.state import pipeline_digest
@@ -81,7 +81,7 @@ def _warm_up() -> None:
     """What every run imports, loads and computes, done here once: a forked run's first
     milliseconds are then its own work."""
     importlib.import_module("policygraph.pipeline")
-    pipeline()
+    segmenter()
     pipeline_digest()
 
 

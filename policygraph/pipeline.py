@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from tqdm import tqdm
 
-from extract.nlp import pipeline
+from extract.nlp import segmenter
 from graph import store
 from graph.build import resolve_graph
 from graph.export import write_graphml, write_node_link_json
@@ -108,7 +108,7 @@ def _outcomes(work: partial, items: list[InputFile], options: RunOptions, cache:
     if options.scheduler:
         return executors.dask(work, items, options.scheduler, _crashed)
     if options.jobs > 1 and cache.empty:
-        pipeline()  # every file needs spaCy and jieba: loaded once, here, and shared by the workers forked from here
+        segmenter()  # every file with facts needs jieba: loaded once, here, and shared by the workers forked from here
     return executors.local(work, items, options.jobs, _crashed)
 
 
