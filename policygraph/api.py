@@ -1,7 +1,7 @@
 """The Python API: what the command line does, for a program in the same process, without
 writing files for it or parsing what it prints.
 
-Each function imports what it needs when called: reading notices loads spaCy, asking a
+Each function imports what it needs when called: reading notices loads jieba, asking a
 database loads pydantic, and a run with nothing to do needs neither.
 """
 
