@@ -1,300 +1,279 @@
-"""The speed and memory benchmark of issue 5, printed as one table.
+"""The speed and memory benchmark (issues 5 and 15), printed as one table.
 
-    python -m benchmarks.run [--notices 10000] [--pdfs 20] [--work /tmp/policygraph-bench]
+    python -m benchmarks.run [--sizes 1500 10000] [--pairs 3] [--pdfs 100] [--quick]
 
-Generates a seeded corpus, then measures: the pipeline on one and two workers (the best
-of three runs each) against bare spaCy (blank zh, jieba) over the same texts, both as
-the run reports its own time (spaCy's is timed the same way, after loading) and with the
-command's start-up; the most two workers could give, by Amdahl's law, with the run's
-serial parts; what N more notices cost, without the costs a run pays once; the per-file
-work alone on one and two workers, and the one process writing the outputs alone; time
-per stage; PDF pages/s against bare pdfplumber; peak memory at N and 10·N notices (each
-in a fresh process); and a re-run of the unchanged corpus.
+Every figure is a whole command in a fresh process, start-up included, and every ratio
+is paired (benchmarks/paired.py says why): on a seeded corpus at each size, bare spaCy
+(benchmarks/bare_spacy.py) and `policygraph run` on one worker, in turn; at the largest
+size, one worker and two in turn; then the re-run over the unchanged corpus, the daily
+increment (20 new notices beside the processed ones), the start-up of `run` on one file
+and of `show`, PDF reading against bare pdfplumber with the machine's fonts and with
+none (benchmarks/read_pdfs.py), and peak memory at the largest size and at ten times it.
+The machine is printed first: the figures hold for it alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import pickle
-import re
+import json
+import os
+import platform
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.corpus import generate, write
+from benchmarks.paired import Pair, Trial, alternated, rates, ratios, span, timed, times
 from benchmarks.pdfs import write_pdfs
 
-PROJECT = Path(__file__).resolve().parents[1]
-PDF_PASSES = 3
-RUN_PASSES = 3  # this machine's speed drifts by 10-20% between runs: the best of three
-PEAK_OF_CHILD = """import resource, subprocess, sys
-subprocess.run(sys.argv[1:], check=True, capture_output=True)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"""
-RUN_SECONDS = re.compile(r"in (\d+(?:\.\d+)?) s$", re.MULTILINE)  # the end of `policygraph run`'s summary line
+DAILY_NOTICES = 20
+QUICK = {"sizes": [200, 1_000], "pdfs": 10, "skip_memory": True}
+Row = tuple[str, str]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notices", type=int, default=10_000)
-    parser.add_argument("--pdfs", type=int, default=20)
-    parser.add_argument("--work", type=Path, default=Path("/tmp/policygraph-bench"))
-    parser.add_argument("--skip-memory", action="store_true", help="skip the 10·N memory run")
-    args = parser.parse_args()
+    args = _arguments()
     shutil.rmtree(args.work, ignore_errors=True)
-    rows: list[tuple[str, str]] = []
-    texts = _corpus(args.work / "text", args.notices)
-    characters = sum(len(text) for text in texts)
-    rows.append(("corpus", f"{len(texts):,} notices, {characters:,} characters"))
-    one = _best_run(args.work / "text", args.work / "out1")
-    two = _best_run(args.work / "text", args.work / "out2", "--jobs", "2")
-    load, pipe = _bare_spacy(texts)
-    rows += _throughput(args.work, len(texts), characters, (load, pipe), one, two)
-    rows += _serial_bound(args.work / "out1", load, one)
-    rows += _marginal(args.work, args.notices, one, two)
-    rows += _worker_scaling(args.work / "text", characters, args.work)
-    rows += _stages(texts)
-    rows += _pdf(args.work / "pdf", args.pdfs)
+    rows = _machine()
+    largest = max(args.sizes)
+    for size in args.sizes:
+        rows += _against_spacy(args.work, size, args.pairs)
+    inputs, processed = args.work / f"text-{largest}", args.work / f"out-{largest}"
+    rows += _two_workers(inputs, processed, args.pairs)
+    rows += _rerun(inputs, processed, args.pairs)
+    rows += _daily_increment(inputs, processed, largest, args.pairs)
+    rows += _startup(args.work, processed, args.startup_runs)
+    rows += _pdf(args.work / "pdf", args.pdfs, args.pairs)
     if not args.skip_memory:
-        rows += _memory(args.work, args.notices)
+        rows += _memory(args.work, largest)
+    rows.append(("load average at the end", _load_average()))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
 
 
-def _corpus(folder: Path, count: int) -> list[str]:
-    notices = generate(count)
-    write(notices, folder)
-    return [notice.text for notice in notices]
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_500, 10_000], help="notices in each corpus")
+    parser.add_argument("--pairs", type=int, default=3, help="pairs in each comparison (at least 3)")
+    parser.add_argument("--pdfs", type=int, default=100, help="generated PDF notices")
+    parser.add_argument("--startup-runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/policygraph-bench"))
+    parser.add_argument("--skip-memory", action="store_true", help="skip the run at ten times the largest size")
+    parser.add_argument("--quick", action="store_true", help="a small version: 200 and 1,000 notices, 10 PDFs")
+    args = parser.parse_args()
+    if args.quick:
+        vars(args).update(QUICK)
+    if args.pairs < 3:
+        parser.error("--pairs: a median and a spread need at least 3 pairs")
+    return args
 
 
-@dataclass(frozen=True)
-class Timing:
-    wall: float  # the whole command, interpreter start-up and imports included
-    run: float  # the run as it reports itself: from reading the inputs to the last output
-
-
-def _best_run(inputs: Path, out: Path, *options: str) -> Timing:
-    """The fastest of RUN_PASSES first runs, each into an empty output folder."""
-    timings = []
-    for _ in range(RUN_PASSES):
-        shutil.rmtree(out, ignore_errors=True)
-        timings.append(_timed_run(inputs, out, *options))
-    return Timing(min(timing.wall for timing in timings), min(timing.run for timing in timings))
-
-
-def _timed_run(inputs: Path, out: Path, *options: str) -> Timing:
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "policygraph.cli", "run", str(inputs), "--out", str(out), *options]
-    finished = subprocess.run(command, check=True, cwd=PROJECT, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    return Timing(wall, float(RUN_SECONDS.search(finished.stdout).group(1)))
-
-
-def _throughput(
-    work: Path, notices: int, characters: int, spacy_seconds: tuple[float, float], one: Timing, two: Timing
-) -> list[tuple[str, str]]:
-    """`spacy_seconds`: bare spaCy's time to load, and to run over the same texts."""
-    rerun = _timed_run(work / "text", work / "out1")
-    load, pipe = spacy_seconds
-    spacy, spacy_with_load = characters / pipe, characters / (load + pipe)
-    rate = characters / one.run
+def _machine() -> list[Row]:
+    """What the figures were measured on; they say nothing of another machine."""
+    model = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor(),
+    )  # fmt: skip
     return [
-        ("pipeline, 1 worker", f"{notices / one.run:,.0f} notices/s, {rate:,.0f} chars/s "
-                               f"(run {one.run:.1f} s; {one.wall:.1f} s with start-up)"),
-        ("pipeline, 2 workers", f"{characters / two.run / 2:,.0f} chars/s per worker (run {two.run:.1f} s; "
-                                f"{two.wall:.1f} s with start-up), {one.run / two.run:.2f}x one worker"),
-        ("bare spaCy nlp.pipe", f"{spacy:,.0f} chars/s once loaded; {spacy_with_load:,.0f} chars/s counting "
-                                f"its {load:.1f} s to load spaCy and jieba"),
-        ("pipeline / spaCy", f"{rate / spacy_with_load:.2f}x, both counting their loading (the run loads spaCy "
-                             f"and jieba itself); {rate / spacy:.2f}x against spaCy once loaded; "
-                             f"{characters / one.wall / spacy:.2f}x counting the command's start-up too"),
-        ("re-run, unchanged", f"{rerun.wall:.2f} s with start-up, {one.wall / rerun.wall:.0f}x faster than the first"),
+        ("machine", f"{model}, {os.cpu_count()} cores, {platform.freedesktop_os_release()['PRETTY_NAME']}, "
+                    f"Linux {platform.release()}, Python {platform.python_version()}"),
+        ("CJK fonts installed", _cjk_fonts()),
+        ("load average at the start", _load_average()),
     ]  # fmt: skip
 
 
-def _serial_bound(out: Path, load: float, one: Timing) -> list[tuple[str, str]]:
-    """The most two workers can give by Amdahl's law, with no cost for running in parallel:
-    a run's serial parts (loading spaCy and jieba before the first file; resolving the
-    graph, in input order, and writing it after the last) take as long on two workers."""
+def _cjk_fonts() -> str:
+    if not shutil.which("fc-list"):
+        return "unknown (no fc-list)"
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=True).stdout
+    families = sorted({line.split(",")[0] for line in listed.splitlines() if line})
+    return f"{len(families)} families ({', '.join(families[:3])}…)" if families else "none"
+
+
+def _load_average() -> str:
+    """Other work on the machine slows every figure; the load tells how much there was."""
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg()) + " (1, 5, 15 minutes)"
+
+
+def _policygraph(*arguments: str | Path) -> list[str]:
+    return [sys.executable, "-m", "policygraph.cli", *map(str, arguments)]
+
+
+def _fresh_run(inputs: Path, out: Path, *options: str) -> Trial:
+    """`policygraph run` into an empty output folder: a first run, nothing cached."""
+    shutil.rmtree(out, ignore_errors=True)
+    return timed(_policygraph("run", inputs, "--out", out, *options))
+
+
+def _against_spacy(work: Path, size: int, pairs: int) -> list[Row]:
+    """One worker against bare spaCy over the same files, both paying their start-up."""
+    notices = generate(size)
+    inputs = write(notices, work / f"text-{size}")
+    characters = sum(len(notice.text) for notice in notices)
+    spacy = [sys.executable, "-m", "benchmarks.bare_spacy", str(inputs)]
+    measured = alternated(lambda: timed(spacy), lambda: _fresh_run(inputs, work / f"out-{size}"), pairs)
+    bare, ours = _sides(measured)
+    return [
+        (f"{size:,} notices", f"{characters:,} characters; bare spaCy and `policygraph run` in turn, {pairs} pairs"),
+        ("  bare spaCy", f"{times(bare)}; {rates(bare, characters, 'chars')}"),
+        ("  policygraph, 1 worker", f"{times(ours)}; {rates(ours, characters, 'chars')}, "
+                                    f"{rates(ours, size, 'notices')}"),
+        ("  policygraph / spaCy", ratios(measured)),
+        ("  peak memory, 1 worker", f"{span([trial.peak_mb for trial in ours], '{:,.0f}')} MB"),
+    ]  # fmt: skip
+
+
+def _two_workers(inputs: Path, out: Path, pairs: int) -> list[Row]:
+    """Leaves `out` as one worker's run left it, for the re-run and the daily increment."""
+    two_out = out.with_name(f"{out.name}-2-workers")
+    measured = alternated(lambda: _fresh_run(inputs, out), lambda: _fresh_run(inputs, two_out, "--jobs", "2"), pairs)
+    one, two = _sides(measured)
+    return [
+        ("two workers", f"{inputs.name}: 1 worker and 2 in turn, {pairs} pairs"),
+        ("  policygraph, 1 worker", times(one)),
+        ("  policygraph, 2 workers", times(two)),
+        ("  2 workers / 1", ratios(measured)),
+    ]
+
+
+def _rerun(inputs: Path, out: Path, runs: int) -> list[Row]:
+    """`run` again over unchanged files into complete outputs: it should return at once."""
+    trials = [timed(_policygraph("run", inputs, "--out", out)) for _ in range(runs)]
+    return [("re-run, unchanged", f"{times(trials)}, {runs} runs")]
+
+
+def _daily_increment(inputs: Path, processed: Path, size: int, runs: int) -> list[Row]:
+    """A day's new notices beside the folder already processed: each trial starts from a
+    copy of the processed outputs, so each pays for the new files and nothing else. The
+    new notices are the corpus's next ones, forwarding notices already in it."""
+    new = generate(size + DAILY_NOTICES)[size:]
+    write(new, inputs)
+    snapshot, out = processed.with_name("processed"), processed.with_name("daily")
+    shutil.copytree(processed, snapshot)
+    trials = []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.copytree(snapshot, out)
+        trials.append(timed(_policygraph("run", inputs, "--out", out)))
+    for notice in new:
+        (inputs / notice.name).unlink()
+    return [(f"daily increment, {DAILY_NOTICES} new", f"{times(trials)}, {runs} runs over {size:,} processed")]
+
+
+def _startup(work: Path, processed: Path, runs: int) -> list[Row]:
+    """What a command costs before it does anything: `run` on one file into an empty
+    folder, and `show` on one notice of the processed corpus."""
+    one_file = write(generate(1), work / "one-file")
+    first_runs = [_fresh_run(one_file, work / "one-file-out") for _ in range(runs)]
+    number = _a_document_number(processed)
+    shows = [timed(_policygraph("show", number, "--out", processed)) for _ in range(runs)]
+    return [
+        ("start-up, `run` on 1 file", f"{times(first_runs)}, {runs} runs"),
+        ("start-up, `show`", f"{times(shows)}, {runs} runs, {processed.name}"),
+    ]
+
+
+def _a_document_number(out: Path) -> str:
     from graph import store
-    from graph.build import resolve_graph
-    from graph.export import write_graphml, write_node_link_json
 
     connection = store.connect(out / store.DATABASE_NAME)
-    started = time.perf_counter()
-    resolve_graph(connection)
-    write_node_link_json(connection, io.StringIO())
-    write_graphml(connection, io.StringIO())
-    graph = time.perf_counter() - started
-    connection.close()  # without committing: the run's database stays as the run left it
-    serial = load + graph
-    bound = one.run / (serial + (one.run - serial) / 2)
-    return [
-        ("two workers at most", f"{bound:.2f}x one worker by Amdahl's law: {serial:.1f} s of the {one.run:.1f} s run "
-                                f"is serial (loading spaCy and jieba {load:.1f} s, the graph {graph:.1f} s)"),
-    ]  # fmt: skip
+    try:
+        return connection.execute("SELECT doc_number FROM notices WHERE doc_number IS NOT NULL LIMIT 1").fetchone()[0]
+    finally:
+        connection.close()
 
 
-def _marginal(work: Path, count: int, one: Timing, two: Timing) -> list[tuple[str, str]]:
-    """What N more notices cost: runs over 2·N notices (the same N, then N more) less the
-    runs over N. Costs a run pays once, whatever its size (loading spaCy and jieba,
-    starting workers), cancel out; what is left is what decides a national batch's time."""
-    write(generate(2 * count), work / "double")
-    one_more = _best_run(work / "double", work / "double1").run - one.run
-    two_more = _best_run(work / "double", work / "double2", "--jobs", "2").run - two.run
-    return [
-        (f"each further {count:,} notices", f"1 worker {one_more:.1f} s, 2 workers {two_more:.1f} s: "
-                                            f"{one_more / two_more:.2f}x one worker"),
-    ]  # fmt: skip
-
-
-def _worker_scaling(inputs: Path, characters: int, work: Path) -> list[tuple[str, str]]:
-    """The per-file work alone, without the one process that writes every output: how far
-    the workers themselves scale. spaCy is loaded before, so no worker loads it again. Then
-    that one writer alone: how far it lets any number of workers scale."""
-    from functools import partial
-
-    from extract.nlp import pipeline
-    from policygraph import executors
-    from policygraph.cache import ResultCache
-    from policygraph.inputs import collect
-    from policygraph.pipeline import process_files
-
-    pipeline()
-    items = collect([str(inputs)])
-    per_file = partial(process_files, cache=ResultCache(inputs / "no-cache"), force=True, seconds=120)
-    seconds = {}
-    for jobs in (1, 2):
-        started = time.perf_counter()
-        for _ in executors.local(per_file, items, jobs, crashed=lambda item: None):  # none expected
-            pass  # not kept: a growing heap would slow the garbage collector, and the work with it
-        seconds[jobs] = time.perf_counter() - started
-    outcomes = list(executors.local(per_file, items, 1, crashed=lambda item: None))
-    notices = sum(len(outcome.notices) for outcome in outcomes)
-    writer = _writer_seconds(outcomes, work / "writer")
-    return [
-        ("per-file work, 1 worker", f"{characters / seconds[1]:,.0f} chars/s ({seconds[1]:.1f} s)"),
-        ("per-file work, 2 workers", f"{characters / seconds[2]:,.0f} chars/s ({seconds[2]:.1f} s), "
-                                     f"{seconds[1] / seconds[2]:.2f}x one worker"),
-        ("the one writer", f"{notices / writer:,.0f} notices/s ({writer:.1f} s, the graph included), the per-file "
-                           f"work of {seconds[1] / writer:.1f} workers: no run is faster, whatever its workers"),
-    ]  # fmt: skip
-
-
-def _writer_seconds(outcomes: list, out: Path) -> float:
-    """The run's own process taking every result and writing every output, the results
-    received as from workers: pickled a chunk at a time, read back by the writer."""
-    from policygraph.executors import CHUNK
-    from policygraph.pipeline import RunOutputs
-
-    sent = [pickle.dumps(outcomes[start : start + CHUNK]) for start in range(0, len(outcomes), CHUNK)]
-    shutil.rmtree(out, ignore_errors=True)
-    started = time.perf_counter()
-    with RunOutputs(out) as outputs:
-        for chunk in sent:
-            for outcome in pickle.loads(chunk):
-                outputs.add(outcome)
-        outputs.finish()
-    return time.perf_counter() - started
-
-
-def _bare_spacy(texts: list[str]) -> tuple[float, float]:
-    """Seconds to load the pipeline (importing spaCy, reading jieba's dictionary), and to run it."""
-    started = time.perf_counter()
-    from extract.nlp import pipeline
-
-    nlp = pipeline()
-    loaded = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=64):
-        pass
-    return loaded - started, time.perf_counter() - loaded
-
-
-def _stages(texts: list[str]) -> list[tuple[str, str]]:
-    """Seconds per stage over the corpus, in-process (imports and start-up excluded)."""
-    from extract.notice import extract_notice
-    from ingest.decode import decode_bytes
-    from ingest.normalize import normalize
-    from ingest.script import detect_script
-    from ingest.structure import find_notices
-
-    totals = dict.fromkeys(("decode", "normalize", "script", "structure", "extract"), 0.0)
-    for text in texts:
-        data = text.encode("utf-8")
-        clock = time.perf_counter()
-        decoded = decode_bytes(data).text
-        totals["decode"] += (now := time.perf_counter()) - clock
-        normalized = normalize(decoded)
-        totals["normalize"] += (clock := time.perf_counter()) - now
-        detect_script(decoded)
-        totals["script"] += (now := time.perf_counter()) - clock
-        layouts = find_notices(normalized.text)
-        totals["structure"] += (clock := time.perf_counter()) - now
-        for layout in layouts:
-            extract_notice(normalized.text[layout.start : layout.end], layout)
-        totals["extract"] += time.perf_counter() - clock
-    return [(f"stage: {name}", f"{seconds:.2f} s") for name, seconds in totals.items()]
-
-
-def _pdf(folder: Path, count: int) -> list[tuple[str, str]]:
-    """Both readers warmed up on one file first (pdfium scans the system's fonts on its first
-    page, pdfplumber imports lazily), then the best of PDF_PASSES passes each."""
-    import pdfplumber
-
-    from ingest.decode import decode_bytes
-
+def _pdf(folder: Path, count: int, pairs: int) -> list[Row]:
+    """The project's PDF text path against bare pdfplumber, in turn, first with the
+    machine's fonts and then with none. The text policygraph reads must not change;
+    bare pdfium's, which the fonts do change, shows that the second setting hides them."""
     paths = write_pdfs(folder, count)
-
-    def plumber(path: Path) -> int:
-        with pdfplumber.open(path) as pdf:
-            for page in pdf.pages:
-                page.extract_text()
-            return len(pdf.pages)
-
-    pages = sum(map(plumber, paths))
-    bare = _best_pass(plumber, paths)
-    ours = _best_pass(lambda path: decode_bytes(path.read_bytes(), path.name), paths)
+    pages = _pages(paths)
+    rows = [("PDF", f"{count} generated notices, {pages:,} pages; pdfplumber and policygraph in turn, {pairs} pairs")]
+    ours, bare = set(), set()
+    for setting, options in (("machine's fonts", []), ("no system fonts", ["--without-system-fonts"])):
+        measured = alternated(
+            lambda options=options: _read_pdfs("pdfplumber", folder, options),
+            lambda options=options: _read_pdfs("policygraph", folder, options),
+            pairs,
+        )
+        rows += _pdf_rows(setting, measured, pages)
+        ours |= {_reported(trial)["sha256"] for _, trial in measured}
+        bare.add(_reported(_read_pdfs("pdfium", folder, options))["sha256"])
     return [
-        ("PDF, bare pdfplumber", f"{pages / bare:,.0f} pages/s ({pages} pages, best of {PDF_PASSES})"),
-        ("PDF, policygraph decode", f"{pages / ours:,.0f} pages/s, {bare / ours:.1f}x pdfplumber"),
+        *rows,
+        ("  policygraph's text", "the same in both settings" if len(ours) == 1 else "DIFFERS between them"),
+        ("  bare pdfium's text", "differs between them" if len(bare) == 2 else "the same in both"),
     ]
 
 
-def _best_pass(read: Callable[[Path], object], paths: list[Path]) -> float:
-    read(paths[0])
-    passes = []
-    for _ in range(PDF_PASSES):
-        started = time.perf_counter()
-        for path in paths:
-            read(path)
-        passes.append(time.perf_counter() - started)
-    return min(passes)
-
-
-def _memory(work: Path, count: int) -> list[tuple[str, str]]:
-    """Peak resident memory of a whole run at N and at 10·N notices, each in a fresh process."""
-    peaks = []
-    for size in (count, 10 * count):
-        folder = work / f"memory-{size}"
-        write(generate(size, seed=11), folder)
-        peaks.append(_peak_megabytes(folder, work / f"memory-out-{size}"))
-        shutil.rmtree(folder)
+def _pdf_rows(setting: str, measured: list[Pair], pages: int) -> list[Row]:
+    """Reading alone (imports excluded, as each reader reports it) and the whole command."""
+    reading = [(_reading(plumber), _reading(ours)) for plumber, ours in measured]
+    plumber, ours = _sides(reading)
     return [
-        (f"peak memory, {count:,} notices", f"{peaks[0]:,.0f} MB"),
-        (f"peak memory, {10 * count:,} notices", f"{peaks[1]:,.0f} MB, {peaks[1] / peaks[0]:.2f}x"),
+        (f"  {setting}, pdfplumber", f"reading {times(plumber)}, {rates(plumber, pages, 'pages')}"),
+        (f"  {setting}, policygraph", f"reading {times(ours)}, {rates(ours, pages, 'pages')}"),
+        (f"  {setting}, policygraph / pdfplumber", f"reading {ratios(reading)}"),
+        (f"  {setting}, whole commands", f"start-up included {ratios(measured)}"),
     ]
 
 
-def _peak_megabytes(inputs: Path, out: Path) -> float:
-    """A run's peak, measured by a parent of its own so that no earlier run counts."""
-    command = [sys.executable, "-m", "policygraph.cli", "run", str(inputs), "--out", str(out)]
-    parent = [sys.executable, "-c", PEAK_OF_CHILD, *command]
-    finished = subprocess.run(parent, check=True, cwd=PROJECT, capture_output=True, text=True)
-    return int(finished.stdout.split()[-1]) / 1024
+def _read_pdfs(reader: str, folder: Path, options: list[str]) -> Trial:
+    return timed([sys.executable, "-m", "benchmarks.read_pdfs", reader, str(folder), *options])
+
+
+def _reading(trial: Trial) -> Trial:
+    """The reading alone, as the reader timed it."""
+    reported = _reported(trial)
+    return Trial(reported["wall"], reported["cpu"], trial.peak_mb, trial.output)
+
+
+def _reported(trial: Trial) -> dict:
+    return json.loads(trial.output)
+
+
+def _pages(paths: list[Path]) -> int:
+    import pypdfium2
+
+    def count(path: Path) -> int:
+        document = pypdfium2.PdfDocument(path)
+        try:
+            return len(document)
+        finally:
+            document.close()
+
+    return sum(map(count, paths))
+
+
+def _memory(work: Path, size: int) -> list[Row]:
+    """Peak resident memory of a first run at the largest size and at ten times it: it
+    should stay flat however large the batch. One run each: a peak does not drift as time does."""
+    smaller, larger = (_first_run_of_new_corpus(work, notices) for notices in (size, 10 * size))
+    return [
+        (f"peak memory, {size:,} notices", f"{smaller.peak_mb:,.0f} MB ({_one_run(smaller)})"),
+        (f"peak memory, {10 * size:,} notices", f"{larger.peak_mb:,.0f} MB, {larger.peak_mb / smaller.peak_mb:.2f}x "
+                                                f"({_one_run(larger)})"),
+    ]  # fmt: skip
+
+
+def _first_run_of_new_corpus(work: Path, notices: int) -> Trial:
+    """A corpus of its own (another seed), removed after its run: 10·N files take room."""
+    inputs, out = work / f"memory-{notices}", work / f"memory-out-{notices}"
+    trial = _fresh_run(write(generate(notices, seed=11), inputs), out)
+    shutil.rmtree(inputs)
+    shutil.rmtree(out)
+    return trial
+
+
+def _one_run(trial: Trial) -> str:
+    return f"wall {trial.wall:.1f} s, CPU {trial.cpu:.1f} s, 1 run"
+
+
+def _sides(pairs: list[Pair]) -> tuple[list[Trial], list[Trial]]:
+    return [first for first, _ in pairs], [second for _, second in pairs]
 
 
 if __name__ == "__main__":
