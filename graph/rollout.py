@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict
 
 from extract.gazetteer import mainland_provinces
 from graph.query import Document, implementers, resolve
@@ -30,31 +30,9 @@ NO_PLACE = {"effective_date": None, "level": None, "province": None, "city": Non
 ABOVE_PROVINCES = ("national", "alliance")
 
 
-@dataclass(frozen=True)
-class RolloutRow:
-    node: str
-    doc_number: str | None
-    title: str | None
-    issuers: list[str]
-    level: str | None
-    province: str | None
-    city: str | None
-    county: str | None
-    relation: str  # how the notice links to the one above it in `path`: implements or forwards
-    path: list[str]  # from the document rolled out down to this notice, each named by number, code or id
-    issue_date: str | None
-    effective_date: str | None
-    procurement_periods: list[dict]  # PERIOD_FIELDS of each period the notice states
-
-
-@dataclass(frozen=True)
-class Rollout:
-    target: Document
-    rows: list[RolloutRow]
-    missing: list[str]  # the mainland's province-level divisions with no notice of the rollout
-
-
-def rollout(connection: sqlite3.Connection, name: str) -> Rollout:
+def rollout(connection: sqlite3.Connection, name: str) -> dict:
+    """{"target", "rows", "missing"}, as graph/answers.py's Rollout describes each field:
+    plain values, as every query answers, which the command line prints without pydantic."""
     target = resolve(connection, name)
     walk = implementers(connection, target.node)
     nodes = [step["node"] for step in walk]
@@ -63,9 +41,10 @@ def rollout(connection: sqlite3.Connection, name: str) -> Rollout:
     paths = _paths(target, walk)
     rows = [_row(step, places.get(step["node"], NO_PLACE), paths[step["node"]], periods) for step in walk]
     provinces = mainland_provinces()
-    rows.sort(key=lambda row: (_place_order(row, provinces), row.path))
-    acted = {row.province for row in rows} | {places.get(target.node, NO_PLACE)["province"]}
-    return Rollout(target, rows, [province for province in provinces if province not in acted])
+    rows.sort(key=lambda row: (_place_order(row, provinces), row["path"]))
+    acted = {row["province"] for row in rows} | {places.get(target.node, NO_PLACE)["province"]}
+    missing = [province for province in provinces if province not in acted]
+    return {"target": asdict(target), "rows": rows, "missing": missing}
 
 
 def _places(connection: sqlite3.Connection, nodes: list[str]) -> dict[str, dict]:
@@ -89,27 +68,27 @@ def _paths(target: Document, walk: list[dict]) -> dict[str, list[str]]:
     return paths
 
 
-def _row(step: dict, place: dict, path: list[str], periods: dict[str, list[dict]]) -> RolloutRow:
-    return RolloutRow(
-        node=step["node"],
-        doc_number=step["doc_number"],
-        title=step["title"],
-        issuers=step["issuers"],
-        level=place["level"],
-        province=place["province"],
-        city=place["city"],
-        county=place["county"],
-        relation=step["relation"],
-        path=path,
-        issue_date=step["issue_date"],
-        effective_date=place["effective_date"],
-        procurement_periods=periods.get(step["node"], []),
-    )
+def _row(step: dict, place: dict, path: list[str], periods: dict[str, list[dict]]) -> dict:
+    return {
+        "node": step["node"],
+        "doc_number": step["doc_number"],
+        "title": step["title"],
+        "issuers": step["issuers"],
+        "level": place["level"],
+        "province": place["province"],
+        "city": place["city"],
+        "county": place["county"],
+        "relation": step["relation"],
+        "path": path,
+        "issue_date": step["issue_date"],
+        "effective_date": place["effective_date"],
+        "procurement_periods": periods.get(step["node"], []),
+    }
 
 
-def _place_order(row: RolloutRow, provinces: list[str]) -> int:
+def _place_order(row: dict, provinces: list[str]) -> int:
     """National and alliance bodies' notices first, then province by province in code order
     (a province's own before its cities', as their paths are longer), then those placed nowhere."""
-    if row.province in provinces:
-        return provinces.index(row.province)
-    return -1 if row.level in ABOVE_PROVINCES else len(provinces)
+    if row["province"] in provinces:
+        return provinces.index(row["province"])
+    return -1 if row["level"] in ABOVE_PROVINCES else len(provinces)

@@ -244,11 +244,9 @@ def _rollout_table(rollout: dict, args: argparse.Namespace) -> str:
 
 
 def _rollout(connection: sqlite3.Connection, args: argparse.Namespace) -> dict:
-    from dataclasses import asdict
-
     from graph.rollout import rollout  # 10 ms of imports, which every other command would pay
 
-    return asdict(rollout(connection, args.document))
+    return rollout(connection, args.document)
 
 
 def _document(parser: argparse.ArgumentParser) -> None:

@@ -9,7 +9,6 @@ import csv
 import io
 import json
 from contextlib import closing
-from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -84,7 +83,7 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _rollout(out: Path, name: str) -> dict:
     with closing(store.connect(out / store.DATABASE_NAME)) as connection:
-        return asdict(rollout(connection, name))
+        return rollout(connection, name)
 
 
 def _shown(row: dict) -> tuple:

@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph import query, store
 from graph.answers import FactRow, FactType, Rollout, SearchHit, ShownDocument, WalkStep
+from graph.rollout import rollout
 from policygraph import labels, tables
 from policygraph.columns import FACT_COLUMNS, ROLLOUT_COLUMNS
 from policygraph.render import fact_summary
@@ -214,13 +215,7 @@ def api_implementers(db: DatabaseDependency, name: DocumentName, depth: Depth = 
 
 @API.get("/documents/{name:path}/rollout", response_model=Rollout, summary="Where and from when it is carried out")
 def api_rollout(db: DatabaseDependency, name: DocumentName) -> dict:
-    return db.ask(_rollout, name)
-
-
-def _rollout(connection: sqlite3.Connection, name: str) -> dict:
-    from graph.rollout import rollout
-
-    return asdict(rollout(connection, name))
+    return db.ask(rollout, name)
 
 
 @API.get("/documents/{name:path}/chain", response_model=list[WalkStep], summary="What it forwards or implements")
@@ -281,7 +276,7 @@ def _search(connection: sqlite3.Connection, text: str) -> tuple[query.Document |
 
 @PAGES.get("/notices/{name:path}/rollout")
 def rollout_page(request: Request, db: DatabaseDependency, name: DocumentName) -> HTMLResponse:
-    found = db.ask(_rollout, name)
+    found = db.ask(rollout, name)
     context = {"rollout": found, "columns": ROLLOUT_COLUMNS, "timeline": _timeline(found["rows"])}
     return _page(request, "rollout.html", context)
 
