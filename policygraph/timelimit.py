@@ -19,6 +19,10 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 # A limit past a year is none: no file needs one, and setitimer overflows past time_t.
 LONGEST_LIMIT = 365 * 24 * 3600.0
+# An asynchronous exception that lands in a garbage-collector callback or a __del__ is
+# printed as "Exception ignored" and lost (Dask's GC diagnostics run one in the worker's
+# thread): until the work has left, the timeout is raised again this often.
+REDELIVERY_SECONDS = 0.05
 
 
 class FileTimeout(BaseException):
@@ -56,7 +60,8 @@ def _alarm(seconds: float) -> Iterator[None]:
 
 
 class _ThreadTimer:
-    """Raises FileTimeout in the thread that entered it, unless it has left by then.
+    """Raises FileTimeout in the thread that entered it, unless it has left by then, and
+    again every REDELIVERY_SECONDS until it leaves, in case a callback swallowed it.
 
     The exception is delivered at the thread's next bytecode: a timer firing as the work
     ends may leave it pending after the work, so leaving withdraws one not yet delivered.
@@ -67,8 +72,7 @@ class _ThreadTimer:
         self._lock = threading.Lock()
         self._left = False
         self._fired = False
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
+        self._timer = self._timer_for(seconds)
 
     def __enter__(self) -> None:
         self._timer.start()
@@ -78,13 +82,20 @@ class _ThreadTimer:
             self._left = True
             if self._fired:
                 _raise_in(self._thread, None)
-        self._timer.cancel()
+            self._timer.cancel()
+
+    def _timer_for(self, seconds: float) -> threading.Timer:
+        timer = threading.Timer(seconds, self._expire)
+        timer.daemon = True
+        return timer
 
     def _expire(self) -> None:
         with self._lock:
             if not self._left:
                 self._fired = True
                 _raise_in(self._thread, FileTimeout)
+                self._timer = self._timer_for(REDELIVERY_SECONDS)
+                self._timer.start()
 
 
 def _raise_in(thread: int, exception: type[BaseException] | None) -> None:

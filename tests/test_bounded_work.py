@@ -139,6 +139,32 @@ def test_a_time_limit_holds_in_a_worker_thread_and_raises_nothing_once_left() ->
     assert happened == ["timed out", "nothing after", "done", "nothing after"]
 
 
+def test_a_timeout_swallowed_where_python_ignores_exceptions_is_raised_again() -> None:
+    """A garbage-collector callback that runs in the worker's thread (Dask's GC diagnostics)
+    prints the timeout as "Exception ignored" and goes on: the work must still stop."""
+    happened: list[str] = []
+
+    def work() -> None:
+        deadline = time.monotonic() + 5.0
+        try:
+            with time_limit(0.05):
+                while time.monotonic() < deadline:
+                    try:
+                        time.sleep(0.001)
+                    except FileTimeout:
+                        if not happened:  # the first delivery, swallowed as a callback would
+                            happened.append("swallowed")
+                            continue
+                        raise
+        except FileTimeout:
+            happened.append("timed out")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert happened == ["swallowed", "timed out"]
+
+
 def test_a_timeout_is_remembered_for_the_same_or_a_smaller_limit_and_retried_under_a_larger(tmp_path: Path) -> None:
     """A re-run does not pay the limit again for a file that cannot finish within it."""
     corpus, out = tmp_path / "in", tmp_path / "out"
