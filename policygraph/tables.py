@@ -18,6 +18,7 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXCEL_BOM = "\ufeff"  # without it Excel reads a UTF-8 CSV as the machine's code page: Chinese turns to noise
 TRACE_COLUMN = "id"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PERCENT_FORMATS = {True: "0%", False: "0.0#%"}  # by whether the share is a whole percent
 DATE_FORMAT = "yyyy-mm-dd"
 COLUMN_CHARS = {"title": 40, "quote": 60, "issuers": 24, "scope": 16, "basis": 16}  # widths in the sheet
@@ -60,7 +61,16 @@ def rollout_csv(rollout: dict, columns: list[str]) -> str:
 def _csv_cell(column: str, value: object) -> object:
     if value is None:
         return ""
-    return shown(column, value) if column == "ratio" else value
+    if column == "ratio":
+        return shown(column, value)
+    return _inert(value) if isinstance(value, str) else value
+
+
+def _inert(text: str) -> str:
+    """Text as Excel shows it, never as a formula it runs: a quote or title from a reposted
+    page is untrusted, and a cell starting =, +, -, @ (or a tab or return before them) is a
+    formula to Excel. A leading apostrophe makes it text, and Excel does not show it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def as_xlsx(rows: list[dict], columns: list[str], fact_type: str | None = None, sheet: str = "policygraph") -> bytes:

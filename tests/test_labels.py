@@ -111,3 +111,12 @@ def test_csv_and_json_hold_the_same_rows(corpus_run: Path, capsys):
     written = list(csv.DictReader(io.StringIO(as_csv(answered, FACT_COLUMNS["procurement_periods"]).lstrip("\ufeff"))))
     assert [row["编号"] for row in written] == [row["id"] for row in answered]
     assert [row["采购周期（月）"] for row in written] == [str(row["months"]) for row in answered]
+
+
+@pytest.mark.parametrize("quote", ["=HYPERLINK(\"http://x\",\"点击\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1"])
+def test_a_quote_excel_would_run_as_a_formula_is_written_as_text(quote: str) -> None:
+    """Reposted pages are untrusted; the xlsx writes strings as strings, the CSV must say so."""
+    row = {"id": "x", "doc_number": None, "issuers": [], "issue_date": None, "ratio": 0.5, "quote": quote}
+    written = list(csv.DictReader(io.StringIO(as_csv([row], FACT_COLUMNS["prepayments"], "prepayments").removeprefix("\ufeff"))))
+    assert written[0]["原文依据"] == "'" + quote
+    assert written[0]["预付比例"] == "50%"
