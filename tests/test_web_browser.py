@@ -165,6 +165,7 @@ def test_the_rollout_page_draws_each_notice_on_its_provinces_timeline(page) -> N
     """From the provincial notice's implemented document to who carries it out where and when."""
     page.goto("/notices/GH-HD2023-1")
     page.get_by_role("link", name="查看各地执行情况").click()
+    page.wait_for_url("**/rollout")  # polled while the page changed, the check below was refused by its CSP
     page.wait_for_function("window.rolloutChart !== undefined")
     drawn = page.evaluate("rolloutChart.data.datasets.map((set) => set.data.map((point) => [point.y, point.day]))")
     assert drawn == [[["山东省", "2024-05-31"], ["山东省", "2024-05-31"]], []]  # both state when they take effect
