@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from graph import query
-from graph.answers import FactRow, FactType, SearchHit, ShownDocument, WalkStep
+from graph.answers import FactRow, FactType, Rollout, SearchHit, ShownDocument, WalkStep
 from policygraph.database import disowned, open_database
 from policygraph.options import iso_date
 
@@ -62,6 +62,12 @@ class RunDatabase:
     def search(self, words: str) -> list[SearchHit]:
         """Notices holding every space-separated word; QueryTooLarge past a search's bounds."""
         return [SearchHit.model_validate(hit) for hit in self._ask(query.search, words)]
+
+    def rollout(self, name: str) -> Rollout:
+        """Who carries the document out, where and from when, and the provinces with none."""
+        from graph.rollout import rollout  # the gazetteer, only for this question
+
+        return Rollout.model_validate(self._ask(rollout, name))
 
     def _ask(self, question: Callable[..., Answer], *args: object) -> Answer:
         with self._damage_disowned():

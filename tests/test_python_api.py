@@ -23,7 +23,7 @@ from reportlab.pdfgen import canvas
 
 import policygraph
 from graph import query
-from graph.answers import FactRow, SearchHit, ShownDocument, WalkStep
+from graph.answers import FactRow, Rollout, SearchHit, ShownDocument, WalkStep
 from policygraph.cli import main
 from schema import NoticeRecord
 from tests.conftest import CORPUS, SHARED
@@ -245,6 +245,18 @@ def test_walks_are_the_steps_the_command_prints_as_json(
         capsys, command, name, "--out", str(corpus_run)
     )
     assert [(step.node, step.depth, step.via, step.relation) for step in steps] == walked
+
+
+def test_rollout_is_the_table_the_command_prints_as_json(corpus_run: Path, capsys) -> None:
+    with policygraph.open(corpus_run) as database:
+        rollout = database.rollout("gh-hd2023-1")
+    assert isinstance(rollout, Rollout)
+    assert rollout.model_dump(mode="json") == cli_answer(capsys, "rollout", "GH-HD2023-1", "--out", str(corpus_run))
+    assert [(row.province, row.city, row.doc_number) for row in rollout.rows] == [
+        ("山东省", None, "鲁医保函〔2024〕28号"),
+        ("山东省", "聊城市", "聊医保函〔2024〕13号"),
+    ]
+    assert len(rollout.missing) == 30
 
 
 def test_search_is_the_hits_the_command_prints_as_json(corpus_run: Path, capsys) -> None:
