@@ -26,6 +26,21 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def app(corpus_run: Path):
+    """The web application over the corpus run, for every test that asks it questions."""
+    from policygraph.web.app import create_app
+
+    return create_app(corpus_run / "policygraph.sqlite")
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    from fastapi.testclient import TestClient
+
+    return TestClient(app)
+
+
+@pytest.fixture(scope="session")
 def corpus_records(corpus_run: Path) -> list[dict]:
     lines = (corpus_run / "notices.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines]

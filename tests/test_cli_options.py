@@ -168,14 +168,12 @@ API_OF = {  # a command's arguments → the API route answering the same questio
 
 
 @pytest.mark.parametrize(("argv", "route"), API_OF.items())
-def test_the_command_line_and_the_api_answer_in_one_json(corpus_run: Path, capsys, argv: tuple, route: str) -> None:
+def test_the_command_line_and_the_api_answer_in_one_json(
+    corpus_run: Path, client, capsys, argv: tuple, route: str
+) -> None:
     """The same values of the same JSON types; the API shows source paths below the input folder."""
-    from fastapi.testclient import TestClient
-
-    from policygraph.web.app import create_app
-
     printed = answer(capsys, *argv, "--out", str(corpus_run))
-    served = TestClient(create_app(corpus_run / "policygraph.sqlite")).get(route).json()
+    served = client.get(route).json()
     if argv[0] == "show":
         printed["source"]["file"] = Path(printed["source"]["file"]).name
     assert served == printed

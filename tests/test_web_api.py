@@ -64,16 +64,6 @@ def write_script_notice(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app(corpus_run: Path) -> FastAPI:
-    return create_app(corpus_run / DATABASE_NAME)
-
-
-@pytest.fixture(scope="module")
-def client(app: FastAPI) -> TestClient:
-    return TestClient(app)
-
-
-@pytest.fixture(scope="module")
 def script_client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     folder = tmp_path_factory.mktemp("script_notice")
     run([str(write_script_notice(folder / "in"))], folder / "out")

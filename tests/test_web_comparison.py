@@ -13,14 +13,8 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.store import DATABASE_NAME
 from policygraph.web import app as web_app
 from tests.test_web_api import CHONGQING, LIAONING, SHANXI
-
-
-@pytest.fixture(scope="module")
-def client(corpus_run) -> TestClient:
-    return TestClient(web_app.create_app(corpus_run / DATABASE_NAME))
 
 
 def _cells(page: str, column: str) -> list[str]:
