@@ -30,7 +30,7 @@ from ingest.decode import DecodeError, NeedsOCR, decode_bytes
 from ingest.reading import read_file
 from policygraph import executors, state
 from policygraph.cache import CACHE_PATH, CachedResult, ResultCache, open_cache
-from policygraph.inputs import InputFile, collect
+from policygraph.inputs import InputFile
 from policygraph.outcome import TIMED_OUT, CannotRead, FileOutcome, NoticeOutput, notice_output
 from policygraph.outputs import atomic_file, claim, set_aside
 from policygraph.records import notice_records
@@ -50,15 +50,16 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
     options = options or RunOptions()
     started = time.perf_counter()
     with claim(out):
-        items = collect(inputs, exclude=out)
-        files = state.fingerprint(items)
-        earlier = None if options.force else state.unchanged(out, files)
-        if earlier:
-            return replace(earlier, seconds=time.perf_counter() - started)
-        outputs = _written(items, out, options)
-        summary = replace(outputs.summary, seconds=time.perf_counter() - started)
-        if not outputs.timed_out:
-            state.record(out, files, summary)
+        stock = state.take_stock(inputs, out, options.force, started)
+        return stock.settled or run_stock(stock, out, options, started)
+
+
+def run_stock(stock: state.Stock, out: Path, options: RunOptions, started: float) -> RunSummary:
+    """The run over what `take_stock` found, by a caller holding `out`."""
+    outputs = _written(stock.items, out, options)
+    summary = replace(outputs.summary, seconds=time.perf_counter() - started)
+    if not outputs.timed_out:
+        state.record(out, stock.files, summary)
     return summary
 
 
