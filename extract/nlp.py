@@ -14,12 +14,10 @@ batch. spaCy's role is `policygraph.spacy_pipe`: extraction as a pipeline compon
 from __future__ import annotations
 
 import gc
-import marshal
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-import jieba
+from extract.dictionary import ShelvedDictionary, shelved_tokenizer
 
 DOMAIN_TERMS = Path(__file__).with_name("data") / "domain_terms.txt"
 # Words that can open the phrase before a fact without belonging to what it covers.
@@ -34,36 +32,23 @@ SCOPE_PHRASE_CHARS = 2 * SCOPE_MAX_CHARS
 
 
 @lru_cache(maxsize=1)
-def segmenter() -> jieba.Tokenizer:
-    """jieba, quiet, with the domain dictionary loaded once.
+def segmenter() -> ShelvedDictionary:
+    """jieba over its shelved dictionary (extract/dictionary.py), with the domain terms.
 
-    The dictionary lives as long as the process, so the garbage collector is told to leave
-    it be: each full collection walked its half a million entries, and a forked worker
-    walking them copied the memory it shares with its parent."""
-    jieba.setLogLevel(60)
-    _load_dictionary(jieba.dt)
-    jieba.load_userdict(str(DOMAIN_TERMS))
+    What was loaded before this is kept from the garbage collector's walks: a worker forked
+    from here would otherwise copy the memory it shares with its parent."""
+    segmenter = shelved_tokenizer()
+    segmenter.admit(DOMAIN_TERMS.read_text(encoding="utf-8"))
+    segmenter.tokenizer.load_userdict(str(DOMAIN_TERMS))
     gc.freeze()
-    return jieba.dt
-
-
-def _load_dictionary(tokenizer: jieba.Tokenizer) -> None:
-    """jieba's own start-up reads its dictionary cache with `marshal.load` on the open file,
-    which calls back into Python for each of its half a million entries: 0.45 s, against
-    0.17 s for the same bytes read first. Every worker process pays this once."""
-    cache = Path(tokenizer.tmp_dir or tempfile.gettempdir()) / (tokenizer.cache_file or "jieba.cache")
-    if tokenizer.dictionary == jieba.DEFAULT_DICT and not tokenizer.initialized and cache.is_file():
-        try:
-            tokenizer.FREQ, tokenizer.total = marshal.loads(cache.read_bytes())
-            tokenizer.initialized = True
-        except (OSError, EOFError, ValueError, TypeError):
-            pass  # unreadable: jieba rebuilds it below
-    tokenizer.initialize()
+    return segmenter
 
 
 def tokens(text: str) -> list[str]:
     """jieba's words in accurate mode, as spaCy's tokenizer with the jieba segmenter takes them."""
-    return [word for word in segmenter().cut(text, cut_all=False) if word]
+    words = segmenter()
+    words.admit(text)
+    return [word for word in words.tokenizer.cut(text, cut_all=False) if word]
 
 
 @lru_cache(maxsize=4096)

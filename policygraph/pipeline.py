@@ -109,7 +109,7 @@ def _outcomes(work: partial, items: list[InputFile], options: RunOptions, cache:
     if options.scheduler:
         return executors.dask(work, items, options.scheduler, _crashed)
     if options.jobs > 1 and cache.empty:
-        segmenter()  # every file with facts needs jieba: loaded once, here, and shared by the workers forked from here
+        segmenter()  # every file with facts needs jieba: its shelf is opened here, once for the workers forked later
     return executors.local(work, items, options.jobs, _crashed)
 
 
