@@ -8,6 +8,7 @@ offset map from its output back to exactly this text.
 
 import codecs
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.reading import MAX_BYTES, read_file
@@ -255,11 +256,14 @@ def _strict_decode(data: bytes, codec: str) -> str | None:
 def _plausibility(text: str) -> float:
     """Mean character weight over the start of the text: about 1-2 for a notice, below 0 for garbage."""
     sample = text[:SCORE_SAMPLE_CHARS]
-    total = sum(_CHARACTER_WEIGHTS.get(char, WEIGHT_UNEXPECTED) for char in sample)
+    weights = _character_weights()
+    total = sum(weights.get(char, WEIGHT_UNEXPECTED) for char in sample)
     return total / max(len(sample), 1)
 
 
+@lru_cache(maxsize=1)
 def _character_weights() -> dict[str, int]:
+    """Built when a file first needs a guess at its encoding (0.03 s): most files are UTF-8."""
     expected = {chr(code) for code in range(0x20, 0x7F)} | set(TEXT_WHITESPACE)
     for first, last in EXPECTED_SYMBOL_BLOCKS:
         expected.update(chr(code) for code in range(first, last + 1))
@@ -279,8 +283,6 @@ def _decodable_pairs(codec: str, first: int, last: int) -> set[str]:
             characters.add(text)
     return characters
 
-
-_CHARACTER_WEIGHTS = _character_weights()
 
 
 def _unify_line_endings(text: str) -> str:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ingest.lines import LINE_ROLES, line_kind
 from ingest.normalize import normalize
-from ingest.script import detect_script
+from ingest.script import SCRIPT_CHARACTERS, character_sets_from_opencc, detect_script
 from ingest.textmap import MappedText, strip, substitute
 
 CASES = [
@@ -84,6 +84,13 @@ def test_offsets_point_back_to_the_source() -> None:
 )
 def test_script_detection(text: str, script: str) -> None:
     assert detect_script(text) == script
+
+
+def test_the_script_characters_kept_are_what_the_installed_opencc_converts() -> None:
+    """Should OpenCC change its tables, `python -m ingest.script` writes the file again."""
+    traditional, simplified_only = SCRIPT_CHARACTERS.read_text(encoding="utf-8").splitlines()
+    assert (traditional, simplified_only) == character_sets_from_opencc()
+    assert {"醫", "療", "採", "購"} <= set(traditional) and {"医", "疗", "采", "购"} <= set(simplified_only)
 
 
 notice_text = st.lists(
