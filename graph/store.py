@@ -399,21 +399,35 @@ class DatabaseUpdate:
         _forget_file(self.connection, path)
 
     def _resolve(self, claimed_id: str) -> None:
+        """The claimed id's records, weighed again. A record whose title and text are those
+        of a notice already held under the id keeps that notice's rowid and its row of the
+        text index: most copies are the same text, whose index row was written once and
+        stays (deleting and writing it again cost a third of a run where ids repeat)."""
         from graph.copies import resolve
 
         if self.connection.execute(STANDS_AS_READ, {"id": claimed_id}).fetchone()[0]:
             return
         occurrences = _occurrences(self.connection, claimed_id)
-        _forget_notices(self.connection, "claimed_id", claimed_id)
+        indexed = {
+            (title or "", text): rowid
+            for rowid, title, text in self.connection.execute(
+                "SELECT rowid, title, text FROM notices WHERE claimed_id = ?", (claimed_id,)
+            )
+        }
         batch = _PendingRows()
         for resolved in resolve(claimed_id, occurrences):
             record, (_, number) = resolved.record, resolved.position
-            batch.add(self.next_rowid, notice_rows(record, record.model_dump_json()), number, claimed_id)
-            self.next_rowid += 1
+            kept = indexed.get((record.title or "", record.text))
+            if kept is None or kept in batch.rowids:
+                batch.add(self.next_rowid, notice_rows(record, record.model_dump_json()), number, claimed_id)
+                self.next_rowid += 1
+            else:
+                batch.add(kept, notice_rows(record, record.model_dump_json()), number, claimed_id, indexed=True)
             batch.copies += [
                 (claimed_id, record.id, copy.record.source.file, copy.position[1], copy.record.model_dump_json())
                 for copy in resolved.copies
             ]
+        _forget_notices(self.connection, "claimed_id", claimed_id, keep_indexed=batch.rowids)
         self._insert(batch)
 
 
@@ -451,12 +465,18 @@ class _PendingRows:
     references: list[tuple] = field(default_factory=list)
     copies: list[tuple] = field(default_factory=list)
     regions: list[tuple] = field(default_factory=list)
+    rowids: set[int] = field(default_factory=set)  # of the notices
 
-    def add(self, rowid: int, rows: NoticeRows, position: int, claimed_id: str | None = None) -> None:
-        """`claimed_id`, where it is not the notice's own id."""
+    def add(
+        self, rowid: int, rows: NoticeRows, position: int, claimed_id: str | None = None, indexed: bool = False
+    ) -> None:
+        """`claimed_id`, where it is not the notice's own id; `indexed`, when the text index
+        holds the notice's title and text under `rowid` already."""
         notice = rows.notice
         self.notices.append((rowid, *notice, position, claimed_id or notice[0]))
-        self.words.append((rowid, fold_case(notice[TITLE] or ""), fold_case(notice[TEXT])))
+        self.rowids.add(rowid)
+        if not indexed:
+            self.words.append((rowid, fold_case(notice[TITLE] or ""), fold_case(notice[TEXT])))
         self.facts += rows.facts
         self.references += rows.references
         self.regions += rows.regions
@@ -518,9 +538,15 @@ def _forget_file(connection: sqlite3.Connection, path: str) -> None:
     connection.execute("DELETE FROM files WHERE path = ?", (path,))
 
 
-def _forget_notices(connection: sqlite3.Connection, column: str, value: str) -> None:
-    """The notices and copies whose `column` (file or claimed_id, indexed in both) is `value`."""
-    rowids = connection.execute(f"SELECT rowid FROM notices WHERE {column} = ?", (value,)).fetchall()
+def _forget_notices(
+    connection: sqlite3.Connection, column: str, value: str, keep_indexed: set[int] | frozenset[int] = frozenset()
+) -> None:
+    """The notices and copies whose `column` (file or claimed_id, indexed in both) is `value`;
+    the text index keeps the rows of `keep_indexed`, whose notices come back with the same words."""
+    rowids = [
+        row for row in connection.execute(f"SELECT rowid FROM notices WHERE {column} = ?", (value,))
+        if row[0] not in keep_indexed
+    ]
     _forget_words(connection, rowids)
     connection.execute(f"DELETE FROM notices WHERE {column} = ?", (value,))
     connection.execute(f"DELETE FROM copies WHERE {column} = ?", (value,))

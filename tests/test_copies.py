@@ -162,3 +162,33 @@ def test_a_number_two_texts_claim_lists_both_to_choose_from(tmp_path: Path) -> N
     )
     page = client.get(f"/notices/{quote(NUMBER, safe='')}")
     assert page.status_code == 300 and page.text.count('<li><a href="/notices/') == 2
+
+
+def _index_rows(out: Path) -> list[int]:
+    """The text index's rows, which must be the notices' rows."""
+    with closing(connect(out / DATABASE_NAME)) as connection:
+        indexed = [rowid for (rowid,) in connection.execute("SELECT id FROM notice_words_docsize ORDER BY id")]
+        assert indexed == [rowid for (rowid,) in connection.execute("SELECT rowid FROM notices ORDER BY rowid")]
+        return indexed
+
+
+def _found(out: Path, words: str) -> list[str]:
+    with closing(connect(out / DATABASE_NAME)) as connection:
+        return [hit["id"] for hit in query.search(connection, words)]
+
+
+def test_a_notice_many_files_hold_is_indexed_for_search_once(tmp_path: Path, monkeypatch) -> None:
+    """Its text-index row is written with the first file and kept when its copies are
+    gathered; a text that wins over it is indexed in its place, and nothing stale stays."""
+    texts = {f"mirror-{number}.txt": SHANXI for number in range(3)} | {"z-cut-off.txt": CUT_OFF}
+    folded = []
+    monkeypatch.setattr("graph.store.fold_case", lambda text: folded.append(text) or text.casefold())
+    run([str(written(tmp_path / "in", texts))], tmp_path / "out")
+    [record] = records(tmp_path / "out")
+    assert len(record["copies"]) == 3 and folded.count(record["text"].replace("\0", "")) <= 1
+    assert len(_index_rows(tmp_path / "out")) == 1
+    assert _found(tmp_path / "out", "预付给医疗机构") == [NUMBER]
+    written(tmp_path / "in", {"longer.txt": SHANXI + "\n附件：联系人及电话"})
+    run([str(tmp_path / "in")], tmp_path / "out")
+    assert len(_index_rows(tmp_path / "out")) == 1
+    assert _found(tmp_path / "out", "联系人及电话") == [NUMBER]
