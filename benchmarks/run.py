@@ -8,7 +8,8 @@ is paired (benchmarks/paired.py says why): on a seeded corpus at each size, bare
 size, one worker and two in turn; then the re-run over the unchanged corpus, the daily
 increment (20 new notices beside the processed ones), the start-up of `run` on one file
 and of `show`, PDF reading against bare pdfplumber with the machine's fonts and with
-none (benchmarks/read_pdfs.py), and peak memory at the largest size and at ten times it.
+none (benchmarks/read_pdfs.py), peak memory at the largest size and at ten times it, and
+the daily increment again beside that archive of ten times the largest size.
 The machine is printed first: the figures hold for it alone.
 """
 
@@ -28,6 +29,7 @@ from benchmarks.paired import Pair, Trial, alternated, rates, ratios, span, time
 from benchmarks.pdfs import write_pdfs
 
 DAILY_NOTICES = 20
+SEED, MEMORY_SEED = 7, 11  # of the generated corpora: the one compared with spaCy, the one measured for memory
 FONT_SETTINGS = {"machine's fonts": [], "no system fonts": ["--without-system-fonts"]}
 QUICK = {"sizes": [200, 1_000], "pdfs": 10, "skip_memory": True}
 Row = tuple[str, str]
@@ -47,7 +49,7 @@ def main() -> None:
     rows += _startup(args.work, processed, args.startup_runs)
     rows += _pdf(args.work / "pdf", args.pdfs, args.pairs)
     if not args.skip_memory:
-        rows += _memory(args.work, largest)
+        rows += _memory_and_a_large_archive(args.work, largest, args.pairs)
     rows.append(("load average at the end", _load_average()))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
@@ -145,13 +147,13 @@ def _rerun(inputs: Path, out: Path, runs: int) -> list[Row]:
     return [("re-run, unchanged", f"{times(trials)}, {runs} runs")]
 
 
-def _daily_increment(inputs: Path, processed: Path, size: int, runs: int) -> list[Row]:
+def _daily_increment(inputs: Path, processed: Path, size: int, runs: int, seed: int = SEED) -> list[Row]:
     """A day's new notices beside the folder already processed: each trial starts from a
     copy of the processed outputs, so each pays for the new files and nothing else. The
     new notices are the corpus's next ones, forwarding notices already in it."""
-    new = generate(size + DAILY_NOTICES)[size:]
+    new = generate(size + DAILY_NOTICES, seed)[size:]
     write(new, inputs)
-    snapshot, out = processed.with_name("processed"), processed.with_name("daily")
+    snapshot, out = processed.with_name(f"{processed.name}-processed"), processed.with_name(f"{processed.name}-daily")
     shutil.copytree(processed, snapshot)
     trials = []
     for _ in range(runs):
@@ -160,6 +162,8 @@ def _daily_increment(inputs: Path, processed: Path, size: int, runs: int) -> lis
         trials.append(timed(_policygraph("run", inputs, "--out", out)))
     for notice in new:
         (inputs / notice.name).unlink()
+    for folder in (snapshot, out):
+        shutil.rmtree(folder)
     return [(f"daily increment, {DAILY_NOTICES} new", f"{times(trials)}, {runs} runs over {size:,} processed")]
 
 
@@ -257,24 +261,35 @@ def _pages(paths: list[Path]) -> int:
     return sum(map(count, paths))
 
 
-def _memory(work: Path, size: int) -> list[Row]:
+def _memory_and_a_large_archive(work: Path, size: int, runs: int) -> list[Row]:
     """Peak resident memory of a first run at the largest size and at ten times it: it
-    should stay flat however large the batch. One run each: a peak does not drift as time does."""
-    smaller, larger = (_first_run_of_new_corpus(work, notices) for notices in (size, 10 * size))
-    return [
+    should stay flat however large the batch. One run each: a peak does not drift as time
+    does. The run at ten times the size is then the archive a daily increment joins."""
+    smaller = _first_run_of_new_corpus(work, size)
+    for folder in _memory_folders(work, size):
+        shutil.rmtree(folder)
+    larger = _first_run_of_new_corpus(work, 10 * size)
+    inputs, out = _memory_folders(work, 10 * size)
+    rows = [
         (f"peak memory, {size:,} notices", f"{smaller.peak_mb:,.0f} MB ({_one_run(smaller)})"),
         (f"peak memory, {10 * size:,} notices", f"{larger.peak_mb:,.0f} MB, {larger.peak_mb / smaller.peak_mb:.2f}x "
                                                 f"({_one_run(larger)})"),
+        *_daily_increment(inputs, out, 10 * size, runs, MEMORY_SEED),
     ]  # fmt: skip
+    for folder in (inputs, out):
+        shutil.rmtree(folder)
+    return rows
 
 
 def _first_run_of_new_corpus(work: Path, notices: int) -> Trial:
-    """A corpus of its own (another seed), removed after its run: 10·N files take room."""
-    inputs, out = work / f"memory-{notices}", work / f"memory-out-{notices}"
-    trial = _fresh_run(write(generate(notices, seed=11), inputs), out)
-    shutil.rmtree(inputs)
-    shutil.rmtree(out)
-    return trial
+    """A corpus of its own (another seed). The inputs and outputs stay: 10·N files take
+    room, and the caller removes them."""
+    inputs, out = _memory_folders(work, notices)
+    return _fresh_run(write(generate(notices, MEMORY_SEED), inputs), out)
+
+
+def _memory_folders(work: Path, notices: int) -> tuple[Path, Path]:
+    return work / f"memory-{notices}", work / f"memory-out-{notices}"
 
 
 def _one_run(trial: Trial) -> str:
