@@ -20,6 +20,7 @@ from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from policygraph.inputs import InputFile, collect
 from policygraph.outputs import OutputFolderError, claim, write_atomically
@@ -72,16 +73,32 @@ def pipeline_digest() -> str:
     return digest.hexdigest()[:16]
 
 
-def fingerprint(items: list[InputFile]) -> str:
+class Seen(NamedTuple):
+    """A file as make and rsync judge change: its size and modification time."""
+
+    size: int
+    mtime_ns: int
+
+
+def look_at(items: list[InputFile]) -> list[Seen | None]:
+    """Each input as it is now; None for one that cannot be read."""
+    return [_seen(item.path) for item in items]
+
+
+def _seen(path: str) -> Seen | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return Seen(status.st_size, status.st_mtime_ns)
+
+
+def fingerprint(items: list[InputFile], seen: list[Seen | None]) -> str:
     """A digest of every input's path, size and modification time (or that it cannot be read)."""
     digest = hashlib.sha256()
-    for item in items:
-        try:
-            status = os.stat(item.path)
-            seen = f"{status.st_size} {status.st_mtime_ns}"
-        except OSError:
-            seen = "unreadable"
-        digest.update(f"{item.path}\0{seen}\n".encode("utf-8", "surrogateescape"))
+    for item, now in zip(items, seen, strict=True):
+        shown = f"{now.size} {now.mtime_ns}" if now else "unreadable"
+        digest.update(f"{item.path}\0{shown}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -111,10 +128,12 @@ def _is_sqlite(path: Path) -> bool:
 
 @dataclass(frozen=True)
 class Stock:
-    """What a run over `inputs` finds, taken once: the input files, their fingerprint, and
-    the last run's summary where its outputs still stand for them (None: there is work)."""
+    """What a run over `inputs` finds, taken once: the input files, each as it was seen
+    before any was read, their fingerprint, and the last run's summary where its outputs
+    still stand for them (None: there is work)."""
 
     items: list[InputFile]
+    seen: list[Seen | None]
     files: str
     settled: RunSummary | None
 
@@ -123,9 +142,10 @@ def take_stock(inputs: list[str], out: Path, force: bool, started: float) -> Sto
     """Asked by a run holding `out` (claim): listing and fingerprinting 100,000 inputs costs
     0.6 s, so a run that goes on to work uses what this found rather than asking again."""
     items = collect(inputs, exclude=out)
-    files = fingerprint(items)
+    seen = look_at(items)
+    files = fingerprint(items, seen)
     summary = None if force else unchanged(out, files)
-    return Stock(items, files, summary and replace(summary, seconds=time.perf_counter() - started))
+    return Stock(items, seen, files, summary and replace(summary, seconds=time.perf_counter() - started))
 
 
 def settled(inputs: list[str], out: Path) -> RunSummary | None:
