@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # only for hints: the query commands open the database without them
     from graph.copies import Occurrence
@@ -173,6 +173,15 @@ MIGRATIONS: list[str] = [
         FROM notices n, json_each(n.record, '$.regions') AS region;
     CREATE INDEX documents_code ON documents (code COLLATE NOCASE);
     """,
+    # Each file's size and modification time when it was seen, and the digest of the
+    # pipeline its rows came from: a re-run takes a file whose path, size and time are as
+    # recorded, under the same pipeline, as the file those rows came from, without opening
+    # it. A database from before has none of them, and its files are read.
+    """
+    ALTER TABLE files ADD COLUMN size INTEGER;
+    ALTER TABLE files ADD COLUMN mtime_ns INTEGER;
+    ALTER TABLE files ADD COLUMN pipeline TEXT;
+    """,
 ]
 
 
@@ -300,6 +309,26 @@ class _WaitingFile:
     reused: bool
     rows: Iterable[NoticeRows]
     position: int
+    seen: tuple[int, int] | None  # size and mtime_ns, before it was read
+
+
+class RecordedFile(NamedTuple):
+    """What the database holds of a file: its manifest entry, as it was seen when read,
+    and the pipeline its rows came from."""
+
+    path: str
+    sha256: str | None
+    status: str
+    error: str | None
+    size: int | None
+    mtime_ns: int | None
+    pipeline: str | None
+
+
+def recorded_files(connection: sqlite3.Connection, paths: Iterable[str]) -> Iterator[RecordedFile]:
+    """The database's record of each of `paths` it holds, in no particular order."""
+    query = "SELECT path, sha256, status, error, size, mtime_ns, pipeline FROM files WHERE path IN ({marks})"
+    return (RecordedFile(*row) for row in select_in(connection, query, paths))
 
 
 class DatabaseUpdate:
@@ -316,18 +345,24 @@ class DatabaseUpdate:
     copy, or one record per distinct text (graph.copies).
     """
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, pipeline: str | None = None) -> None:
+        """`pipeline` is the digest of the pipeline that made the files' results: a file
+        reused unchanged keeps its rows only if they came from that same pipeline."""
         self.connection = connection
+        self.pipeline = pipeline
         self.files = 0
         connection.execute("UPDATE files SET position = NULL")
         self.next_rowid = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM notices").fetchone()[0]
         self.waiting: list[_WaitingFile] = []
         self.contested: set[str] = set()  # claimed ids whose claimants must be weighed again
 
-    def add_file(self, entry: dict, reused: bool, rows: Iterable[NoticeRows]) -> None:
+    def add_file(
+        self, entry: dict, reused: bool, rows: Iterable[NoticeRows], seen: tuple[int, int] | None = None
+    ) -> None:
         """`entry` is the file's manifest entry; `reused`, whether the run took it from its
-        cache; `rows` is only read when the file's rows must be written."""
-        self.waiting.append(_WaitingFile(entry, reused, rows, self.files))
+        cache; `rows` is only read when the file's rows must be written; `seen`, the file's
+        size and modification time (st_mtime_ns) from before it was read."""
+        self.waiting.append(_WaitingFile(entry, reused, rows, self.files, seen))
         self.files += 1
         if len(self.waiting) >= INSERT_BATCH:
             self.flush()
@@ -336,18 +371,19 @@ class DatabaseUpdate:
         """The waiting files, in order: a file reused unchanged only takes its new position;
         any other replaces what the database held for its path."""
         waiting, self.waiting = self.waiting, []
-        paths = [file.entry["path"] for file in waiting]
-        known = dict(select_in(self.connection, "SELECT path, sha256 FROM files WHERE path IN ({marks})", paths))
+        known = {file.path: file for file in recorded_files(self.connection, [file.entry["path"] for file in waiting])}
         batch = _PendingRows()
         arriving: list[tuple[int, NoticeRows]] = []
         for file in waiting:
-            path, sha256 = file.entry["path"], file.entry["sha256"]
-            if file.reused and path in known and known[path] == sha256:
-                batch.positions.append((file.position, file.entry["status"], file.entry["error"], path))
+            path, sha256, status, error = (file.entry[key] for key in ("path", "sha256", "status", "error"))
+            size, mtime_ns = file.seen or (None, None)
+            held = known.get(path)
+            if file.reused and held and (held.sha256, held.pipeline) == (sha256, self.pipeline):
+                batch.positions.append((file.position, status, error, size, mtime_ns, path))
                 continue
-            if path in known:
+            if held:
                 self._forget_file(path)
-            batch.files.append((path, sha256, file.entry["status"], file.entry["error"], file.position))
+            batch.files.append((path, sha256, status, error, file.position, size, mtime_ns, self.pipeline))
             arriving += enumerate(file.rows)
         claimed = self._claimed({rows.notice[0] for _, rows in arriving})
         for number, rows in arriving:
@@ -372,11 +408,14 @@ class DatabaseUpdate:
         }
 
     def _insert(self, batch: _PendingRows) -> None:
-        self.connection.executemany(  # the manifest says what this run made of the file
-            "UPDATE files SET position = ?, status = ?, error = ? WHERE path = ?", batch.positions
+        self.connection.executemany(  # the manifest says what this run made of the file, as seen now
+            "UPDATE files SET position = ?, status = ?, error = ?, size = ?, mtime_ns = ? WHERE path = ?",
+            batch.positions,
         )
         self.connection.executemany(
-            "INSERT INTO files (path, sha256, status, error, position) VALUES (?, ?, ?, ?, ?)", batch.files
+            "INSERT INTO files (path, sha256, status, error, position, size, mtime_ns, pipeline) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            batch.files,
         )
         for statement, rows in zip(INSERTS, batch.tables(), strict=True):
             self.connection.executemany(statement, rows)

@@ -54,33 +54,35 @@ def run(inputs: list[str], out: Path, options: RunOptions | None = None) -> RunS
 
 def run_stock(stock: state.Stock, out: Path, options: RunOptions, started: float) -> RunSummary:
     """The run over what `take_stock` found, by a caller holding `out`."""
-    outputs = _written(stock.items, out, options)
+    outputs = _written(stock, out, options)
     summary = replace(outputs.summary, seconds=time.perf_counter() - started)
     if not outputs.timed_out:
         state.record(out, stock.files, summary)
     return summary
 
 
-def _written(items: list[InputFile], out: Path, options: RunOptions) -> RunOutputs:
+def _written(stock: state.Stock, out: Path, options: RunOptions) -> RunOutputs:
     """The outputs, written a second time when the database proved unusable on the way."""
     try:
-        return _write_outputs(items, out, options)
+        return _write_outputs(stock, out, options)
     except sqlite3.DatabaseError as error:
         if not store.unusable(error):
             raise
         _set_aside(out / store.DATABASE_NAME, error)
-    return _write_outputs(items, out, options)
+    return _write_outputs(stock, out, options)
 
 
-def _write_outputs(items: list[InputFile], out: Path, options: RunOptions) -> RunOutputs:
+def _write_outputs(stock: state.Stock, out: Path, options: RunOptions) -> RunOutputs:
     """Every file's outcome into the outputs. The database is opened, and migrated, before
     any output is begun: one that cannot be used then fails the attempt before it writes."""
     cache = _open_cache(out)
     store.connect(out / store.DATABASE_NAME).close()
     work = partial(process_files, cache=cache, force=options.force, seconds=options.seconds_per_file)
     with RunOutputs(out) as outputs, closing(cache):
-        for outcome in _with_progress(_outcomes(work, items, options, cache), len(items), options.progress):
-            outputs.add(outcome)
+        outcomes = _outcomes(work, stock.items, options, cache)
+        shown = _with_progress(outcomes, len(stock.items), options.progress)
+        for outcome, seen in zip(shown, stock.seen, strict=True):
+            outputs.add(outcome, seen)
         outputs.finish()
     return outputs
 
@@ -143,14 +145,16 @@ class RunOutputs:
         self._stack = ExitStack()
         self.connection = store.connect(self.out / store.DATABASE_NAME)
         self._stack.callback(self.connection.close)
-        self.database = store.DatabaseUpdate(self.connection)
+        self.database = store.DatabaseUpdate(self.connection, state.pipeline_digest())
         return self
 
     def __exit__(self, *failure: object) -> None:
         self._stack.__exit__(*failure)
 
-    def add(self, outcome: FileOutcome) -> None:
-        self.database.add_file(outcome.manifest_entry(), outcome.reused, (n.database_rows() for n in outcome.notices))
+    def add(self, outcome: FileOutcome, seen: state.Seen | None) -> None:
+        """`seen`: the file's size and modification time from before it was read."""
+        rows = (notice.database_rows() for notice in outcome.notices)
+        self.database.add_file(outcome.manifest_entry(), outcome.reused, rows, seen)
         self.summary = _counted(self.summary, outcome)
         self.timed_out = self.timed_out or outcome.timed_out
 
