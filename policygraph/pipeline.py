@@ -34,6 +34,7 @@ from policygraph.outputs import atomic_file, claim, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from policygraph.timelimit import FileTimeout, effective_limit, time_limit
+from policygraph.unchanged import Unchanged
 from schema import NoticeRecord
 from schema.jsonstream import ObjectWriter
 
@@ -79,7 +80,7 @@ def _write_outputs(stock: state.Stock, out: Path, options: RunOptions) -> RunOut
     store.connect(out / store.DATABASE_NAME).close()
     work = partial(process_files, cache=cache, force=options.force, seconds=options.seconds_per_file)
     with RunOutputs(out) as outputs, closing(cache):
-        outcomes = _outcomes(work, stock.items, options, cache)
+        outcomes = _outcomes(work, stock, options, cache, outputs.connection)
         shown = _with_progress(outcomes, len(stock.items), options.progress)
         for outcome, seen in zip(shown, stock.seen, strict=True):
             outputs.add(outcome, seen)
@@ -113,7 +114,19 @@ def _set_aside(database: Path, error: sqlite3.DatabaseError) -> None:
     LOG.warning("%s could not be used (%s): set aside as %s, and made again", database, error, kept.name)
 
 
-def _outcomes(work: partial, items: list[InputFile], options: RunOptions, cache: ResultCache) -> Iterator[FileOutcome]:
+def _outcomes(
+    work: partial, stock: state.Stock, options: RunOptions, cache: ResultCache, database: sqlite3.Connection
+) -> Iterator[FileOutcome]:
+    """Every file's outcome, in input order. Unless forced, a file the database holds as it
+    is now is not read at all, and only the others are handed to the workers."""
+    if options.force:
+        return _read(work, stock.items, options, cache)
+    unchanged = Unchanged(database, stock.items, stock.seen, state.pipeline_digest())
+    return unchanged.outcomes(_read(work, unchanged.to_read(), options, cache))
+
+
+def _read(work: partial, items: list[InputFile], options: RunOptions, cache: ResultCache) -> Iterator[FileOutcome]:
+    """The outcomes of reading `items`, in their order: here, in local workers or on a cluster."""
     if options.scheduler:
         return executors.dask(work, items, options.scheduler, _crashed)
     if options.jobs > 1 and cache.empty:

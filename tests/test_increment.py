@@ -1,0 +1,171 @@
+"""A daily increment: new and changed files beside an archive already read. A file whose
+path, size and modification time are as the database recorded them is taken as it holds
+it, without being opened, and the outputs are byte for byte those of a fresh run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from benchmarks.kill_loop import distinct_copies
+from graph import store
+from policygraph import executors, pipeline, state
+from policygraph.pipeline import RunOptions, run
+from tests.conftest import CORPUS
+from tests.test_copies import database_content, search_answers
+from tests.test_reliability import outputs
+
+ARCHIVE = 12  # files
+SLOW = "关于执行集采结果的通知\n各有关单位：\n" + "采购周期为2年，" * 2000  # about 0.3 s to read
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files a run in this process opens."""
+    names: list[str] = []
+    read_file = pipeline.read_file
+
+    def spied(path: str, *arguments: object) -> bytes:
+        names.append(Path(path).name)
+        return read_file(path, *arguments)
+
+    monkeypatch.setattr(pipeline, "read_file", spied)
+    return names
+
+
+def a_day_passes(archive: Path) -> dict[str, str]:
+    """One file changed, one removed, one touched but the same, one new: each by its name."""
+    names = sorted(path.name for path in archive.iterdir())
+    day = {"changed": names[1], "removed": names[2], "touched": names[3], "new": "new.txt"}
+    changed = archive / day["changed"]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附件：中选结果\n", encoding="utf-8")
+    (archive / day["removed"]).unlink()
+    touched = (archive / day["touched"]).stat()
+    os.utime(archive / day["touched"], ns=(touched.st_atime_ns, touched.st_mtime_ns + 1_000_000_000))
+    shutil.copy(CORPUS / "003_0cd56fd91030d65d.txt", archive / day["new"])
+    return day
+
+
+def assert_as_fresh(out: Path, inputs: Path, fresh: Path) -> None:
+    run([str(inputs)], fresh, RunOptions(force=True))
+    assert outputs(out) == outputs(fresh)
+    assert database_content(out) == database_content(fresh)
+    assert search_answers(out) == search_answers(fresh)
+
+
+def test_an_increment_opens_only_what_changed_and_writes_what_a_fresh_run_writes(tmp_path: Path, opened) -> None:
+    archive, out = distinct_copies(tmp_path / "in", ARCHIVE), tmp_path / "out"
+    run([str(archive)], out)
+    day = a_day_passes(archive)
+    opened.clear()
+    summary = run([str(archive)], out)
+    assert sorted(opened) == sorted([day["changed"], day["touched"], day["new"]])
+    assert (summary.files, summary.reused) == (ARCHIVE, ARCHIVE - 2)  # the changed file and the new one are not
+    assert_as_fresh(out, archive, tmp_path / "fresh")
+    opened.clear()
+    (archive / "newer.txt").write_text("关于执行集中带量采购结果的通知\n正文。", encoding="utf-8")
+    run([str(archive)], out)
+    assert opened == ["newer.txt"], "the touched file's new time was recorded"
+
+
+def _spied_executor(monkeypatch: pytest.MonkeyPatch, name: str) -> list[str]:
+    """The names of the files handed to the executor `name`."""
+    handed: list[str] = []
+    executor = getattr(executors, name)
+
+    def spied(work: Callable, items: list, *arguments: object):
+        handed.extend(Path(item.path).name for item in items)
+        return executor(work, items, *arguments)
+
+    monkeypatch.setattr(executors, name, spied)
+    return handed
+
+
+def test_workers_are_handed_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    archive, out = distinct_copies(tmp_path / "in", ARCHIVE), tmp_path / "out"
+    run([str(archive)], out, RunOptions(jobs=2))
+    day = a_day_passes(archive)
+    handed = _spied_executor(monkeypatch, "local")
+    run([str(archive)], out, RunOptions(jobs=2))
+    assert sorted(handed) == sorted([day["changed"], day["touched"], day["new"]])
+    assert_as_fresh(out, archive, tmp_path / "fresh")
+
+
+def test_a_dask_cluster_is_handed_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    distributed = pytest.importorskip("distributed")
+    archive, out = distinct_copies(tmp_path / "in", ARCHIVE), tmp_path / "out"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        options = RunOptions(scheduler=cluster.scheduler_address)
+        run([str(archive)], out, options)
+        day = a_day_passes(archive)
+        handed = _spied_executor(monkeypatch, "dask")
+        run([str(archive)], out, options)
+    assert sorted(handed) == sorted([day["changed"], day["touched"], day["new"]])
+    assert_as_fresh(out, archive, tmp_path / "fresh")
+
+
+def test_a_file_that_timed_out_is_opened_again_under_a_larger_limit(tmp_path: Path, opened) -> None:
+    archive, out = distinct_copies(tmp_path / "in", 2), tmp_path / "out"
+    run([str(archive)], out)
+    (archive / "slow.txt").write_text(SLOW, encoding="utf-8")
+    assert run([str(archive)], out, RunOptions(seconds_per_file=0.02)).failed == 1  # the others are not opened
+    opened.clear()
+    summary = run([str(archive)], out)
+    assert (opened, summary.failed) == (["slow.txt"], 0)
+    assert_as_fresh(out, archive, tmp_path / "fresh")
+
+
+def test_a_file_that_could_not_be_read_is_tried_again(tmp_path: Path, opened) -> None:
+    """A failure with no digest (unreadable, or its worker died) was never cached: a re-run tries it."""
+    archive, out = distinct_copies(tmp_path / "in", 2), tmp_path / "out"
+    os.mkfifo(archive / "pipe")
+    run([str(archive)], out)
+    (archive / "new.txt").write_text("关于执行集中带量采购结果的通知\n正文。", encoding="utf-8")
+    opened.clear()
+    assert run([str(archive)], out).failed == 1
+    assert sorted(opened) == ["new.txt", "pipe"]
+
+
+def test_another_pipeline_opens_every_file(tmp_path: Path, opened, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database's rows came from the pipeline that made them: another reads everything again."""
+    archive, out = distinct_copies(tmp_path / "in", 3), tmp_path / "out"
+    run([str(archive)], out)
+    before = outputs(out)
+    monkeypatch.setattr(state, "pipeline_digest", lambda: "another pipeline")
+    opened.clear()
+    run([str(archive)], out)
+    assert sorted(opened) == sorted(path.name for path in archive.iterdir())
+    assert outputs(out) == before
+
+
+def test_forced_opens_every_file(tmp_path: Path, opened) -> None:
+    archive, out = distinct_copies(tmp_path / "in", 3), tmp_path / "out"
+    run([str(archive)], out)
+    opened.clear()
+    run([str(archive)], out, RunOptions(force=True))
+    assert sorted(opened) == sorted(path.name for path in archive.iterdir())
+
+
+def test_a_database_from_before_sizes_and_times_were_recorded_is_read_whole_once(tmp_path: Path, opened) -> None:
+    archive, out = distinct_copies(tmp_path / "in", 3), tmp_path / "out"
+    run([str(archive)], out)
+    with closing(sqlite3.connect(out / store.DATABASE_NAME)) as connection:
+        for column in ("size", "mtime_ns", "pipeline"):
+            connection.execute(f"ALTER TABLE files DROP COLUMN {column}")
+        connection.execute(f"PRAGMA user_version = {len(store.MIGRATIONS) - 1}")
+        connection.commit()
+    (archive / "new.txt").write_text("关于执行集中带量采购结果的通知\n正文。", encoding="utf-8")
+    opened.clear()
+    run([str(archive)], out)
+    assert sorted(opened) == sorted(path.name for path in archive.iterdir())
+    assert_as_fresh(out, archive, tmp_path / "fresh")
+    (archive / "newer.txt").write_text("关于执行集中带量采购结果的通知\n正文。", encoding="utf-8")
+    opened.clear()
+    run([str(archive)], out)
+    assert opened == ["newer.txt"]
