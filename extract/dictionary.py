@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 SHELF_LAYOUT = 1  # bump when the shelf's layout changes: a shelf of another layout is never read
 HEADER_SIZE = 8  # bytes: the length of the marshalled index that follows them
+# What reading a shelf that is not one, or no longer whole, raises: it is then built again.
+DAMAGED = (OSError, ValueError, EOFError, TypeError, AttributeError)
 
 
 @contextmanager
@@ -112,7 +114,7 @@ def _shelved_dictionary(tokenizer: jieba.Tokenizer) -> ShelvedDictionary:
     """Over the shelf mapped from its file; over one built, and kept when the folder allows,
     when there is none for this jieba and this dictionary, or the one there is damaged."""
     path = _shelf_path(tokenizer)
-    with suppress(OSError, ValueError, EOFError, TypeError), path.open("rb") as stream:
+    with suppress(*DAMAGED), path.open("rb") as stream:
         return ShelvedDictionary(tokenizer, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ))
     shelf = _shelved(tokenizer)
     with suppress(OSError):

@@ -16,6 +16,8 @@ import json
 import os
 import sqlite3
 import time
+from array import array
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
@@ -33,6 +35,7 @@ DATABASE_NAME = "policygraph.sqlite"
 REQUIRED_OUTPUTS = ("notices.jsonl", "graph.json", "graph.graphml", "manifest.json", DATABASE_NAME)
 SECONDS_PER_FILE = 120
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database
+UNREADABLE = -1  # the size and time of an input that cannot be read
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,24 @@ class Seen(NamedTuple):
     mtime_ns: int
 
 
-def look_at(items: list[InputFile]) -> list[Seen | None]:
-    """Each input as it is now; None for one that cannot be read."""
-    return [_seen(item.path) for item in items]
+class Sightings(Sequence):
+    """Each input's Seen, or None for one that cannot be read, as it was before any file was
+    read. Kept in two arrays of machine integers, 16 bytes a file: a list of Seen tuples took
+    130, which at 100,000 files was 12 MB of a run's peak memory."""
+
+    def __init__(self, items: list[InputFile]) -> None:
+        self.sizes, self.times = array("q"), array("q")
+        for item in items:
+            seen = _seen(item.path)
+            self.sizes.append(seen.size if seen else UNREADABLE)
+            self.times.append(seen.mtime_ns if seen else UNREADABLE)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def __getitem__(self, index: int) -> Seen | None:  # type: ignore[override]  # no slices: none is asked for
+        size = self.sizes[index]
+        return None if size == UNREADABLE else Seen(size, self.times[index])
 
 
 def _seen(path: str) -> Seen | None:
@@ -93,7 +111,7 @@ def _seen(path: str) -> Seen | None:
     return Seen(status.st_size, status.st_mtime_ns)
 
 
-def fingerprint(items: list[InputFile], seen: list[Seen | None]) -> str:
+def fingerprint(items: list[InputFile], seen: Sightings) -> str:
     """A digest of every input's path, size and modification time (or that it cannot be read)."""
     digest = hashlib.sha256()
     for item, now in zip(items, seen, strict=True):
@@ -133,7 +151,7 @@ class Stock:
     still stand for them (None: there is work)."""
 
     items: list[InputFile]
-    seen: list[Seen | None]
+    seen: Sightings
     files: str
     settled: RunSummary | None
 
@@ -142,7 +160,7 @@ def take_stock(inputs: list[str], out: Path, force: bool, started: float) -> Sto
     """Asked by a run holding `out` (claim): listing and fingerprinting 100,000 inputs costs
     0.6 s, so a run that goes on to work uses what this found rather than asking again."""
     items = collect(inputs, exclude=out)
-    seen = look_at(items)
+    seen = Sightings(items)
     files = fingerprint(items, seen)
     summary = None if force else unchanged(out, files)
     return Stock(items, seen, files, summary and replace(summary, seconds=time.perf_counter() - started))

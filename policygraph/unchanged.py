@@ -19,7 +19,7 @@ from itertools import compress
 from graph import store
 from policygraph.inputs import InputFile
 from policygraph.outcome import TIMED_OUT, FileOutcome
-from policygraph.state import Seen
+from policygraph.state import Seen, Sightings
 
 BATCH = store.IN_LIST_SIZE  # files looked up in one query
 
@@ -29,19 +29,19 @@ class Unchanged:
     work is handed out, and kept as a byte per file, as a batch may have 100,000 of them."""
 
     def __init__(
-        self, connection: sqlite3.Connection, items: list[InputFile], seen: list[Seen | None], pipeline: str
+        self, connection: sqlite3.Connection, items: list[InputFile], seen: Sightings, pipeline: str
     ) -> None:
         self.connection = connection
         self.items = items
         self.flags = bytearray(self._stand(seen, pipeline))
 
-    def _stand(self, seen: list[Seen | None], pipeline: str) -> Iterator[bool]:
+    def _stand(self, seen: Sightings, pipeline: str) -> Iterator[bool]:
         """For each file, whether it is unchanged: the database is asked a few hundred at a time."""
         for start in range(0, len(self.items), BATCH):
             chunk = self.items[start : start + BATCH]
             recorded = self._recorded(chunk)
-            for item, now in zip(chunk, seen[start : start + BATCH], strict=True):
-                yield _stands(item, now, recorded.get(item.shown_as), pipeline)
+            for index, item in enumerate(chunk, start):
+                yield _stands(item, seen[index], recorded.get(item.shown_as), pipeline)
 
     def to_read(self) -> list[InputFile]:
         """The files the run must read, in input order."""

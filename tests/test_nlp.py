@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 import subprocess
 import sys
@@ -67,17 +68,17 @@ def test_a_shelf_is_built_where_there_is_none_and_then_read(tmp_path) -> None:
     assert len(shelves) == 1 and shelves[0].stat().st_mode & 0o777 == 0o644
     read = shelved_tokenizer(str(tmp_path))
     assert not isinstance(read.shelf, bytes)  # mapped from the file, not built again
-    for segmenter_ in (built, read):
-        segmenter_.admit(PHRASES[1])
-        assert segmenter_.tokenizer.lcut(PHRASES[1]) == JIEBAS_OWN.lcut(PHRASES[1])
+    for dictionary in (built, read):
+        dictionary.admit(PHRASES[1])
+        assert dictionary.tokenizer.lcut(PHRASES[1]) == JIEBAS_OWN.lcut(PHRASES[1])
 
 
 def test_a_folder_that_cannot_keep_the_shelf_only_costs_building_it(tmp_path) -> None:
     missing = tmp_path / "no such folder"
-    segmenter_ = shelved_tokenizer(str(missing))
-    segmenter_.admit(PHRASES[2])
-    assert isinstance(segmenter_.shelf, bytes) and not missing.exists()
-    assert segmenter_.tokenizer.lcut(PHRASES[2]) == JIEBAS_OWN.lcut(PHRASES[2])
+    dictionary = shelved_tokenizer(str(missing))
+    dictionary.admit(PHRASES[2])
+    assert isinstance(dictionary.shelf, bytes) and not missing.exists()
+    assert dictionary.tokenizer.lcut(PHRASES[2]) == JIEBAS_OWN.lcut(PHRASES[2])
 
 
 def test_an_unreadable_jieba_cache_is_rebuilt_by_jieba(tmp_path) -> None:
@@ -106,9 +107,15 @@ def test_a_phrase_admitted_twice_is_cut_the_same(phrase: str) -> None:
     assert tokens(phrase) == tokens(phrase) == [word for word in WHOLE.cut(phrase) if word]
 
 
-@pytest.mark.parametrize("damage", [b"", b"\x05\x00\x00\x00\x00\x00\x00\x00abc", "cut short"])
+OTHER_SHAPE = marshal.dumps((1, ["not", "an", "index"]))
+
+
+@pytest.mark.parametrize(
+    "damage", [b"", b"\x05\x00\x00\x00\x00\x00\x00\x00abc", len(OTHER_SHAPE).to_bytes(8, "little") + OTHER_SHAPE, "cut short"]
+)
 def test_a_damaged_shelf_is_built_again(tmp_path, damage: bytes | str) -> None:
-    shelf = next(iter(shelved_tokenizer(str(tmp_path)) and tmp_path.glob("*.shelf")))
+    shelved_tokenizer(str(tmp_path))
+    [shelf] = tmp_path.glob("*.shelf")
     shelf.write_bytes(shelf.read_bytes()[:-10] if damage == "cut short" else damage)
     rebuilt = shelved_tokenizer(str(tmp_path))
     rebuilt.admit(PHRASES[0])
