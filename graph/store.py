@@ -310,6 +310,7 @@ class _WaitingFile:
     rows: Iterable[NoticeRows]
     position: int
     seen: tuple[int, int] | None  # size and mtime_ns, before it was read
+    unopened: bool  # the database holds its rows as they are: the run did not open it
 
 
 class RecordedFile(NamedTuple):
@@ -357,28 +358,36 @@ class DatabaseUpdate:
         self.contested: set[str] = set()  # claimed ids whose claimants must be weighed again
 
     def add_file(
-        self, entry: dict, reused: bool, rows: Iterable[NoticeRows], seen: tuple[int, int] | None = None
+        self,
+        entry: dict,
+        reused: bool,
+        rows: Iterable[NoticeRows],
+        seen: tuple[int, int] | None = None,
+        unopened: bool = False,
     ) -> None:
         """`entry` is the file's manifest entry; `reused`, whether the run took it from its
         cache; `rows` is only read when the file's rows must be written; `seen`, the file's
-        size and modification time (st_mtime_ns) from before it was read."""
-        self.waiting.append(_WaitingFile(entry, reused, rows, self.files, seen))
+        size and modification time (st_mtime_ns) from before it was read; `unopened`, that
+        the run took the file as this database holds it (its entry is the database's own)."""
+        self.waiting.append(_WaitingFile(entry, reused, rows, self.files, seen, unopened))
         self.files += 1
         if len(self.waiting) >= INSERT_BATCH:
             self.flush()
 
     def flush(self) -> None:
         """The waiting files, in order: a file reused unchanged only takes its new position;
-        any other replaces what the database held for its path."""
+        any other replaces what the database held for its path. A file the run did not open
+        is not looked up again: its entry was read from here (at 100,000 files, 1.5 s)."""
         waiting, self.waiting = self.waiting, []
-        known = {file.path: file for file in recorded_files(self.connection, [file.entry["path"] for file in waiting])}
+        opened = [file.entry["path"] for file in waiting if not file.unopened]
+        known = {file.path: file for file in recorded_files(self.connection, opened)}
         batch = _PendingRows()
         arriving: list[tuple[int, NoticeRows]] = []
         for file in waiting:
             path, sha256, status, error = (file.entry[key] for key in ("path", "sha256", "status", "error"))
             size, mtime_ns = file.seen or (None, None)
             held = known.get(path)
-            if file.reused and held and (held.sha256, held.pipeline) == (sha256, self.pipeline):
+            if file.unopened or (file.reused and held and (held.sha256, held.pipeline) == (sha256, self.pipeline)):
                 batch.positions.append((file.position, status, error, size, mtime_ns, path))
                 continue
             if held:

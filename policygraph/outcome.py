@@ -51,6 +51,7 @@ class FileOutcome:
     notices: list[NoticeOutput] = field(default_factory=list)
     reused: bool = False
     time_limit: float | None = None  # seconds: the limit it ran out of, when it timed out
+    unopened: bool = False  # taken as the database holds it, without being opened (policygraph.unchanged)
 
     @property
     def timed_out(self) -> bool:

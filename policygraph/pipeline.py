@@ -167,7 +167,7 @@ class RunOutputs:
     def add(self, outcome: FileOutcome, seen: state.Seen | None) -> None:
         """`seen`: the file's size and modification time from before it was read."""
         rows = (notice.database_rows() for notice in outcome.notices)
-        self.database.add_file(outcome.manifest_entry(), outcome.reused, rows, seen)
+        self.database.add_file(outcome.manifest_entry(), outcome.reused, rows, seen, outcome.unopened)
         self.summary = _counted(self.summary, outcome)
         self.timed_out = self.timed_out or outcome.timed_out
 

@@ -78,4 +78,4 @@ def _kept(recorded: store.RecordedFile) -> bool:
 
 def _as_recorded(recorded: store.RecordedFile) -> FileOutcome:
     """An unchanged file's outcome: its notices are in the database already, so none comes with it."""
-    return FileOutcome(recorded.path, recorded.sha256, recorded.status, recorded.error, reused=True)
+    return FileOutcome(recorded.path, recorded.sha256, recorded.status, recorded.error, reused=True, unopened=True)

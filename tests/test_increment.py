@@ -169,3 +169,23 @@ def test_a_database_from_before_sizes_and_times_were_recorded_is_read_whole_once
     opened.clear()
     run([str(archive)], out)
     assert opened == ["newer.txt"]
+
+
+def test_the_database_update_does_not_look_up_a_file_the_run_did_not_open(tmp_path: Path, monkeypatch) -> None:
+    """Its entry was read from the database to skip it; asking again cost 1.5 s at 100,000 files."""
+    archive, out = distinct_copies(tmp_path / "in", ARCHIVE), tmp_path / "out"
+    run([str(archive)], out)
+    (archive / "new.txt").write_text("关于执行集中带量采购结果的通知\n正文。", encoding="utf-8")
+    asked: list[str] = []
+    recorded_files = store.recorded_files
+
+    def spied(connection: sqlite3.Connection, paths) -> object:
+        paths = list(paths)
+        asked.extend(Path(path).name for path in paths)
+        return recorded_files(connection, paths)
+
+    monkeypatch.setattr(store, "recorded_files", spied)
+    run([str(archive)], out)
+    unchanged = [path.name for path in archive.iterdir() if path.name != "new.txt"]
+    assert all(asked.count(name) == 2 for name in unchanged)  # to decide, then for its entry
+    assert_as_fresh(out, archive, tmp_path / "fresh")
