@@ -26,9 +26,19 @@ if TYPE_CHECKING:
 EXTERNAL = "ref:"  # the id prefix of a document outside the corpus; notice ids are numbers or digests
 BATCH = 1000
 CACHED = 8192  # distinct mentions and issuer lists whose keys are kept: a national act is cited everywhere
-ORDERED_NOTICES = """
-    SELECT n.id, n.doc_number, n.title, n.issuers FROM notices n JOIN files f ON f.path = n.file
-    ORDER BY f.position, n.position"""
+# Every notice is a document, numbered in input order.
+NOTICE_DOCUMENTS = """
+    INSERT INTO documents SELECT n.id, row_number() OVER (ORDER BY f.position, n.position) - 1, 1, n.doc_number,
+    n.title, NULL FROM notices n JOIN files f ON f.path = n.file"""
+# A strong key is registered by the first notice in input order that has it; a weak key by every one.
+NOTICE_STRONG_KEYS = """
+    INSERT OR IGNORE INTO temp.strong_keys SELECT k.key, k.node FROM notice_keys k JOIN documents d ON d.node = k.node
+    WHERE k.strong ORDER BY d.position"""
+NOTICE_WEAK_KEYS = "INSERT OR IGNORE INTO temp.weak_keys SELECT key, node FROM notice_keys WHERE NOT strong"
+# Notices written before their keys were kept (store, migration 11).
+KEYLESS_NOTICES = """
+    SELECT id, doc_number, title, issuers FROM notices n
+    WHERE NOT EXISTS (SELECT 1 FROM notice_keys k WHERE k.node = n.id)"""
 # In the order of their notices, which the documents table holds once notices are registered:
 # reading it spares a second walk through the notices' rows, whose position comes after their
 # text. CROSS JOIN keeps SQLite from scanning all references and looking each notice up.
@@ -62,6 +72,12 @@ class DocumentIndex:
                 f"CREATE TEMP TABLE IF NOT EXISTS {table} (key, node, PRIMARY KEY ({unique})) WITHOUT ROWID"
             )
             connection.execute(f"DELETE FROM temp.{table}")
+
+    def register_notices(self) -> None:
+        """Every notice's keys as kept with it, in input order, as register_all would: the
+        documents table numbers the notices by then."""
+        self.connection.execute(NOTICE_STRONG_KEYS)
+        self.connection.execute(NOTICE_WEAK_KEYS)
 
     def register_all(self, entries: list[tuple[str, list[str], str | None]]) -> None:
         """(node, strong keys, weak key) of each, in order: a key's first node keeps it."""
@@ -115,25 +131,28 @@ class IndexView:
 def resolve_graph(connection: sqlite3.Connection) -> None:
     """Rewrites the documents and edges tables from the notices and references tables.
 
-    Rows are written a batch at a time. A batch of references reads the index once for all
-    its keys and resolves against that view, which it keeps up to date as it goes, so a
-    reference finds an external node that an earlier one in the same batch registered."""
+    Notices are registered in SQL from the keys kept with them. References are resolved a
+    batch at a time: a batch reads the index once for all its keys and resolves against
+    that view, which it keeps up to date as it goes, so a reference finds an external node
+    that an earlier one in the same batch registered."""
     connection.execute("DELETE FROM documents")
     connection.execute("DELETE FROM edges")
     index = DocumentIndex(connection)
-    positions = count()
-    for notices in _batches(_tuples(connection, ORDERED_NOTICES)):
-        connection.executemany(
-            "INSERT INTO documents VALUES (?, ?, 1, ?, ?, NULL)",
-            [(notice_id, next(positions), doc_number, title) for notice_id, doc_number, title, _ in notices],
-        )
-        index.register_all(
-            [(notice_id, *document_keys(doc_number, None, title, _issuers(issuers)))
-             for notice_id, doc_number, title, issuers in notices]
-        )  # fmt: skip
-    edge_positions = count()
+    _keep_keys_of_older_notices(connection)
+    notices = connection.execute(NOTICE_DOCUMENTS).rowcount
+    index.register_notices()
+    positions, edge_positions = count(notices), count()
     for references in _batches(_tuples(connection, ORDERED_REFERENCES)):
         _add_references(connection, index, references, positions, edge_positions)
+
+
+def _keep_keys_of_older_notices(connection: sqlite3.Connection) -> None:
+    """Keys for the notices a database from before migration 11 holds without them (and,
+    each time, for the rare notice with no number and no title, which has none)."""
+    for notices in _batches(_tuples(connection, KEYLESS_NOTICES)):
+        rows = [row for notice_id, doc_number, title, issuers in notices
+                for row in store.key_rows(notice_id, doc_number, title, json.loads(issuers))]  # fmt: skip
+        connection.executemany("INSERT INTO notice_keys VALUES (?, ?, ?)", rows)
 
 
 def _add_references(
@@ -180,13 +199,6 @@ def _first_given(earlier: tuple | None, mention: tuple) -> tuple:
 def _mention_keys(doc_number: str | None, code: str | None, title: str | None) -> tuple[list[str], str | None]:
     """A reference's keys; the same document is cited by many notices. Callers leave the list as it is."""
     return document_keys(doc_number, code, title, [])
-
-
-@lru_cache(maxsize=CACHED)
-def _issuers(issuers: str) -> list[str]:
-    """A notice's issuers from their JSON; most notices share theirs with many others. Callers
-    leave the list as it is."""
-    return json.loads(issuers)
 
 
 def _tuples(connection: sqlite3.Connection, query: str) -> sqlite3.Cursor:

@@ -182,6 +182,14 @@ MIGRATIONS: list[str] = [
     ALTER TABLE files ADD COLUMN mtime_ns INTEGER;
     ALTER TABLE files ADD COLUMN pipeline TEXT;
     """,
+    # The keys that identify each notice as a document (graph.identity), kept as the notice
+    # is written: resolving the graph registered them by deriving them again from every
+    # notice, 4 s of a day's increment beside 100,000. A notice written before has none
+    # until graph.build derives them, once.
+    """
+    CREATE TABLE notice_keys (node TEXT NOT NULL, key TEXT NOT NULL, strong INTEGER NOT NULL);
+    CREATE INDEX notice_keys_node ON notice_keys (node);
+    """,
 ]
 
 
@@ -263,6 +271,7 @@ INSERTS = (
     'INSERT INTO "references" VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     "INSERT INTO copies VALUES (?, ?, ?, ?, ?)",
     "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO notice_keys VALUES (?, ?, ?)",
 )
 
 
@@ -276,6 +285,7 @@ class NoticeRows:
     facts: list[tuple]
     references: list[tuple]
     regions: list[tuple]
+    keys: list[tuple]  # (node, key, strong): what identifies the notice as a document
 
 
 def notice_rows(record: NoticeRecord, line: str) -> NoticeRows:
@@ -294,7 +304,17 @@ def notice_rows(record: NoticeRecord, line: str) -> NoticeRows:
             for ref in record.references
         ],
         regions=[_region_row(record.id, position, region) for position, region in enumerate(record.regions)],
+        keys=key_rows(record.id, record.doc_number, record.title, record.issuers),
     )  # fmt: skip
+
+
+def key_rows(node: str, doc_number: str | None, title: str | None, issuers: list[str]) -> list[tuple]:
+    """(node, key, strong) of each key that identifies a notice as a document. graph.identity
+    is imported here: the query commands, which never write, are spared its patterns."""
+    from graph.identity import document_keys
+
+    strong, weak = document_keys(doc_number, None, title, issuers)
+    return [(node, key, True) for key in strong] + ([(node, weak, False)] if weak else [])
 
 
 def _region_row(notice_id: str, position: int, region: Region) -> tuple:
@@ -513,6 +533,7 @@ class _PendingRows:
     references: list[tuple] = field(default_factory=list)
     copies: list[tuple] = field(default_factory=list)
     regions: list[tuple] = field(default_factory=list)
+    keys: list[tuple] = field(default_factory=list)
     rowids: set[int] = field(default_factory=set)  # of the notices
 
     def add(
@@ -528,10 +549,11 @@ class _PendingRows:
         self.facts += rows.facts
         self.references += rows.references
         self.regions += rows.regions
+        self.keys += rows.keys
 
     def tables(self) -> tuple[list[tuple], ...]:
         """The rows in the order of INSERTS."""
-        return self.notices, self.words, self.facts, self.references, self.copies, self.regions
+        return self.notices, self.words, self.facts, self.references, self.copies, self.regions, self.keys
 
 
 NOTICE_LINES = "SELECT n.record FROM notices n JOIN files f ON f.path = n.file ORDER BY f.position, n.position"
@@ -596,6 +618,7 @@ def _forget_notices(
         if row[0] not in keep_indexed
     ]
     _forget_words(connection, rowids)
+    connection.execute(f"DELETE FROM notice_keys WHERE node IN (SELECT id FROM notices WHERE {column} = ?)", (value,))
     connection.execute(f"DELETE FROM notices WHERE {column} = ?", (value,))
     connection.execute(f"DELETE FROM copies WHERE {column} = ?", (value,))
 

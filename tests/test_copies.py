@@ -125,7 +125,7 @@ SEARCHES = ("医保", "采购 通知", "%")
 
 def database_content(out: Path) -> dict[str, list[tuple]]:
     """Every table's rows as queries see them: rowids are where SQLite put a row, not what it says."""
-    tables = ("files", "notices", "facts", "references", "documents", "edges", "copies")
+    tables = ("files", "notices", "facts", "references", "documents", "edges", "copies", "notice_keys")
     with closing(connect(out / DATABASE_NAME)) as connection:
         return {table: sorted(map(tuple, connection.execute(f'SELECT * FROM "{table}"')), key=repr) for table in tables}
 

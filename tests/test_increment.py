@@ -189,3 +189,22 @@ def test_the_database_update_does_not_look_up_a_file_the_run_did_not_open(tmp_pa
     unchanged = [path.name for path in archive.iterdir() if path.name != "new.txt"]
     assert all(asked.count(name) == 2 for name in unchanged)  # to decide, then for its entry
     assert_as_fresh(out, archive, tmp_path / "fresh")
+
+
+def test_a_database_from_before_keys_were_kept_derives_them_once(tmp_path: Path) -> None:
+    """Its notices get the keys that identify them when the graph is next resolved; from then
+    on each notice's keys come and go with it."""
+    archive, out = distinct_copies(tmp_path / "in", ARCHIVE), tmp_path / "out"
+    run([str(archive)], out)
+    with closing(sqlite3.connect(out / store.DATABASE_NAME)) as connection:
+        connection.execute("DROP TABLE notice_keys")
+        connection.execute(f"PRAGMA user_version = {len(store.MIGRATIONS) - 1}")
+        connection.commit()
+    a_day_passes(archive)
+    run([str(archive)], out)
+    assert_as_fresh(out, archive, tmp_path / "fresh")  # the keys among the tables compared
+    with closing(sqlite3.connect(out / store.DATABASE_NAME)) as connection:
+        orphans = "SELECT count(*) FROM notice_keys WHERE node NOT IN (SELECT id FROM notices)"
+        keyless = """SELECT count(*) FROM notices WHERE id NOT IN (SELECT node FROM notice_keys)
+                     AND (coalesce(doc_number, '') != '' OR coalesce(title, '') != '')"""  # which have keys to give
+        assert [connection.execute(query).fetchone()[0] for query in (orphans, keyless)] == [0, 0]
