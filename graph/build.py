@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 EXTERNAL = "ref:"  # the id prefix of a document outside the corpus; notice ids are numbers or digests
 BATCH = 1000
-CACHED = 8192  # distinct mentions and issuer lists whose keys are kept: a national act is cited everywhere
+CACHED = 8192  # distinct mentions whose keys are kept: a national act is cited everywhere
 # Every notice is a document, numbered in input order.
 NOTICE_DOCUMENTS = """
     INSERT INTO documents SELECT n.id, row_number() OVER (ORDER BY f.position, n.position) - 1, 1, n.doc_number,
