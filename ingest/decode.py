@@ -284,6 +284,5 @@ def _decodable_pairs(codec: str, first: int, last: int) -> set[str]:
     return characters
 
 
-
 def _unify_line_endings(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")

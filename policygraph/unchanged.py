@@ -28,9 +28,7 @@ class Unchanged:
     """Which of a run's files the database holds as they are now: found once, before the
     work is handed out, and kept as a byte per file, as a batch may have 100,000 of them."""
 
-    def __init__(
-        self, connection: sqlite3.Connection, items: list[InputFile], seen: Sightings, pipeline: str
-    ) -> None:
+    def __init__(self, connection: sqlite3.Connection, items: list[InputFile], seen: Sightings, pipeline: str) -> None:
         self.connection = connection
         self.items = items
         self.flags = bytearray(self._stand(seen, pipeline))
