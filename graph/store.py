@@ -190,6 +190,13 @@ MIGRATIONS: list[str] = [
     CREATE TABLE notice_keys (node TEXT NOT NULL, key TEXT NOT NULL, strong INTEGER NOT NULL);
     CREATE INDEX notice_keys_node ON notice_keys (node);
     """,
+    # Documents and edges are read in the order the graph found them: resolving references,
+    # and writing the graph's files. Without an index on their position, each of those reads
+    # sorted the whole table first, references' quotes and all, in memory a run's peak felt.
+    """
+    CREATE INDEX documents_position ON documents (position);
+    CREATE INDEX edges_position ON edges (position);
+    """,
 ]
 
 
