@@ -33,6 +33,7 @@ from policygraph.records import notice_records
 from schema import FACT_FIELDS, NoticeRecord
 from schema.jsonschema import SCHEMA_PATH
 from schema.models import MAX_QUOTE_CHARS
+from tests.test_html_docx import word_bytes
 
 # Examples of many kilobytes, some slow to read, are what these tests are for.
 FUZZ_SETTINGS = settings(
@@ -321,16 +322,15 @@ def _web_page(text: str, charset: str) -> bytes:
     return _encoded(page, charset)
 
 
-def _word_file(text: str) -> bytes:
+def word_file_of(text: str) -> bytes:
+    """The text as a Word file, a paragraph a line (characters XML cannot hold left out)."""
     document = docx.Document()
     for line in _NOT_IN_XML.sub("", text).splitlines():
         document.add_paragraph(line)
-    stream = io.BytesIO()
-    document.save(stream)
-    return stream.getvalue()
+    return word_bytes(document)
 
 
-def _pdf_file(text: str) -> bytes:
+def pdf_file_of(text: str) -> bytes:
     """The text drawn line by line, long lines wrapped, as a PDF with a text layer."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -372,8 +372,8 @@ def _made_files(long_run: int) -> dict[str, st.SearchStrategy[bytes]]:
     return {
         ".txt": st.builds(_encoded, texts, st.sampled_from(CODECS)),
         ".html": st.builds(_web_page, texts, st.sampled_from(("utf-8", "gb18030", "big5"))),
-        ".docx": texts.map(_word_file),
-        ".pdf": texts.map(_pdf_file),
+        ".docx": texts.map(word_file_of),
+        ".pdf": texts.map(pdf_file_of),
         ".bin": st.binary(max_size=2_000),
     }
 

@@ -5,21 +5,14 @@ records a run writes, the summary it prints, the answers the query commands prin
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import sqlite3
 import subprocess
 import sys
-import textwrap
 from datetime import date, datetime
 from pathlib import Path
 
-import docx
 import pytest
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 import policygraph
 from graph import query
@@ -27,6 +20,7 @@ from graph.answers import FactRow, Rollout, SearchHit, ShownDocument, WalkStep
 from policygraph.cli import main
 from schema import NoticeRecord
 from tests.conftest import CORPUS, SHARED
+from tests.test_fuzz import pdf_file_of, word_file_of
 from tests.test_html_docx import web_page
 
 PROVINCIAL = "鲁医保函〔2024〕28号"
@@ -36,33 +30,7 @@ SHANXI = "晋医保发〔2021〕22号"
 CHONGQING = "sha256:1f5224b1341eb1b3"  # a notice without a 发文字号
 SHANXI_TEXT = (CORPUS / "003_0cd56fd91030d65d.txt").read_text(encoding="utf-8")
 WEB_REPOST = SHARED / "corpus-web" / "web_11.txt"  # a traditional repost amid site debris
-CID_FONT = "STSong-Light"
-PDF_LINE_CHARS = 38  # what fits across an A4 page at 12 points
-PDF_LINES_PER_PAGE = 36
 HEAVY_MODULES = ("graph.query", "opencc", "pydantic", "spacy", "policygraph.pipeline")
-
-
-def word_file(text: str) -> bytes:
-    document = docx.Document()
-    for line in filter(str.strip, text.splitlines()):
-        document.add_paragraph(line)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def pdf_file(text: str) -> bytes:
-    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
-    lines = [part for line in text.splitlines() for part in textwrap.wrap(line, PDF_LINE_CHARS)]
-    buffer = io.BytesIO()
-    sheet = canvas.Canvas(buffer, pagesize=A4)
-    for first in range(0, len(lines), PDF_LINES_PER_PAGE):
-        sheet.setFont(CID_FONT, 12)
-        for number, line in enumerate(lines[first : first + PDF_LINES_PER_PAGE]):
-            sheet.drawString(60, 780 - 20 * number, line)
-        sheet.showPage()
-    sheet.save()
-    return buffer.getvalue()
 
 
 # (file name, its bytes, the ids of the records a run writes for it)
@@ -72,8 +40,8 @@ FILES = [
     ("002_3c2483d3016c1a44.txt", (CORPUS / "002_3c2483d3016c1a44.txt").read_bytes(), [CHONGQING]),
     ("003_0cd56fd91030d65d.txt", SHANXI_TEXT.encode(), [SHANXI]),
     ("shanxi.html", web_page("003_0cd56fd91030d65d", "gb2312"), [SHANXI]),
-    ("shanxi.docx", word_file(SHANXI_TEXT), [SHANXI]),
-    ("shanxi.pdf", pdf_file(SHANXI_TEXT), [SHANXI]),
+    ("shanxi.docx", word_file_of(SHANXI_TEXT), [SHANXI]),
+    ("shanxi.pdf", pdf_file_of(SHANXI_TEXT), [SHANXI]),
     ("repeated.txt", "\n\n".join([SHANXI_TEXT] * 3).encode(), [SHANXI]),  # one record, its repeats copies
 ]
 
