@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import ModuleType
 from typing import Any
@@ -140,8 +140,8 @@ def merge_references(references: list[Reference]) -> list[Reference]:
         if held:
             position = min(held)
             twin = merged[position]
-            merged[position] = twin.model_copy(
-                update={key: getattr(twin, key) or getattr(reference, key) for key in ("doc_number", "title", "code")}
+            merged[position] = replace(
+                twin, **{key: getattr(twin, key) or getattr(reference, key) for key in ("doc_number", "title", "code")}
             )
             keys = _document_keys(merged[position])
         else:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 
 from schema import FACT_FIELDS, Copy, NoticeRecord
+from schema.codec import plain
 
 SHINGLE = 5  # characters: long enough that shared shingles mean shared sentences
 # Share of the shorter text's shingles the longer one must hold: reposts lose or gain a
@@ -24,6 +25,7 @@ NEAR_SAME = 0.85
 # Fields two copies must not disagree on where both have a value.
 AGREEING_FIELDS = ("title", "issue_date", "effective_date", "status")
 CONFLICT_DIGITS = 8  # hex digits of the text's SHA-256 that tell conflicting texts apart
+WHERE_READ = ("evidence", "scope")  # a fact's fields that say where it was read, not what it states
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,11 @@ def resolve(claimed_id: str, occurrences: Iterable[Occurrence]) -> list[Resolved
     ids = [claimed_id] if len(groups) == 1 else [_conflict_id(claimed_id, primary.record) for primary in primaries]
     return [
         Resolved(
-            record=primary.record.model_copy(
-                update={
-                    "id": record_id,
-                    "copies": [_copy(occurrence.record) for occurrence in group if occurrence is not primary],
-                    "conflicts": [other for other in ids if other != record_id],
-                }
+            record=replace(
+                primary.record,
+                id=record_id,
+                copies=[_copy(occurrence.record) for occurrence in group if occurrence is not primary],
+                conflicts=[other for other in ids if other != record_id],
             ),
             position=primary.position,
             copies=tuple(occurrence for occurrence in group if occurrence is not primary),
@@ -77,7 +78,7 @@ def gathered(records: list[NoticeRecord]) -> list[NoticeRecord]:
 
 def as_read(record: NoticeRecord, claimed_id: str) -> NoticeRecord:
     """A resolved record as its file gave it, before copies were gathered."""
-    return record.model_copy(update={"id": claimed_id, "copies": [], "conflicts": []})
+    return replace(record, id=claimed_id, copies=[], conflicts=[])
 
 
 def _group_copies(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
@@ -143,7 +144,7 @@ def _shingles(text: str) -> frozenset[str]:
 def _fact_values(record: NoticeRecord) -> frozenset[tuple]:
     """Each fact as what it states, without where it was read or what the sentence covers."""
     return frozenset(
-        (name, tuple(sorted(fact.model_dump(exclude={"evidence", "scope"}, mode="json").items(), key=str)))
+        (name, tuple(sorted(((key, value) for key, value in plain(fact).items() if key not in WHERE_READ), key=str)))
         for name in FACT_FIELDS
         for fact in getattr(record, name)
     )
@@ -162,4 +163,4 @@ def _conflict_id(claimed_id: str, record: NoticeRecord) -> str:
 
 
 def _copy(record: NoticeRecord) -> Copy:
-    return Copy(**record.source.model_dump())
+    return Copy(**asdict(record.source))

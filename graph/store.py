@@ -17,6 +17,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from schema.codec import read_record, record_json
+
 if TYPE_CHECKING:  # only for hints: the query commands open the database without them
     from graph.copies import Occurrence
     from schema import NoticeRecord, Region
@@ -494,12 +496,12 @@ class DatabaseUpdate:
             record, (_, number) = resolved.record, resolved.position
             kept = indexed.get((record.title or "", record.text))
             if kept is None or kept in batch.rowids:
-                batch.add(self.next_rowid, notice_rows(record, record.model_dump_json()), number, claimed_id)
+                batch.add(self.next_rowid, notice_rows(record, record_json(record)), number, claimed_id)
                 self.next_rowid += 1
             else:
-                batch.add(kept, notice_rows(record, record.model_dump_json()), number, claimed_id, indexed=True)
+                batch.add(kept, notice_rows(record, record_json(record)), number, claimed_id, indexed=True)
             batch.copies += [
-                (claimed_id, record.id, copy.record.source.file, copy.position[1], copy.record.model_dump_json())
+                (claimed_id, record.id, copy.record.source.file, copy.position[1], record_json(copy.record))
                 for copy in resolved.copies
             ]
         _forget_notices(self.connection, "claimed_id", claimed_id, keep_indexed=batch.rowids)
@@ -522,10 +524,9 @@ OCCURRENCES = """
 
 def _occurrences(connection: sqlite3.Connection, claimed_id: str) -> list[Occurrence]:
     from graph.copies import Occurrence, as_read
-    from schema import NoticeRecord
 
     return [
-        Occurrence(as_read(NoticeRecord.model_validate_json(line), claimed_id), (file_position, number))
+        Occurrence(as_read(read_record(line), claimed_id), (file_position, number))
         for line, file_position, number in connection.execute(OCCURRENCES, {"id": claimed_id})
     ]
 
@@ -642,11 +643,10 @@ def _forget_words(connection: sqlite3.Connection, rowids: list[tuple[int]]) -> N
 
 
 def _fact_row(notice_id: str, fact_type: str, fact: Fact) -> tuple:
-    values = fact.model_dump()  # the typed columns hold scalars, the same in Python and in JSON
-    evidence = fact.evidence
+    evidence = fact.evidence  # the typed columns hold scalars, the same in Python and in JSON
     return (
-        notice_id, fact_type, *(values.get(column) for column in FACT_COLUMNS), fact.scope, evidence.quote,
-        evidence.start, evidence.end, fact.model_dump_json(),
+        notice_id, fact_type, *(getattr(fact, column, None) for column in FACT_COLUMNS), fact.scope, evidence.quote,
+        evidence.start, evidence.end, record_json(fact),
     )  # fmt: skip
 
 

@@ -16,12 +16,13 @@ import json
 import socket
 import sqlite3
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 from typing import NamedTuple
 
 from policygraph.outcome import FileOutcome, NoticeOutput
 from policygraph.state import pipeline_digest
-from schema import NoticeRecord
+from schema.codec import read_record, record_json
 
 CACHE_PATH = Path(".cache") / "results.sqlite"
 WAIT_FOR_WRITERS = 60.0  # seconds: a writer holds the lock for one chunk's insert
@@ -129,6 +130,6 @@ class ResultCache:
 
 
 def _moved(notice: NoticeOutput, shown_as: str) -> NoticeOutput:
-    record = NoticeRecord.model_validate_json(notice.line)
-    moved = record.model_copy(update={"source": record.source.model_copy(update={"file": shown_as})})
-    return NoticeOutput(notice.id, moved.model_dump_json(), notice.facts)
+    record = read_record(notice.line)
+    moved = replace(record, source=replace(record.source, file=shown_as))
+    return NoticeOutput(notice.id, record_json(moved), notice.facts)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from graph.store import NoticeRows, notice_rows
 from schema import FACT_FIELDS, NoticeRecord
+from schema.codec import read_record, record_json
 
 TIMED_OUT = "timed out"
 
@@ -33,11 +34,11 @@ class NoticeOutput:
     rows: NoticeRows | None = None  # None when it came from the cache: made again only if needed
 
     def database_rows(self) -> NoticeRows:
-        return self.rows or notice_rows(NoticeRecord.model_validate_json(self.line), self.line)
+        return self.rows or notice_rows(read_record(self.line), self.line)
 
 
 def notice_output(record: NoticeRecord) -> NoticeOutput:
-    line = record.model_dump_json()
+    line = record_json(record)
     facts = sum(len(getattr(record, name)) for name in FACT_FIELDS)
     return NoticeOutput(record.id, line, facts, notice_rows(record, line))
 

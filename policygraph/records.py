@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 from extract.header import Read
 from extract.notice import extract_notice
@@ -82,7 +83,7 @@ def _script(source_text: str, mapped: MappedText, layout: NoticeLayout) -> Scrip
 def _region(placed: PlacedIssuer, mapped: MappedText) -> Region:
     if placed.read is None:
         return placed.region
-    return placed.region.model_copy(update={"evidence": _field_evidence(placed.read, mapped)})
+    return replace(placed.region, evidence=_field_evidence(placed.read, mapped))
 
 
 def _field_evidence(read: Read, mapped: MappedText) -> FieldEvidence:
@@ -104,9 +105,9 @@ def text_digest_id(text: str) -> str:
 
 
 def _with_source_spans(facts: list, mapped: MappedText) -> list:
-    return [fact.model_copy(update={"evidence": _located(fact.evidence, mapped)}) for fact in facts]
+    return [replace(fact, evidence=_located(fact.evidence, mapped)) for fact in facts]
 
 
 def _located(evidence: Evidence, mapped: MappedText) -> Evidence:
     source_start, source_end = mapped.source_span(evidence.start, evidence.end)
-    return evidence.model_copy(update={"source_start": source_start, "source_end": source_end})
+    return replace(evidence, source_start=source_start, source_end=source_end)

@@ -11,6 +11,7 @@ import pytest
 from ingest.decode import decode_bytes
 from policygraph.pipeline import run
 from policygraph.records import notice_records
+from schema.codec import plain
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT / "corpus"
@@ -50,7 +51,7 @@ def file_records(path: Path) -> list[dict]:
     """The records one file gives when read alone: in a run beside its copies it would be one of them."""
     data = path.read_bytes()
     source = decode_bytes(data, path.name)
-    return [record.model_dump(mode="json") for record in notice_records(source, path.name, sha256(data).hexdigest())]
+    return [plain(record) for record in notice_records(source, path.name, sha256(data).hexdigest())]
 
 
 def record_by_number(records: list[dict], number: str) -> dict:

@@ -19,6 +19,7 @@ from policygraph.inputs import InputFile
 from policygraph.pipeline import process_file
 from policygraph.records import notice_records
 from schema import NoticeRecord
+from schema.validate import validated
 
 # A reference in every notice: read whatever the sentence under test holds.
 REFERENCE = "根据《国家医疗保障局关于做好药品集中带量采购工作的通知》（医保发〔2021〕2号）要求，现通知如下。"
@@ -120,5 +121,5 @@ def test_a_file_with_an_impossible_share_is_read(tmp_path: Path) -> None:
     path.write_text(notice("医保基金预付比例为120%。采购周期为2年。"), encoding="utf-8")
     outcome = process_file(InputFile(str(path)), open_cache(tmp_path / "out"), force=True, seconds=60.0)
     assert (outcome.status, outcome.error, len(outcome.notices)) == ("ok", None, 1)
-    record = NoticeRecord.model_validate_json(outcome.notices[0].line)
+    record = validated(outcome.notices[0].line)
     assert (prepayments(record), periods(record)) == ([], [(24, None, None)])

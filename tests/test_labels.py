@@ -54,10 +54,10 @@ def test_every_column_and_every_closed_value_has_a_chinese_label():
     assert tuple(FACT_TYPE_LABELS) == FACT_FIELDS  # the card lists facts in this order
     closed = {
         "basis": typing.get_args(PriceBasis),
-        "mode": typing.get_args(SelfPayAdjustment.model_fields["mode"].annotation),
-        "relation": typing.get_args(Reference.model_fields["relation"].annotation),
-        "status": typing.get_args(NoticeRecord.model_fields["status"].annotation),
-        "script": typing.get_args(NoticeRecord.model_fields["script"].annotation),
+        "mode": typing.get_args(typing.get_type_hints(SelfPayAdjustment)["mode"]),
+        "relation": typing.get_args(typing.get_type_hints(Reference)["relation"]),
+        "status": typing.get_args(typing.get_type_hints(NoticeRecord)["status"]),
+        "script": typing.get_args(typing.get_type_hints(NoticeRecord)["script"]),
     }
     for field, values in closed.items():
         assert set(values) - VALUE_LABELS[field].keys() == set(), field

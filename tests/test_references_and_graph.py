@@ -15,6 +15,7 @@ from graph.build import build_graph
 from ingest.normalize import normalize
 from policygraph.pipeline import run
 from schema import NoticeRecord
+from schema.validate import validated_object
 
 
 def references_in(source: str, own: str | None = None) -> list[tuple]:
@@ -176,7 +177,7 @@ def test_reference_spellings(case: str, source: str, expected: list[tuple]) -> N
 def _record(record_id: str, doc_number: str | None, title: str | None, issuers: list[str], refs: list[dict]) -> NoticeRecord:
     text = "引用。"
     evidence = {"quote": text, "start": 0, "end": len(text)}
-    return NoticeRecord.model_validate(
+    return validated_object(
         {
             "id": record_id,
             "source": {"file": f"{record_id}.txt", "sha256": "0" * 64, "start": 0, "end": 3},

@@ -4,6 +4,7 @@ issuer the shared sets annotate, the abbreviations numbers open with, and the un
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
 import pytest
 
@@ -123,9 +124,9 @@ def test_a_number_never_contradicts_its_issuer() -> None:
     """Where a notice has both, what its number tells is a part of where its lead issuer is."""
     for notice in _gold_notices():
         for number in _alternatives(notice["doc_number"]):
-            told = number_region(number).model_dump(exclude_none=True)
+            told = {key: value for key, value in asdict(number_region(number)).items() if value is not None}
             for name in notice["issuers"][0] if notice["issuers"] else []:
-                assert told.items() <= issuer_region(name).model_dump().items(), (number, name)
+                assert told.items() <= asdict(issuer_region(name)).items(), (number, name)
 
 
 @pytest.mark.parametrize(

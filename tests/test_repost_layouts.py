@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -162,7 +163,7 @@ def comparable(record: NoticeRecord, keep_script: bool) -> dict:
 
 
 def _fact(fact) -> dict:
-    values = fact.model_dump(exclude={"evidence"})
+    values = {key: value for key, value in asdict(fact).items() if key != "evidence"}
     values = {key: norm(value) if isinstance(value, str) else value for key, value in values.items()}
     return {**values, "quote": norm(fact.evidence.quote)}
 
