@@ -11,6 +11,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from opencc import OpenCC
 
@@ -29,7 +30,6 @@ MAX_TERMS_CHARS = 200  # characters of all terms together: a pasted title fits
 LIKE_ESCAPE = "\\"  # marks the next character of a LIKE pattern as itself, not a wildcard
 LIKE_WILDCARDS = ("%", "_")
 LIKE_HOLDING = f"LIKE ? ESCAPE '{LIKE_ESCAPE}'"  # with a pattern made by _holding
-_T2S = OpenCC("t2s")
 CANDIDATES_SHOWN = 10  # documents listed when a name matches several
 # A procurement file's code (GH-HD2023-1) names it as its number would, in either case.
 BY_ID_NUMBER_OR_CODE = """
@@ -69,7 +69,14 @@ class Document:
 
 def simplified(text: str) -> str:
     """What a person typed, as the database holds it: simplified, width-folded, no NULs."""
-    return _T2S.convert(unicodedata.normalize("NFKC", text.replace("\0", ""))).strip()
+    return _to_simplified()(unicodedata.normalize("NFKC", text.replace("\0", ""))).strip()
+
+
+@cache
+def _to_simplified() -> Callable[[str], str]:
+    """OpenCC's converter, made on the first name asked for: `run` imports this module with
+    the command line, and building the converter cost it 5 ms."""
+    return OpenCC("t2s").convert
 
 
 def resolve(connection: sqlite3.Connection, name: str) -> Document:

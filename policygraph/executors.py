@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
@@ -34,6 +35,8 @@ def local(work: Work, items: list[Item], jobs: int, crashed: Callable[[Item], Ou
         for chunk in _chunks(items):
             yield from work(chunk)
         return
+    from concurrent.futures.process import BrokenProcessPool  # its import costs a one-job run 6 ms
+
     workers = _Workers(jobs)
 
     def rerun(chunks: list[tuple[Item, ...]]) -> list[Outcome]:
@@ -72,11 +75,16 @@ class _Workers:
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self.pool = ProcessPoolExecutor(max_workers=jobs)
+        self.pool = self._new_pool()
 
     def restart(self) -> None:
         self.pool.shutdown(cancel_futures=True)
-        self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=self.jobs)
 
 
 def _each_alone(
