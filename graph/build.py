@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from graph import store
 from graph.identity import document_keys
 from schema import NoticeRecord
-from schema.codec import record_json
+from schema.codec import record_line
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -265,7 +265,7 @@ def build_graph(records: Iterable[NoticeRecord]) -> nx.MultiDiGraph:
     update = store.DatabaseUpdate(connection)
     for file, found in by_file.items():
         entry = {"path": file, "sha256": None, "status": "ok", "error": None}
-        update.add_file(entry, False, [store.notice_rows(record, record_json(record)) for record in found])
+        update.add_file(entry, False, [store.notice_rows(record, record_line(record)) for record in found])
     update.finish()
     resolve_graph(connection)
     return networkx_graph(connection)

@@ -17,7 +17,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from schema.codec import read_record, record_json
+from schema.codec import read_record, record_json, record_line
 
 if TYPE_CHECKING:  # only for hints: the query commands open the database without them
     from graph.copies import Occurrence
@@ -272,13 +272,16 @@ NOTICE_COLUMNS = (
     "record", "copies", "conflicts",
 )  # fmt: skip
 FILE, TITLE, TEXT, RECORD = (NOTICE_COLUMNS.index(name) for name in ("file", "title", "text", "record"))
+# A record's line arrives as UTF-8 bytes and is kept as text, as it was before (a cast from
+# bytes to text is no work for SQLite: both are the same bytes).
+AS_TEXT = "CAST(? AS TEXT)"
 INSERTS = (
     f"INSERT INTO notices (rowid, {', '.join(NOTICE_COLUMNS)}, position, claimed_id) "
-    f"VALUES (?{', ?' * (len(NOTICE_COLUMNS) + 2)})",
+    f"VALUES (?, {', '.join(AS_TEXT if name == 'record' else '?' for name in NOTICE_COLUMNS)}, ?, ?)",
     "INSERT INTO notice_words (rowid, title, text) VALUES (?, ?, ?)",
     "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     'INSERT INTO "references" VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    "INSERT INTO copies VALUES (?, ?, ?, ?, ?)",
+    f"INSERT INTO copies VALUES (?, ?, ?, ?, {AS_TEXT})",
     "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "INSERT INTO notice_keys VALUES (?, ?, ?)",
 )
@@ -297,8 +300,8 @@ class NoticeRows:
     keys: list[tuple]  # (node, key, strong): what identifies the notice as a document
 
 
-def notice_rows(record: NoticeRecord, line: str) -> NoticeRows:
-    """`line` is the record as JSON, as notices.jsonl holds it."""
+def notice_rows(record: NoticeRecord, line: bytes) -> NoticeRows:
+    """`line` is the record as JSON in UTF-8, as notices.jsonl holds it."""
     issuers = json.dumps(record.issuers, ensure_ascii=False)
     return NoticeRows(
         notice=(
@@ -496,12 +499,12 @@ class DatabaseUpdate:
             record, (_, number) = resolved.record, resolved.position
             kept = indexed.get((record.title or "", record.text))
             if kept is None or kept in batch.rowids:
-                batch.add(self.next_rowid, notice_rows(record, record_json(record)), number, claimed_id)
+                batch.add(self.next_rowid, notice_rows(record, record_line(record)), number, claimed_id)
                 self.next_rowid += 1
             else:
-                batch.add(kept, notice_rows(record, record_json(record)), number, claimed_id, indexed=True)
+                batch.add(kept, notice_rows(record, record_line(record)), number, claimed_id, indexed=True)
             batch.copies += [
-                (claimed_id, record.id, copy.record.source.file, copy.position[1], record_json(copy.record))
+                (claimed_id, record.id, copy.record.source.file, copy.position[1], record_line(copy.record))
                 for copy in resolved.copies
             ]
         _forget_notices(self.connection, "claimed_id", claimed_id, keep_indexed=batch.rowids)
@@ -564,7 +567,8 @@ class _PendingRows:
         return self.notices, self.words, self.facts, self.references, self.copies, self.regions, self.keys
 
 
-NOTICE_LINES = "SELECT n.record FROM notices n JOIN files f ON f.path = n.file ORDER BY f.position, n.position"
+NOTICE_LINES = """
+    SELECT CAST(n.record AS BLOB) FROM notices n JOIN files f ON f.path = n.file ORDER BY f.position, n.position"""
 # Each file with the ids of the notices read from it, whether a record or a copy, in file order.
 FILE_NOTICES = """
     SELECT f.path, f.sha256, f.status, f.error, read.id, read.conflicts != '[]' FROM files f LEFT JOIN (
@@ -575,8 +579,8 @@ FILE_NOTICES = """
     ORDER BY f.position, read.number"""
 
 
-def notice_lines(connection: sqlite3.Connection) -> Iterator[str]:
-    """Every record as a line of notices.jsonl, in input order."""
+def notice_lines(connection: sqlite3.Connection) -> Iterator[bytes]:
+    """Every record as a line of notices.jsonl, in UTF-8, in input order."""
     return (line for (line,) in connection.execute(NOTICE_LINES))
 
 

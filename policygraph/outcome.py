@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from graph.store import NoticeRows, notice_rows
 from schema import FACT_FIELDS, NoticeRecord
-from schema.codec import read_record, record_json
+from schema.codec import read_record, record_line
 
 TIMED_OUT = "timed out"
 
@@ -29,7 +29,7 @@ class CannotRead(Exception):
 @dataclass(frozen=True)
 class NoticeOutput:
     id: str
-    line: str  # the record as JSON, one line of notices.jsonl
+    line: bytes  # the record as JSON in UTF-8, one line of notices.jsonl
     facts: int
     rows: NoticeRows | None = None  # None when it came from the cache: made again only if needed
 
@@ -38,7 +38,7 @@ class NoticeOutput:
 
 
 def notice_output(record: NoticeRecord) -> NoticeOutput:
-    line = record_json(record)
+    line = record_line(record)
     facts = sum(len(getattr(record, name)) for name in FACT_FIELDS)
     return NoticeOutput(record.id, line, facts, notice_rows(record, line))
 

@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 LOCK_NAME = ".lock"
 # atomic_file's temporaries: "." + the file's name + "." + mkstemp's eight characters + ".tmp"
@@ -94,14 +94,15 @@ def _remove_temporaries(out: Path) -> None:
 
 
 @contextmanager
-def atomic_file(path: Path) -> Iterator[TextIO]:
+def atomic_file(path: Path, binary: bool = False) -> Iterator[TextIO | BinaryIO]:
     """A stream written beside the target, flushed to disk, then renamed over it in one
-    step when the block ends; if the block fails, the target is left as it was."""
+    step when the block ends; if the block fails, the target is left as it was. Text is
+    written in UTF-8; a binary stream takes bytes already encoded."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(temporary, 0o666 & ~UMASK)  # readable as any file the user writes, by downstream systems too
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        with os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())

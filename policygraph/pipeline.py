@@ -174,8 +174,8 @@ class RunOutputs:
     def finish(self) -> None:
         self.database.finish()
         resolve_graph(self.connection)
-        with atomic_file(self.out / "notices.jsonl") as stream:
-            stream.writelines(line + "\n" for line in store.notice_lines(self.connection))
+        with atomic_file(self.out / "notices.jsonl", binary=True) as stream:
+            stream.writelines(line + b"\n" for line in store.notice_lines(self.connection))
         with atomic_file(self.out / "graph.json") as stream:
             write_node_link_json(self.connection, stream)
         with atomic_file(self.out / "graph.graphml") as stream:

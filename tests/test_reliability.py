@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,37 @@ def test_worker_processes_write_the_cache_that_the_next_run_reuses(tmp_path: Pat
     assert cached_results(out) == 40
     (corpus / "new.txt").write_text("关于执行集中带量采购结果的通知\n正文。", encoding="utf-8")
     assert run([str(corpus)], out, RunOptions(jobs=2)).reused == 40
+
+
+def test_a_cache_of_the_earlier_layout_is_dropped_and_its_files_read_again(tmp_path: Path) -> None:
+    """Layout 3 held each record as a JSON string inside the entry: such an entry is never
+    taken for a record, whatever it held, and the run writes what a fresh one writes."""
+    fresh, out = tmp_path / "fresh", tmp_path / "out"
+    run([str(CORPUS)], fresh)
+    (out / CACHE_PATH).parent.mkdir(parents=True)
+    with closing(sqlite3.connect(out / CACHE_PATH)) as connection, connection:
+        connection.executescript(
+            "CREATE TABLE results (sha256 TEXT, pipeline TEXT, file TEXT, status TEXT, error TEXT, notices TEXT, "
+            "time_limit REAL); PRAGMA user_version = 3;"
+        )
+        connection.executemany(
+            "INSERT INTO results VALUES (?, ?, ?, 'ok', NULL, ?, NULL)",
+            [(sha256(path.read_bytes()).hexdigest(), state.pipeline_digest(), str(path), '[["x", "{}", 0]]')
+             for path in CORPUS.iterdir()],
+        )  # fmt: skip
+    assert run([str(CORPUS)], out).reused == 0
+    assert outputs(out) == outputs(fresh)
+
+
+def test_a_cached_result_taken_for_a_moved_file_is_what_a_fresh_run_writes(tmp_path: Path) -> None:
+    """The cached records are re-attributed to the path the content has now."""
+    before, after = tmp_path / "before", tmp_path / "after"
+    shutil.copytree(CORPUS, before)
+    run([str(before)], tmp_path / "out")
+    before.rename(after)
+    assert run([str(after)], tmp_path / "out").reused == 5
+    run([str(after)], tmp_path / "fresh")
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh")
 
 
 def test_a_worker_on_another_machine_leaves_the_cache_alone(tmp_path: Path, monkeypatch) -> None:
