@@ -17,8 +17,6 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from schema.codec import read_record, record_json, record_line
-
 if TYPE_CHECKING:  # only for hints: the query commands open the database without them
     from graph.copies import Occurrence
     from schema import NoticeRecord, Region
@@ -272,14 +270,14 @@ NOTICE_COLUMNS = (
     "record", "copies", "conflicts",
 )  # fmt: skip
 FILE, TITLE, TEXT, RECORD = (NOTICE_COLUMNS.index(name) for name in ("file", "title", "text", "record"))
-# A record's line arrives as UTF-8 bytes and is kept as text, as it was before (a cast from
-# bytes to text is no work for SQLite: both are the same bytes).
+# A record's line, and a fact's JSON, arrive as UTF-8 bytes and are kept as text, as they
+# were before (a cast from bytes to text is no work for SQLite: both are the same bytes).
 AS_TEXT = "CAST(? AS TEXT)"
 INSERTS = (
     f"INSERT INTO notices (rowid, {', '.join(NOTICE_COLUMNS)}, position, claimed_id) "
     f"VALUES (?, {', '.join(AS_TEXT if name == 'record' else '?' for name in NOTICE_COLUMNS)}, ?, ?)",
     "INSERT INTO notice_words (rowid, title, text) VALUES (?, ?, ?)",
-    "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    f"INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {AS_TEXT})",
     'INSERT INTO "references" VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     f"INSERT INTO copies VALUES (?, ?, ?, ?, {AS_TEXT})",
     "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -301,7 +299,10 @@ class NoticeRows:
 
 
 def notice_rows(record: NoticeRecord, line: bytes) -> NoticeRows:
-    """`line` is the record as JSON in UTF-8, as notices.jsonl holds it."""
+    """`line` is the record as JSON in UTF-8, as notices.jsonl holds it. The codec is
+    imported here, where records are: the query commands open the database without it."""
+    from schema.codec import record_line
+
     issuers = json.dumps(record.issuers, ensure_ascii=False)
     return NoticeRows(
         notice=(
@@ -309,7 +310,8 @@ def notice_rows(record: NoticeRecord, line: bytes) -> NoticeRows:
             _iso(record.issue_date), _iso(record.effective_date), record.text, line,
             json.dumps([copy.file for copy in record.copies], ensure_ascii=False), json.dumps(record.conflicts),
         ),
-        facts=[_fact_row(record.id, kind, fact) for kind in FACT_TYPES for fact in getattr(record, kind)],
+        facts=[_fact_row(record.id, kind, fact, record_line(fact))
+               for kind in FACT_TYPES for fact in getattr(record, kind)],
         references=[
             (record.id, ref.relation, ref.doc_number, ref.title, ref.code, ref.evidence.quote, ref.evidence.start,
              ref.evidence.end)
@@ -484,6 +486,7 @@ class DatabaseUpdate:
         text index: most copies are the same text, whose index row was written once and
         stays (deleting and writing it again cost a third of a run where ids repeat)."""
         from graph.copies import resolve
+        from schema.codec import record_line
 
         if self.connection.execute(STANDS_AS_READ, {"id": claimed_id}).fetchone()[0]:
             return
@@ -527,6 +530,7 @@ OCCURRENCES = """
 
 def _occurrences(connection: sqlite3.Connection, claimed_id: str) -> list[Occurrence]:
     from graph.copies import Occurrence, as_read
+    from schema.codec import read_record
 
     return [
         Occurrence(as_read(read_record(line), claimed_id), (file_position, number))
@@ -646,11 +650,11 @@ def _forget_words(connection: sqlite3.Connection, rowids: list[tuple[int]]) -> N
     )
 
 
-def _fact_row(notice_id: str, fact_type: str, fact: Fact) -> tuple:
+def _fact_row(notice_id: str, fact_type: str, fact: Fact, encoded: bytes) -> tuple:
     evidence = fact.evidence  # the typed columns hold scalars, the same in Python and in JSON
     return (
         notice_id, fact_type, *(getattr(fact, column, None) for column in FACT_COLUMNS), fact.scope, evidence.quote,
-        evidence.start, evidence.end, record_json(fact),
+        evidence.start, evidence.end, encoded,
     )  # fmt: skip
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from itertools import islice, product
 from pathlib import Path
@@ -281,3 +283,16 @@ def _instructions(connection: sqlite3.Connection, text: str) -> int:
     finally:
         connection.set_progress_handler(None, 1)
     return counted[0]
+
+
+def test_a_query_command_loads_no_record_code(corpus_run: Path) -> None:
+    """A query answers from the database's rows: records' codec, models and validation, and
+    spaCy, are a run's, and loading them would double what `show` costs."""
+    script = (
+        "import sys; from policygraph.cli import main; "
+        f"main(['show', '鲁医保函〔2024〕28号', '--out', {str(corpus_run)!r}]); "
+        "print([name for name in ('msgspec', 'pydantic', 'schema.models', 'spacy') if name in sys.modules])"
+    )
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert "鲁医保函〔2024〕28号" in child.stdout
+    assert child.stdout.strip().splitlines()[-1] == "[]"
