@@ -284,6 +284,6 @@ def guarded(work: Callable[[], Result], seconds: float) -> Result:
 
 
 def _internal_error(error: Exception) -> str:
-    """A manifest reason is one line: a library's message may run over several (pydantic's do)."""
+    """A manifest reason is one line: a library's message may run over several."""
     first_line = next(iter(str(error).splitlines()), "")
     return f"internal error: {type(error).__name__}: {first_line}"
