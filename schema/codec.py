@@ -24,11 +24,6 @@ def record_line(record: object) -> bytes:
     return _ENCODER.encode(record)
 
 
-def record_json(record: object) -> str:
-    """record_line as text."""
-    return _ENCODER.encode(record).decode()
-
-
 def read_record(line: str | bytes) -> NoticeRecord:
     return _DECODER.decode(line)
 

@@ -31,7 +31,7 @@ from policygraph.outcome import FileOutcome
 from policygraph.pipeline import process_file
 from policygraph.records import notice_records
 from schema import FACT_FIELDS
-from schema.codec import read_record, record_json
+from schema.codec import read_record, record_line
 from schema.jsonschema import SCHEMA_PATH
 from schema.models import MAX_QUOTE_CHARS
 from schema.validate import validated
@@ -416,7 +416,7 @@ def assert_records_sound(text: str) -> None:
         for evidence in [*quoted, *record.field_evidence.values(), *placed]:
             assert record.text[evidence.start : evidence.end] == evidence.quote
             assert 0 < len(evidence.quote) <= MAX_QUOTE_CHARS
-        line = record_json(record)
+        line = record_line(record)
         _schema_validator().validate(json.loads(line))
         assert validated(line) == record, "the line written breaks the contract's constraints"
         assert read_record(line) == record, "the line written reads back as another record"
