@@ -173,7 +173,7 @@ class RunOutputs:
 
     def finish(self) -> None:
         self.database.finish()
-        resolve_graph(self.connection)
+        resolve_graph(self.connection, self.database.appended_from)
         with atomic_file(self.out / "notices.jsonl") as stream:
             stream.writelines(line + "\n" for line in store.notice_lines(self.connection))
         with atomic_file(self.out / "graph.json") as stream:
