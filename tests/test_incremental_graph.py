@@ -1,0 +1,160 @@
+"""A run that only appends notices resolves theirs alone, and writes the graph, the outputs
+and the database a fresh run over every file writes; anything else resolves them all."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graph import build
+from policygraph.pipeline import RunOptions, run
+from tests.test_copies import database_content
+from tests.test_reliability import outputs
+
+ISSUERS = ("山东省医疗保障局", "济南市医疗保障局")
+PRODUCTS = ("冠脉支架", "人工晶体", "人工关节")
+NUMBERS = 5  # 鲁医保发〔2024〕1号 to 5号: notices take the first four, so the fifth is always outside
+# How a notice names another: by title and number, or by its title alone (a weak key).
+CUES = (
+    "根据《{title}》（{number}）要求，现将有关事项通知如下。",
+    "现将《{title}》（{number}）转发给你们，请认真贯彻执行。",
+    "其他事项参照《{title}》执行。",
+)
+REFERENCE = st.tuples(st.sampled_from(CUES), st.integers(1, NUMBERS), st.sampled_from(PRODUCTS), st.booleans())
+# (issuer, number or none, product, references, body): two notices alike but for the body
+# claim one number with two texts; alike in all, they are copies.
+NOTICE = st.tuples(
+    st.sampled_from(ISSUERS), st.none() | st.integers(1, NUMBERS - 1), st.sampled_from(PRODUCTS),
+    st.lists(REFERENCE, max_size=2), st.integers(1, 2),
+)  # fmt: skip
+
+
+def _title(product: str) -> str:
+    return f"关于执行{product}集中带量采购中选结果的通知"
+
+
+def _number(number: int) -> str:
+    return f"鲁医保发〔2024〕{number}号"
+
+
+def notice_text(issuer: str, number: int | None, product: str, references: list[tuple], body: int) -> str:
+    mentions = [
+        cue.format(title=(ISSUERS[0] if prefixed else "") + _title(mentioned), number=_number(mentioned_number))
+        for cue, mentioned_number, mentioned, prefixed in references
+    ]
+    lines = [issuer, *([_number(number)] if number else []), _title(product), "各有关单位：", *mentions,
+             f"一、采购周期为{body}年。", issuer, "2024年3月1日"]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def write_notices(folder: Path, notices: list[tuple], first: int, early: bool = False) -> None:
+    """Each notice in a file of its own, named by its place: later notices sort after earlier
+    ones, but for an `early` first one, which sorts just before the one before it."""
+    folder.mkdir(exist_ok=True)
+    for index, notice in enumerate(notices, first):
+        name = f"{index - 1:02d}-.txt" if early and index == first else f"{index:02d}.txt"
+        (folder / name).write_text(notice_text(*notice), encoding="utf-8")
+
+
+def resolutions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """'all' or 'appended' for each resolution of the graph in this process, in turn."""
+    taken: list[str] = []
+    resolve_all, resolve_appended = build._resolve_all, build._resolve_appended
+
+    def spied_all(*arguments: object) -> None:
+        taken.append("all")
+        resolve_all(*arguments)
+
+    def spied_appended(*arguments: object) -> bool:
+        appended = resolve_appended(*arguments)
+        taken.extend(["appended"] if appended else [])
+        return appended
+
+    monkeypatch.setattr(build, "_resolve_all", spied_all)
+    monkeypatch.setattr(build, "_resolve_appended", spied_appended)
+    return taken
+
+
+def assert_as_fresh(out: Path, inputs: Path) -> None:
+    fresh = out.with_name("fresh")
+    shutil.rmtree(fresh, ignore_errors=True)
+    run([str(inputs)], fresh, RunOptions(force=True))
+    assert outputs(out) == outputs(fresh)
+    assert database_content(out) == database_content(fresh)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(NOTICE, min_size=2, max_size=8), st.lists(st.integers(1, 7), min_size=1, max_size=2), st.booleans())
+def test_notices_appended_day_after_day_give_what_one_fresh_run_gives(
+    notices: list[tuple], cuts: list[int], early: bool
+) -> None:
+    """Notices citing each other and documents outside, numbers repeated by copies and by
+    other texts, later notices that are the documents earlier ones cited, files that sort
+    among the earlier ones: each day's run over the files so far writes what a fresh run
+    over them writes."""
+    days = [*sorted({min(cut, len(notices) - 1) for cut in cuts}), len(notices)]
+    with tempfile.TemporaryDirectory() as work:
+        inputs, out = Path(work) / "in", Path(work) / "out"
+        write_notices(inputs, notices[: days[0]], 0)
+        run([str(inputs)], out)
+        for start, end in pairwise(days):
+            write_notices(inputs, notices[start:end], start, early)
+            run([str(inputs)], out)
+            assert_as_fresh(out, inputs)
+
+
+SHANDONG = (ISSUERS[0], 1, PRODUCTS[0], [], 1)
+JINAN = (ISSUERS[1], 2, PRODUCTS[1], [(CUES[1], 1, PRODUCTS[0], True), (CUES[0], 4, PRODUCTS[2], True)], 1)
+
+
+def test_a_notice_appended_citing_the_archive_is_resolved_alone(tmp_path: Path, monkeypatch) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_notices(inputs, [SHANDONG, JINAN], 0)
+    run([str(inputs)], out)
+    taken = resolutions(monkeypatch)
+    write_notices(inputs, [(ISSUERS[1], 3, PRODUCTS[1], [(CUES[0], 1, PRODUCTS[0], False), *JINAN[3]], 2)], 2)
+    run([str(inputs)], out)
+    assert taken == ["appended"]
+    assert_as_fresh(out, inputs)
+
+
+@pytest.mark.parametrize(
+    ("name", "notice"),
+    [
+        ("02.txt", (ISSUERS[0], 4, PRODUCTS[2], [], 1)),  # the document the archive cited as outside it
+        ("02.txt", (ISSUERS[0], None, PRODUCTS[2], [], 1)),  # its title alone, which a reference resolved by
+        ("02.txt", SHANDONG),  # a copy of a notice in the archive
+        ("02.txt", (*SHANDONG[:-1], 2)),  # another text claiming its number
+        ("00a.txt", (ISSUERS[1], 3, PRODUCTS[0], [], 1)),  # a new file before the archive's last
+    ],
+)
+def test_a_notice_that_changes_what_was_resolved_has_every_notice_resolved_again(
+    tmp_path: Path, monkeypatch, name: str, notice: tuple
+) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_notices(inputs, [SHANDONG, (*JINAN[:3], [(CUES[0], 4, PRODUCTS[2], False)], 1)], 0)
+    run([str(inputs)], out)
+    taken = resolutions(monkeypatch)
+    (inputs / name).write_text(notice_text(*notice), encoding="utf-8")
+    run([str(inputs)], out)
+    assert taken == ["all"]
+    assert_as_fresh(out, inputs)
+
+
+def test_a_changed_or_removed_file_has_every_notice_resolved_again(tmp_path: Path, monkeypatch) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_notices(inputs, [SHANDONG, JINAN, (ISSUERS[1], 3, PRODUCTS[2], [], 1)], 0)
+    run([str(inputs)], out)
+    taken = resolutions(monkeypatch)
+    (inputs / "01.txt").unlink()
+    run([str(inputs)], out)
+    write_notices(inputs, [(*SHANDONG[:-1], 2)], 0)
+    run([str(inputs)], out)
+    assert taken == ["all", "all"]
+    assert_as_fresh(out, inputs)
