@@ -42,31 +42,32 @@ NOTICE_DOCUMENTS = """
 APPENDED_DOCUMENTS = """
     INSERT INTO documents SELECT n.id, :held + row_number() OVER (ORDER BY f.position, n.position) - 1, 1,
     n.doc_number, n.title, NULL FROM notices n JOIN files f ON f.path = n.file WHERE n.rowid >= :first"""
-# Documents outside the corpus come after every notice.
-SHIFTED_EXTERNALS = "UPDATE documents SET position = position + ? WHERE NOT in_corpus"
+# Documents outside the corpus come after every notice: after the :held notices, before :appended more.
+SHIFTED_EXTERNALS = "UPDATE documents SET position = position + :appended WHERE position >= :held AND NOT in_corpus"
 # A strong key is registered by the first notice in input order that has it; a weak key by every one.
 NOTICE_STRONG_KEYS = """
     INSERT OR IGNORE INTO strong_keys SELECT k.key, k.node FROM notice_keys k JOIN documents d ON d.node = k.node
     WHERE k.strong ORDER BY d.position"""
 NOTICE_WEAK_KEYS = "INSERT OR IGNORE INTO weak_keys SELECT key, node FROM notice_keys WHERE NOT strong"
 APPENDED_STRONG_KEYS = """
-    INSERT OR IGNORE INTO strong_keys SELECT k.key, k.node FROM notices n JOIN notice_keys k ON k.node = n.id
-    JOIN documents d ON d.node = n.id WHERE n.rowid >= ? AND k.strong ORDER BY d.position"""
+    INSERT OR IGNORE INTO strong_keys SELECT k.key, k.node FROM notices n CROSS JOIN documents d ON d.node = n.id
+    CROSS JOIN notice_keys k ON k.node = n.id WHERE n.rowid >= ? AND k.strong ORDER BY d.position"""
 APPENDED_WEAK_KEYS = """
-    INSERT OR IGNORE INTO weak_keys SELECT k.key, k.node FROM notices n JOIN notice_keys k ON k.node = n.id
+    INSERT OR IGNORE INTO weak_keys SELECT k.key, k.node FROM notices n CROSS JOIN notice_keys k ON k.node = n.id
     WHERE n.rowid >= ? AND NOT k.strong"""
 # What would make appended notices change what was resolved before them: an id that is a
 # document's already; a strong key the index holds that no earlier notice has as its own (a
 # reference registered it, and a reference could have been resolved by it); a weak key a
 # reference was resolved by, or left unresolved for want of (IndexView.resolve). An earlier
-# notice's own strong key stays that notice's.
+# notice's own strong key stays that notice's. CROSS JOIN: from the few new notices to their
+# keys, not from every key to its notice.
 APPENDED_CONFLICTS = """
     SELECT EXISTS (SELECT 1 FROM notices n JOIN documents d ON d.node = n.id WHERE n.rowid >= :first)
-        OR EXISTS (SELECT 1 FROM notices n JOIN notice_keys k ON k.node = n.id
+        OR EXISTS (SELECT 1 FROM notices n CROSS JOIN notice_keys k ON k.node = n.id
                    JOIN strong_keys s ON s.key = k.key WHERE n.rowid >= :first AND k.strong
                    AND NOT EXISTS (SELECT 1 FROM notice_keys own WHERE own.node = s.node AND own.key = s.key
                                    AND own.strong))
-        OR EXISTS (SELECT 1 FROM notices n JOIN notice_keys k ON k.node = n.id
+        OR EXISTS (SELECT 1 FROM notices n CROSS JOIN notice_keys k ON k.node = n.id
                    JOIN decisive_weak_keys w ON w.key = k.key WHERE n.rowid >= :first AND NOT k.strong)"""
 # Notices written before their keys were kept (store, migration 11).
 KEYLESS_NOTICES = """
@@ -215,7 +216,7 @@ def _resolve_appended(connection: sqlite3.Connection, index: DocumentIndex, firs
         return False
     resolved = Numbering(*row)
     appended = connection.execute(APPENDED_DOCUMENTS, {"held": resolved.notices, "first": first_rowid}).rowcount
-    connection.execute(SHIFTED_EXTERNALS, (appended,))
+    connection.execute(SHIFTED_EXTERNALS, {"appended": appended, "held": resolved.notices})
     index.register_appended(first_rowid)
     numbering = Numbering(resolved.notices + appended, resolved.next_position + appended, resolved.next_edge_position)
     _resolve_references(connection, index, resolved.notices, numbering)
