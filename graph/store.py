@@ -210,6 +210,13 @@ MIGRATIONS: list[str] = [
         notices INTEGER NOT NULL, next_position INTEGER NOT NULL, next_edge_position INTEGER NOT NULL
     );
     """,
+    # Each output file's size and modification time when written, as make and rsync judge
+    # change (a copy that keeps them is the same file): a run that finds one so, and only
+    # appended notices, copies what it holds rather than writing 650 MB of notices.jsonl
+    # again from the rows.
+    """
+    CREATE TABLE outputs (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+    """,
 ]
 
 
@@ -609,6 +616,8 @@ class _PendingRows:
 
 
 NOTICE_LINES = "SELECT n.record FROM notices n JOIN files f ON f.path = n.file ORDER BY f.position, n.position"
+APPENDED_LINES = """
+    SELECT n.record FROM notices n JOIN files f ON f.path = n.file WHERE n.rowid >= ? ORDER BY f.position, n.position"""
 # Each file with the ids of the notices read from it, whether a record or a copy, in file order.
 FILE_NOTICES = """
     SELECT f.path, f.sha256, f.status, f.error, read.id, read.conflicts != '[]' FROM files f LEFT JOIN (
@@ -619,9 +628,32 @@ FILE_NOTICES = """
     ORDER BY f.position, read.number"""
 
 
-def notice_lines(connection: sqlite3.Connection) -> Iterator[str]:
-    """Every record as a line of notices.jsonl, in input order."""
-    return (line for (line,) in connection.execute(NOTICE_LINES))
+def notice_lines(connection: sqlite3.Connection, appended_from: int | None = None) -> Iterator[str]:
+    """Every record as a line of notices.jsonl, in input order; or those from the rowid
+    `appended_from` on (DatabaseUpdate.appended_from), which come after all the others."""
+    if appended_from is None:
+        return (line for (line,) in connection.execute(NOTICE_LINES))
+    return (line for (line,) in connection.execute(APPENDED_LINES, (appended_from,)))
+
+
+class WrittenOutput(NamedTuple):
+    """An output file as the run that wrote it left it."""
+
+    size: int
+    mtime_ns: int
+
+
+def written_output(connection: sqlite3.Connection, name: str) -> WrittenOutput | None:
+    """The output `name` as the run that wrote this database's rows left it."""
+    row = connection.execute("SELECT size, mtime_ns FROM outputs WHERE name = ?", (name,)).fetchone()
+    return WrittenOutput(*row) if row else None
+
+
+def record_output(connection: sqlite3.Connection, path: Path) -> None:
+    """The output at `path` as just written, for the next run to tell whether it still is."""
+    status = path.stat()
+    written = (path.name, status.st_size, status.st_mtime_ns)
+    connection.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", written)
 
 
 def manifest_entries(connection: sqlite3.Connection) -> Iterator[dict]:

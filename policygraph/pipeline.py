@@ -30,7 +30,7 @@ from policygraph import executors, state
 from policygraph.cache import CACHE_PATH, CachedResult, ResultCache, open_cache
 from policygraph.inputs import InputFile
 from policygraph.outcome import TIMED_OUT, CannotRead, FileOutcome, NoticeOutput, notice_output
-from policygraph.outputs import atomic_file, claim, set_aside
+from policygraph.outputs import atomic_file, claim, seen_as_written, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from policygraph.timelimit import FileTimeout, effective_limit, time_limit
@@ -174,8 +174,7 @@ class RunOutputs:
     def finish(self) -> None:
         self.database.finish()
         resolve_graph(self.connection, self.database.appended_from)
-        with atomic_file(self.out / "notices.jsonl") as stream:
-            stream.writelines(line + "\n" for line in store.notice_lines(self.connection))
+        self._write_notices(self.database.appended_from)
         with atomic_file(self.out / "graph.json") as stream:
             write_node_link_json(self.connection, stream)
         with atomic_file(self.out / "graph.graphml") as stream:
@@ -185,6 +184,16 @@ class RunOutputs:
         notices, facts = store.counts(self.connection)
         self.summary = replace(self.summary, notices=notices, facts=facts)
         self._stack.close()
+
+    def _write_notices(self, appended_from: int | None) -> None:
+        """notices.jsonl; when the run only appended notices and the file is as written with
+        the database's rows, it is copied and the new records written after it."""
+        path = self.out / "notices.jsonl"
+        if appended_from is not None and not seen_as_written(path, store.written_output(self.connection, path.name)):
+            appended_from = None
+        with atomic_file(path, 0 if appended_from is None else path.stat().st_size) as stream:
+            stream.writelines(line + "\n" for line in store.notice_lines(self.connection, appended_from))
+        store.record_output(self.connection, path)
 
     def _write_manifest(self) -> None:
         with atomic_file(self.out / "manifest.json") as stream:

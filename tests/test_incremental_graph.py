@@ -3,8 +3,10 @@ and the database a fresh run over every file writes; anything else resolves them
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph import build
+from graph import build, store
 from policygraph.pipeline import RunOptions, run
 from tests.test_copies import database_content
 from tests.test_reliability import outputs
@@ -157,4 +159,55 @@ def test_a_changed_or_removed_file_has_every_notice_resolved_again(tmp_path: Pat
     write_notices(inputs, [(*SHANDONG[:-1], 2)], 0)
     run([str(inputs)], out)
     assert taken == ["all", "all"]
+    assert_as_fresh(out, inputs)
+
+
+def _notice_lines_asked(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
+    """From which rowid on each run in this process asked for the records of notices.jsonl."""
+    asked: list[int | None] = []
+    notice_lines = store.notice_lines
+
+    def spied(connection: object, appended_from: int | None = None) -> object:
+        asked.append(appended_from)
+        return notice_lines(connection, appended_from)
+
+    monkeypatch.setattr(store, "notice_lines", spied)
+    return asked
+
+
+def test_notices_appended_are_written_after_a_copy_of_the_records_before(tmp_path: Path, monkeypatch) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_notices(inputs, [SHANDONG, JINAN], 0)
+    run([str(inputs)], out)
+    asked = _notice_lines_asked(monkeypatch)
+    write_notices(inputs, [(ISSUERS[1], 3, PRODUCTS[1], [], 2)], 2)
+    run([str(inputs)], out)
+    copied = shutil.copytree(out, tmp_path / "copied")  # as backups and the benchmark copy it: times kept
+    write_notices(inputs, [(ISSUERS[1], 4, PRODUCTS[2], [], 1)], 3)
+    run([str(inputs)], copied)
+    assert asked == [3, 4]  # the rowid of the notice each run appended
+    assert_as_fresh(copied, inputs)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda path: path.write_bytes(path.read_bytes().replace(b"}", b" }", 1)),  # edited
+        lambda path: path.write_bytes(path.read_bytes()),  # the same bytes, another time
+        lambda path: shutil.copy(path, path.with_name("copy")) and os.replace(path.with_name("copy"), path),
+        lambda path: path.unlink(),
+    ],
+    ids=["edited", "rewritten", "replaced", "removed"],
+)
+def test_a_notices_file_changed_since_it_was_written_is_written_whole(
+    tmp_path: Path, monkeypatch, change: Callable[[Path], object]
+) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_notices(inputs, [SHANDONG, JINAN], 0)
+    run([str(inputs)], out)
+    change(out / "notices.jsonl")
+    asked = _notice_lines_asked(monkeypatch)
+    write_notices(inputs, [(ISSUERS[1], 3, PRODUCTS[1], [], 2)], 2)
+    run([str(inputs)], out)
+    assert asked == [None]
     assert_as_fresh(out, inputs)
