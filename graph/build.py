@@ -56,13 +56,16 @@ APPENDED_WEAK_KEYS = """
     INSERT OR IGNORE INTO weak_keys SELECT k.key, k.node FROM notices n CROSS JOIN notice_keys k ON k.node = n.id
     WHERE n.rowid >= ? AND NOT k.strong"""
 # What would make appended notices change what was resolved before them: an id that is a
-# document's already; a strong key the index holds that no earlier notice has as its own (a
-# reference registered it, and a reference could have been resolved by it); a weak key a
-# reference was resolved by, or left unresolved for want of (IndexView.resolve). An earlier
-# notice's own strong key stays that notice's. CROSS JOIN: from the few new notices to their
-# keys, not from every key to its notice.
+# document's already, or a notice's id marked as outside the corpus (a reference resolved
+# to it would fill in its number or title, as an outside document's); a strong key the
+# index holds that no earlier notice has as its own (a reference registered it, and a
+# reference could have been resolved by it); a weak key a reference was resolved by, or
+# left unresolved for want of (IndexView.resolve). An earlier notice's own strong key stays
+# that notice's. CROSS JOIN: from the few new notices to their keys, not from every key to
+# its notice.
 APPENDED_CONFLICTS = """
     SELECT EXISTS (SELECT 1 FROM notices n JOIN documents d ON d.node = n.id WHERE n.rowid >= :first)
+        OR EXISTS (SELECT 1 FROM documents WHERE node >= 'ref:' AND node < 'ref;' AND in_corpus)
         OR EXISTS (SELECT 1 FROM notices n CROSS JOIN notice_keys k ON k.node = n.id
                    JOIN strong_keys s ON s.key = k.key WHERE n.rowid >= :first AND k.strong
                    AND NOT EXISTS (SELECT 1 FROM notice_keys own WHERE own.node = s.node AND own.key = s.key
@@ -81,10 +84,13 @@ ORDERED_REFERENCES = """
     SELECT r.notice_id, r.relation, r.doc_number, r.title, r.code, r.quote, r.start, r."end"
     FROM documents d CROSS JOIN "references" r ON r.notice_id = d.node WHERE d.in_corpus AND d.position >= ?
     ORDER BY d.position, r.rowid"""
+# Of the positions from the first ? up to the second.
 NODE_ROWS = """
     SELECT d.node, d.in_corpus, d.doc_number, d.title, d.code, n.issuers, n.issue_date, n.file, n.copies, n.conflicts
-    FROM documents d LEFT JOIN notices n ON n.id = d.node ORDER BY d.position"""
-EDGE_ROWS = 'SELECT source, target, relation, quote, start, "end" FROM edges ORDER BY position'
+    FROM documents d LEFT JOIN notices n ON n.id = d.node WHERE d.position >= ? AND d.position < ?
+    ORDER BY d.position"""
+EDGE_ROWS = 'SELECT source, target, relation, quote, start, "end" FROM edges WHERE position >= ? ORDER BY position'
+EVERY_POSITION = 2**63 - 1  # beyond the last
 # The node of each key that has one; of a weak key, its lowest and highest node (NULL if it has
 # none), two seeks however many notices share a bare title. `marks` is a mark per key.
 STRONG_NODES = "SELECT key, node FROM strong_keys WHERE key IN ({marks})"
@@ -177,16 +183,26 @@ class IndexView:
         self.registered.append((node, new, new_weak))
 
 
-def resolve_graph(connection: sqlite3.Connection, appended_from: int | None = None) -> None:
+def resolve_graph(connection: sqlite3.Connection, appended_from: int | None = None) -> Numbering | None:
     """Brings the documents and edges tables up to date with the notices and references tables.
 
     `appended_from` is the first rowid of the notices a run appended after all the others,
     when it changed nothing else (store.DatabaseUpdate.appended_from): if no key of theirs
     changes what the last resolution found, they are resolved alone, and the graph is what
-    resolving every notice again would make. Otherwise every notice is resolved again."""
+    resolving every notice again would make; the graph's numbering before is returned, for
+    its files to keep what they held of it. Otherwise every notice is resolved again."""
     index = DocumentIndex(connection)
-    if appended_from is None or not _resolve_appended(connection, index, appended_from):
-        _resolve_all(connection, index)
+    before = numbering(connection)
+    if appended_from is not None and before is not None and _resolve_appended(connection, index, appended_from, before):
+        return before
+    _resolve_all(connection, index)
+    return None
+
+
+def numbering(connection: sqlite3.Connection) -> Numbering | None:
+    """How far the last resolution numbered the graph; None before any."""
+    row = connection.execute(RESOLUTION).fetchone()
+    return Numbering(*row) if row else None
 
 
 def _resolve_all(connection: sqlite3.Connection, index: DocumentIndex) -> None:
@@ -203,23 +219,24 @@ def _resolve_all(connection: sqlite3.Connection, index: DocumentIndex) -> None:
     _resolve_references(connection, index, 0, Numbering(notices, notices, 0))
 
 
-def _resolve_appended(connection: sqlite3.Connection, index: DocumentIndex, first_rowid: int) -> bool:
-    """Whether the notices from `first_rowid` on could be resolved alone, having done so.
+def _resolve_appended(
+    connection: sqlite3.Connection, index: DocumentIndex, first_rowid: int, resolved: Numbering
+) -> bool:
+    """Whether the notices from `first_rowid` on could be resolved alone, having done so;
+    `resolved`, how far the last resolution numbered the graph.
 
     Every notice is registered before any reference is resolved, so resolving them all again
     would resolve the earlier references against an index holding the new notices' keys:
     they are resolved alone only when no earlier reference could have found one of those
     keys. The earlier documents, the index and the edges then stand as they are, but for
     the documents outside the corpus, which come after the new notices."""
-    row = connection.execute(RESOLUTION).fetchone()
-    if row is None or connection.execute(APPENDED_CONFLICTS, {"first": first_rowid}).fetchone()[0]:
+    if connection.execute(APPENDED_CONFLICTS, {"first": first_rowid}).fetchone()[0]:
         return False
-    resolved = Numbering(*row)
     appended = connection.execute(APPENDED_DOCUMENTS, {"held": resolved.notices, "first": first_rowid}).rowcount
     connection.execute(SHIFTED_EXTERNALS, {"appended": appended, "held": resolved.notices})
     index.register_appended(first_rowid)
-    numbering = Numbering(resolved.notices + appended, resolved.next_position + appended, resolved.next_edge_position)
-    _resolve_references(connection, index, resolved.notices, numbering)
+    after = Numbering(resolved.notices + appended, resolved.next_position + appended, resolved.next_edge_position)
+    _resolve_references(connection, index, resolved.notices, after)
     return True
 
 
@@ -314,15 +331,17 @@ def _batches(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
         yield batch
 
 
-def node_rows(connection: sqlite3.Connection) -> sqlite3.Cursor:
+def node_rows(connection: sqlite3.Connection, start: int = 0, end: int = EVERY_POSITION) -> sqlite3.Cursor:
     """(id, in_corpus, doc_number, title, code, issuers, issue_date, file, copies' files,
-    conflicting ids) of each node, lists as JSON, in the order the graph found them."""
-    return _tuples(connection, NODE_ROWS)
+    conflicting ids) of each node, lists as JSON, in the order the graph found them; of
+    the positions from `start` up to `end`."""
+    return _tuples(connection, NODE_ROWS, (start, end))
 
 
-def edge_rows(connection: sqlite3.Connection) -> sqlite3.Cursor:
-    """(source, target, relation, quote, start, end) of each edge, in the order the graph found them."""
-    return _tuples(connection, EDGE_ROWS)
+def edge_rows(connection: sqlite3.Connection, start: int = 0) -> sqlite3.Cursor:
+    """(source, target, relation, quote, start, end) of each edge, in the order the graph
+    found them, from the position `start` on."""
+    return _tuples(connection, EDGE_ROWS, (start,))
 
 
 def nodes(connection: sqlite3.Connection) -> Iterator[dict]:

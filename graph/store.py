@@ -217,6 +217,12 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE outputs (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
     """,
+    # Where each part of an output begins and ends, as its writer marked them (graph.export):
+    # a graph file keeps the earlier notices' nodes and the earlier edges of a graph that
+    # only appended notices, and a run copies them rather than writing them again.
+    """
+    ALTER TABLE outputs ADD COLUMN marks TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 
@@ -637,23 +643,24 @@ def notice_lines(connection: sqlite3.Connection, appended_from: int | None = Non
 
 
 class WrittenOutput(NamedTuple):
-    """An output file as the run that wrote it left it."""
+    """An output file as the run that wrote it left it, and the byte offsets its writer marked."""
 
     size: int
     mtime_ns: int
+    marks: list[int]
 
 
 def written_output(connection: sqlite3.Connection, name: str) -> WrittenOutput | None:
     """The output `name` as the run that wrote this database's rows left it."""
-    row = connection.execute("SELECT size, mtime_ns FROM outputs WHERE name = ?", (name,)).fetchone()
-    return WrittenOutput(*row) if row else None
+    row = connection.execute("SELECT size, mtime_ns, marks FROM outputs WHERE name = ?", (name,)).fetchone()
+    return WrittenOutput(row[0], row[1], json.loads(row[2])) if row else None
 
 
-def record_output(connection: sqlite3.Connection, path: Path) -> None:
+def record_output(connection: sqlite3.Connection, path: Path, marks: list[int] | None = None) -> None:
     """The output at `path` as just written, for the next run to tell whether it still is."""
     status = path.stat()
-    written = (path.name, status.st_size, status.st_mtime_ns)
-    connection.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", written)
+    written = (path.name, status.st_size, status.st_mtime_ns, json.dumps(marks or []))
+    connection.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", written)
 
 
 def manifest_entries(connection: sqlite3.Connection) -> Iterator[dict]:

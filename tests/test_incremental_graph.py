@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph import build, store
+from policygraph import pipeline
 from policygraph.pipeline import RunOptions, run
 from tests.test_copies import database_content
 from tests.test_reliability import outputs
@@ -175,18 +176,45 @@ def _notice_lines_asked(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     return asked
 
 
+def _copied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the outputs a run in this process copied bytes from."""
+    names: list[str] = []
+    copy_range = pipeline.copy_range
+
+    def spied(source: Path, *arguments: object) -> None:
+        names.append(source.name)
+        copy_range(source, *arguments)
+
+    monkeypatch.setattr(pipeline, "copy_range", spied)
+    return names
+
+
 def test_notices_appended_are_written_after_a_copy_of_the_records_before(tmp_path: Path, monkeypatch) -> None:
     inputs, out = tmp_path / "in", tmp_path / "out"
     write_notices(inputs, [SHANDONG, JINAN], 0)
     run([str(inputs)], out)
-    asked = _notice_lines_asked(monkeypatch)
+    asked, copied_from = _notice_lines_asked(monkeypatch), _copied(monkeypatch)
     write_notices(inputs, [(ISSUERS[1], 3, PRODUCTS[1], [], 2)], 2)
     run([str(inputs)], out)
     copied = shutil.copytree(out, tmp_path / "copied")  # as backups and the benchmark copy it: times kept
     write_notices(inputs, [(ISSUERS[1], 4, PRODUCTS[2], [], 1)], 3)
     run([str(inputs)], copied)
     assert asked == [3, 4]  # the rowid of the notice each run appended
+    assert sorted(set(copied_from)) == ["graph.graphml", "graph.json", "notices.jsonl"]
     assert_as_fresh(copied, inputs)
+
+
+@pytest.mark.parametrize("name", ["graph.json", "graph.graphml"])
+def test_a_graph_file_changed_since_it_was_written_is_written_whole(tmp_path: Path, monkeypatch, name: str) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_notices(inputs, [SHANDONG, JINAN], 0)
+    run([str(inputs)], out)
+    (out / name).write_bytes((out / name).read_bytes().replace(b"true", b"false", 1))
+    copied_from = _copied(monkeypatch)
+    write_notices(inputs, [(ISSUERS[1], 3, PRODUCTS[1], [], 2)], 2)
+    run([str(inputs)], out)
+    assert name not in copied_from and "notices.jsonl" in copied_from
+    assert_as_fresh(out, inputs)
 
 
 @pytest.mark.parametrize(
