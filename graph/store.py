@@ -562,7 +562,7 @@ class DatabaseUpdate:
         self._insert(batch)
 
 
-# A claim of one of the ids `marks` stands for that a row written before the run makes.
+# Whether a row written before the run claims one of the ids `marks` stands for.
 HELD_CLAIMS = "SELECT 1 FROM {table} WHERE claimed_id IN ({{marks}}) AND rowid < {first} LIMIT 1"
 # Whether an id needs no weighing: no notice claims it any more, or one notice alone does
 # and stands as its file gave it.

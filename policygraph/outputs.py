@@ -21,7 +21,7 @@ SET_ASIDE_SUFFIX = ".broken"
 # SQLite's files beside a database, which belong to it: a journal left behind would be
 # played into the next database of that name.
 SQLITE_COMPANIONS = ("-journal", "-wal", "-shm")
-COPY_BUFFER = 1 << 20  # bytes, where the kernel cannot copy a file's leading bytes itself
+COPY_BUFFER = 1 << 20  # bytes read at a time where the kernel cannot copy a range of a file itself
 UMASK = os.umask(0o022)
 os.umask(UMASK)  # read once, at import: the temporary file below is created private (0600)
 _held_locks: set[int] = set()
@@ -128,8 +128,10 @@ def copy_range(source: Path, stream: TextIO, start: int, end: int) -> None:
 
 
 def _copy_some(source: int, target: int, count: int) -> int:
+    """Bytes copied of the next `count`: through a buffer on a system without copy_file_range
+    (macOS), or a file system or kernel that refuses it."""
     if hasattr(os, "copy_file_range"):
-        with suppress(OSError):  # a file system or kernel that cannot: the buffer copies what is left
+        with suppress(OSError):
             return os.copy_file_range(source, target, count)
     data = os.read(source, min(count, COPY_BUFFER))
     view = memoryview(data)
@@ -140,7 +142,8 @@ def _copy_some(source: int, target: int, count: int) -> int:
 
 def seen_as_written(path: Path, written: tuple[int, int] | None) -> bool:
     """Whether the file has the size and modification time (st_mtime_ns) its writer recorded,
-    as make and rsync judge change: no one has edited or replaced it since, but to copy it."""
+    as make and rsync judge change: no one has edited or replaced it since (a copy that
+    keeps its time, as backups make, is the same file)."""
     try:
         status = os.stat(path)
     except OSError:
