@@ -8,6 +8,10 @@ Both are written from the database rows rather than from `nodes()` and `edges()`
 per row and json.dumps or saxutils per value cost more than the writing itself. Each line
 is formatted directly, and what the library functions would do for it (escape, quote,
 encode) is done only when a value needs it.
+
+A graph resolved by appending notices (graph.build) keeps every earlier notice's node and
+every earlier edge as they were: its files copy those lines from the files written before,
+where their writer marked the byte offsets of each part, and write only the rest.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from functools import lru_cache
 from json.encoder import encode_basestring
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
-from graph.build import edge_rows, node_rows
+from graph.build import Numbering, edge_rows, node_rows, numbering
 from schema.jsonstream import ObjectWriter
 
 LIST_SEPARATOR = "；"
@@ -38,21 +43,60 @@ GRAPHML_KEYS = (
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 cannot hold
 ATTRIBUTE_SPECIAL = re.compile('[&<>"]')  # what quoteattr changes in printable text
 CACHED = 4096  # distinct issuer lists and relations kept encoded
+OLD_EDGES = "SELECT count(*) FROM edges WHERE position < ?"
 
 
-def write_node_link_json(connection: sqlite3.Connection, stream: TextIO) -> None:
-    """Each item as json.dumps(item, ensure_ascii=False, sort_keys=True) would write it."""
+class Earlier(NamedTuple):
+    """The file a graph was written to before its last notices were appended: the byte
+    offsets its writer marked, `copy` (which puts a range of its bytes at the end of the
+    stream being written), and how far the graph was numbered then."""
+
+    marks: list[int]
+    copy: Callable[[int, int], None]
+    numbering: Numbering
+
+
+def write_node_link_json(connection: sqlite3.Connection, stream: TextIO, earlier: Earlier | None = None) -> list[int]:
+    """Each item as json.dumps(item, ensure_ascii=False, sort_keys=True) would write it. The
+    marks it returns are where the edges begin and end, and where the nodes and the
+    notices' nodes begin and end: the notices' nodes come first."""
+    notices, first_notice, first_edge = _parts(connection, earlier)
     graph = ObjectWriter(stream, sort_keys=True)
     graph.member("directed", True)
     graph.begin_array("edges")
-    graph.encoded_items(map(_edge_json, edge_rows(connection)))
+    marks = [_mark(stream)]
+    if earlier:
+        earlier.copy(earlier.marks[0], earlier.marks[1])
+        graph.copied_items(connection.execute(OLD_EDGES, (first_edge,)).fetchone()[0])
+    graph.encoded_items(map(_edge_json, edge_rows(connection, first_edge)))
+    marks.append(_mark(stream))
     graph.end_array()
     graph.member("graph", {})
     graph.member("multigraph", True)
     graph.begin_array("nodes")
-    graph.encoded_items(map(_node_json, node_rows(connection)))
+    marks.append(_mark(stream))
+    if earlier:
+        earlier.copy(earlier.marks[2], earlier.marks[3])
+        graph.copied_items(first_notice)
+    graph.encoded_items(map(_node_json, node_rows(connection, first_notice, notices)))
+    marks.append(_mark(stream))
+    graph.encoded_items(map(_node_json, node_rows(connection, notices)))
     graph.end_array()
     graph.close()
+    return marks
+
+
+def _parts(connection: sqlite3.Connection, earlier: Earlier | None) -> tuple[int, int, int]:
+    """The notices (whose nodes come first), and the first notice and edge not in `earlier`."""
+    resolved = numbering(connection)
+    notices = resolved.notices if resolved else 0
+    return (notices, earlier.numbering.notices, earlier.numbering.next_edge_position) if earlier else (notices, 0, 0)
+
+
+def _mark(stream: TextIO) -> int:
+    """The byte offset the stream has reached."""
+    stream.flush()
+    return stream.tell()
 
 
 def _edge_json(row: tuple) -> str:
@@ -95,15 +139,27 @@ def _list_json(items: str) -> str:
     return json.dumps(json.loads(items), ensure_ascii=False)
 
 
-def write_graphml(connection: sqlite3.Connection, stream: TextIO) -> None:
-    """GraphML holds only scalars: lists are joined, missing values left out."""
+def write_graphml(connection: sqlite3.Connection, stream: TextIO, earlier: Earlier | None = None) -> list[int]:
+    """GraphML holds only scalars: lists are joined, missing values left out. The marks it
+    returns are where the notices' nodes begin and end, and where the edges begin and end."""
+    notices, first_notice, first_edge = _parts(connection, earlier)
     stream.write(GRAPHML_HEADER)
     for element, name, kind in GRAPHML_KEYS:
         stream.write(f'  <key id="{name}" for="{element}" attr.name="{name}" attr.type="{kind}" />\n')
     stream.write('  <graph edgedefault="directed">\n')
-    stream.writelines(map(_node_graphml, node_rows(connection)))
-    stream.writelines(map(_edge_graphml, edge_rows(connection)))
+    marks = [_mark(stream)]
+    if earlier:
+        earlier.copy(earlier.marks[0], earlier.marks[1])
+    stream.writelines(map(_node_graphml, node_rows(connection, first_notice, notices)))
+    marks.append(_mark(stream))
+    stream.writelines(map(_node_graphml, node_rows(connection, notices)))
+    marks.append(_mark(stream))
+    if earlier:
+        earlier.copy(earlier.marks[2], earlier.marks[3])
+    stream.writelines(map(_edge_graphml, edge_rows(connection, first_edge)))
+    marks.append(_mark(stream))
     stream.write("  </graph>\n</graphml>\n")
+    return marks
 
 
 def _node_graphml(row: tuple) -> str:

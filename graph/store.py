@@ -197,6 +197,32 @@ MIGRATIONS: list[str] = [
     CREATE INDEX documents_position ON documents (position);
     CREATE INDEX edges_position ON edges (position);
     """,
+    # The index of keys the graph's resolution leaves behind (graph.build), which were
+    # temporary tables: with it, and how far resolution numbered documents and edges, a run
+    # that only appends notices resolves theirs alone, not the 100,000 before them again.
+    # The weak keys that decided a reference (none or one node had them) are kept: a notice
+    # appended with one could change what an earlier reference resolved to.
+    """
+    CREATE TABLE strong_keys (key TEXT PRIMARY KEY, node TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE weak_keys (key TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (key, node)) WITHOUT ROWID;
+    CREATE TABLE decisive_weak_keys (key TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TABLE resolution (
+        notices INTEGER NOT NULL, next_position INTEGER NOT NULL, next_edge_position INTEGER NOT NULL
+    );
+    """,
+    # Each output file's size and modification time when written, as make and rsync judge
+    # change (a copy that keeps them is the same file): a run that finds one so, and only
+    # appended notices, copies what it holds rather than writing 650 MB of notices.jsonl
+    # again from the rows.
+    """
+    CREATE TABLE outputs (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
+    """,
+    # Where each part of an output begins and ends, as its writer marked them (graph.export):
+    # a graph file keeps the earlier notices' nodes and the earlier edges of a graph that
+    # only appended notices, and a run copies them rather than writing them again.
+    """
+    ALTER TABLE outputs ADD COLUMN marks TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 
@@ -378,6 +404,11 @@ class DatabaseUpdate:
     earlier notice of its file) already claims is set aside as a copy, and at the end
     every id with more than one claimant is resolved: one record of the most complete
     copy, or one record per distinct text (graph.copies).
+
+    The update also tells whether it only appended notices after every notice the database
+    held, leaving those as they were (`appended_from`): the graph then resolves the new
+    ones alone. Files come in their paths' order (policygraph.inputs), so the files the
+    database keeps keep their order among themselves.
     """
 
     def __init__(self, connection: sqlite3.Connection, pipeline: str | None = None) -> None:
@@ -390,6 +421,10 @@ class DatabaseUpdate:
         self.next_rowid = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM notices").fetchone()[0]
         self.waiting: list[_WaitingFile] = []
         self.contested: set[str] = set()  # claimed ids whose claimants must be weighed again
+        self.first_rowid = self.next_rowid  # of the notices this run writes
+        self.first_copy_rowid = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM copies").fetchone()[0]
+        self.only_appended = True
+        self.wrote_notices = False
 
     def add_file(
         self,
@@ -423,11 +458,14 @@ class DatabaseUpdate:
             held = known.get(path)
             if file.unopened or (file.reused and held and (held.sha256, held.pipeline) == (sha256, self.pipeline)):
                 batch.positions.append((file.position, status, error, size, mtime_ns, path))
+                self.only_appended = self.only_appended and not self.wrote_notices  # kept notices after new ones
                 continue
             if held:
                 self._forget_file(path)
             batch.files.append((path, sha256, status, error, file.position, size, mtime_ns, self.pipeline))
+            notices = len(arriving)
             arriving += enumerate(file.rows)
+            self.wrote_notices = self.wrote_notices or len(arriving) > notices
         claimed = self._claimed({rows.notice[0] for _, rows in arriving})
         for number, rows in arriving:
             claimed_id = rows.notice[0]
@@ -470,15 +508,33 @@ class DatabaseUpdate:
         gone = [row["path"] for row in self.connection.execute("SELECT path FROM files WHERE position IS NULL")]
         for path in gone:
             self._forget_file(path)
+        self.only_appended = self.only_appended and not self._contests_held_notices()
         for claimed_id in sorted(self.contested):
             self._resolve(claimed_id)
+
+    @property
+    def appended_from(self) -> int | None:
+        """The first rowid of the notices this run wrote, if all it did to the notices was
+        to add them after every notice the database held; None if it did anything else."""
+        return self.first_rowid if self.only_appended else None
 
     def _forget_file(self, path: str) -> None:
         """A copy elsewhere of a notice of this file may have to take its place."""
         for table in ("notices", "copies"):
             contested = self.connection.execute(f"SELECT DISTINCT claimed_id FROM {table} WHERE file = ?", (path,))
-            self.contested.update(claimed_id for (claimed_id,) in contested)
+            claimed_ids = {claimed_id for (claimed_id,) in contested}
+            self.only_appended = self.only_appended and not claimed_ids
+            self.contested |= claimed_ids
         _forget_file(self.connection, path)
+
+    def _contests_held_notices(self) -> bool:
+        """Whether an id a notice or copy held before the run claims is contested. Asked while
+        nothing held was forgotten, when the rows this run wrote are those of the larger rowids."""
+        firsts = (("notices", self.first_rowid), ("copies", self.first_copy_rowid))
+        return any(
+            next(select_in(self.connection, HELD_CLAIMS.format(table=table, first=first), self.contested), None)
+            for table, first in firsts
+        )
 
     def _resolve(self, claimed_id: str) -> None:
         """The claimed id's records, weighed again. A record whose title and text are those
@@ -514,6 +570,8 @@ class DatabaseUpdate:
         self._insert(batch)
 
 
+# Whether a row written before the run claims one of the ids `marks` stands for.
+HELD_CLAIMS = "SELECT 1 FROM {table} WHERE claimed_id IN ({{marks}}) AND rowid < {first} LIMIT 1"
 # Whether an id needs no weighing: no notice claims it any more, or one notice alone does
 # and stands as its file gave it.
 STANDS_AS_READ = """
@@ -573,6 +631,9 @@ class _PendingRows:
 
 NOTICE_LINES = """
     SELECT CAST(n.record AS BLOB) FROM notices n JOIN files f ON f.path = n.file ORDER BY f.position, n.position"""
+APPENDED_LINES = """
+    SELECT CAST(n.record AS BLOB) FROM notices n JOIN files f ON f.path = n.file WHERE n.rowid >= ?
+    ORDER BY f.position, n.position"""
 # Each file with the ids of the notices read from it, whether a record or a copy, in file order.
 FILE_NOTICES = """
     SELECT f.path, f.sha256, f.status, f.error, read.id, read.conflicts != '[]' FROM files f LEFT JOIN (
@@ -583,9 +644,33 @@ FILE_NOTICES = """
     ORDER BY f.position, read.number"""
 
 
-def notice_lines(connection: sqlite3.Connection) -> Iterator[bytes]:
-    """Every record as a line of notices.jsonl, in UTF-8, in input order."""
-    return (line for (line,) in connection.execute(NOTICE_LINES))
+def notice_lines(connection: sqlite3.Connection, appended_from: int | None = None) -> Iterator[bytes]:
+    """Every record as a line of notices.jsonl, in UTF-8, in input order; or those from the
+    rowid `appended_from` on (DatabaseUpdate.appended_from), which come after all the others."""
+    if appended_from is None:
+        return (line for (line,) in connection.execute(NOTICE_LINES))
+    return (line for (line,) in connection.execute(APPENDED_LINES, (appended_from,)))
+
+
+class WrittenOutput(NamedTuple):
+    """An output file as the run that wrote it left it, and the byte offsets its writer marked."""
+
+    size: int
+    mtime_ns: int
+    marks: list[int]
+
+
+def written_output(connection: sqlite3.Connection, name: str) -> WrittenOutput | None:
+    """The output `name` as the run that wrote this database's rows left it."""
+    row = connection.execute("SELECT size, mtime_ns, marks FROM outputs WHERE name = ?", (name,)).fetchone()
+    return WrittenOutput(row[0], row[1], json.loads(row[2])) if row else None
+
+
+def record_output(connection: sqlite3.Connection, path: Path, marks: list[int] | None = None) -> None:
+    """The output at `path` as just written, for the next run to tell whether it still is."""
+    status = path.stat()
+    written = (path.name, status.st_size, status.st_mtime_ns, json.dumps(marks or []))
+    connection.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", written)
 
 
 def manifest_entries(connection: sqlite3.Connection) -> Iterator[dict]:

@@ -22,15 +22,15 @@ from typing import TypeVar
 
 from extract.nlp import segmenter
 from graph import store
-from graph.build import resolve_graph
-from graph.export import write_graphml, write_node_link_json
+from graph.build import Numbering, resolve_graph
+from graph.export import Earlier, write_graphml, write_node_link_json
 from ingest.decode import DecodeError, NeedsOCR, decode_bytes
 from ingest.reading import read_file
 from policygraph import executors, state
 from policygraph.cache import CACHE_PATH, CachedResult, ResultCache, open_cache
 from policygraph.inputs import InputFile
 from policygraph.outcome import TIMED_OUT, CannotRead, FileOutcome, NoticeOutput, notice_output
-from policygraph.outputs import atomic_file, claim, set_aside
+from policygraph.outputs import atomic_file, claim, copy_range, seen_as_written, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from policygraph.timelimit import FileTimeout, effective_limit, time_limit
@@ -173,18 +173,44 @@ class RunOutputs:
 
     def finish(self) -> None:
         self.database.finish()
-        resolve_graph(self.connection)
-        with atomic_file(self.out / "notices.jsonl", binary=True) as stream:
-            stream.writelines(line + b"\n" for line in store.notice_lines(self.connection))
-        with atomic_file(self.out / "graph.json") as stream:
-            write_node_link_json(self.connection, stream)
-        with atomic_file(self.out / "graph.graphml") as stream:
-            write_graphml(self.connection, stream)
+        appended_from = self.database.appended_from
+        before = resolve_graph(self.connection, appended_from)
+        self._write_notices(appended_from)
+        self._write_graph("graph.json", write_node_link_json, before)
+        self._write_graph("graph.graphml", write_graphml, before)
         self.connection.commit()
         self._write_manifest()
         notices, facts = store.counts(self.connection)
         self.summary = replace(self.summary, notices=notices, facts=facts)
         self._stack.close()
+
+    def _write_notices(self, appended_from: int | None) -> None:
+        """notices.jsonl; when the run only appended notices and the file is as written with
+        the database's rows, it is copied and the new records written after it."""
+        path = self.out / "notices.jsonl"
+        if appended_from is not None and self._as_written(path) is None:
+            appended_from = None
+        with atomic_file(path, binary=True) as stream:
+            if appended_from is not None:
+                copy_range(path, stream, 0, path.stat().st_size)
+            stream.writelines(line + b"\n" for line in store.notice_lines(self.connection, appended_from))
+        store.record_output(self.connection, path)
+
+    def _write_graph(self, name: str, write: Callable, before: Numbering | None) -> None:
+        """A graph file; when the graph only appended notices (numbered `before` as it was)
+        and the file is as written with the database's rows, what it holds of them is copied."""
+        path = self.out / name
+        marks = self._as_written(path) if before else None
+        with atomic_file(path) as stream:
+            earlier = Earlier(marks, partial(copy_range, path, stream), before) if marks else None
+            marks = write(self.connection, stream, earlier)
+        store.record_output(self.connection, path, marks)
+
+    def _as_written(self, path: Path) -> list[int] | None:
+        """The byte offsets its writer marked in the output at `path`, if it is as written
+        with the database's rows; None if it is not, or was never written."""
+        written = store.written_output(self.connection, path.name)
+        return written.marks if written and seen_as_written(path, (written.size, written.mtime_ns)) else None
 
     def _write_manifest(self) -> None:
         with atomic_file(self.out / "manifest.json") as stream:

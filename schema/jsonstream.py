@@ -49,6 +49,11 @@ class ObjectWriter:
         while chunk := list(islice(texts, ITEMS_PER_WRITE)):
             self._write_items(chunk)
 
+    def copied_items(self, count: int) -> None:
+        """`count` items of the array being written that the caller put in the stream itself,
+        laid out as `item` lays them out (copied from a file this writer wrote)."""
+        self.items += count
+
     def end_array(self) -> None:
         self.stream.write("\n ]" if self.items else "[]")
 

@@ -125,7 +125,10 @@ SEARCHES = ("医保", "采购 通知", "%")
 
 def database_content(out: Path) -> dict[str, list[tuple]]:
     """Every table's rows as queries see them: rowids are where SQLite put a row, not what it says."""
-    tables = ("files", "notices", "facts", "references", "documents", "edges", "copies", "notice_keys")
+    tables = (
+        "files", "notices", "facts", "references", "documents", "edges", "copies", "notice_keys", "strong_keys",
+        "weak_keys", "decisive_weak_keys", "resolution",
+    )  # fmt: skip
     with closing(connect(out / DATABASE_NAME)) as connection:
         return {table: sorted(map(tuple, connection.execute(f'SELECT * FROM "{table}"')), key=repr) for table in tables}
 
