@@ -211,17 +211,14 @@ MIGRATIONS: list[str] = [
     );
     """,
     # Each output file's size and modification time when written, as make and rsync judge
-    # change (a copy that keeps them is the same file): a run that finds one so, and only
-    # appended notices, copies what it holds rather than writing 650 MB of notices.jsonl
-    # again from the rows.
+    # change (a copy that keeps them is the same file), and where each of its parts begins
+    # and ends, as its writer marked them (graph.export): a run that finds one so, and only
+    # appended notices, copies what it holds of the earlier notices (650 MB of notices.jsonl
+    # beside 100,000) rather than writing it again from the rows.
     """
-    CREATE TABLE outputs (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
-    """,
-    # Where each part of an output begins and ends, as its writer marked them (graph.export):
-    # a graph file keeps the earlier notices' nodes and the earlier edges of a graph that
-    # only appended notices, and a run copies them rather than writing them again.
-    """
-    ALTER TABLE outputs ADD COLUMN marks TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE outputs (
+        name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, marks TEXT NOT NULL DEFAULT '[]'
+    );
     """,
 ]
 

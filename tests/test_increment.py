@@ -16,12 +16,23 @@ import pytest
 from benchmarks.kill_loop import distinct_copies
 from graph import store
 from policygraph import executors, pipeline, state
+from policygraph.outputs import SET_ASIDE_SUFFIX
 from policygraph.pipeline import RunOptions, run
 from tests.conftest import CORPUS
 from tests.test_copies import database_content, search_answers
 from tests.test_reliability import outputs
 
 ARCHIVE = 12  # files
+# What each migration from the 10th on added, undone: a database made now, taken back to
+# how an earlier version of policygraph left it (graph.store.MIGRATIONS, counted from 1).
+UNDO_MIGRATION = {
+    10: ["ALTER TABLE files DROP COLUMN size", "ALTER TABLE files DROP COLUMN mtime_ns",
+         "ALTER TABLE files DROP COLUMN pipeline"],
+    11: ["DROP TABLE notice_keys"],
+    12: ["DROP INDEX documents_position", "DROP INDEX edges_position"],
+    13: ["DROP TABLE strong_keys", "DROP TABLE weak_keys", "DROP TABLE decisive_weak_keys", "DROP TABLE resolution"],
+    14: ["DROP TABLE outputs"],
+}  # fmt: skip
 SLOW = "关于执行集采结果的通知\n各有关单位：\n" + "采购周期为2年，" * 2000  # about 0.3 s to read
 
 
@@ -140,6 +151,7 @@ def test_another_pipeline_opens_every_file(tmp_path: Path, opened, monkeypatch: 
     monkeypatch.setattr(state, "pipeline_digest", lambda: "another pipeline")
     opened.clear()
     run([str(archive)], out)
+    assert not migrated_by_rebuilding(out)
     assert sorted(opened) == sorted(path.name for path in archive.iterdir())
     assert outputs(out) == before
 
@@ -156,10 +168,7 @@ def test_a_database_from_before_sizes_and_times_were_recorded_is_read_whole_once
     archive, out = distinct_copies(tmp_path / "in", 3), tmp_path / "out"
     run([str(archive)], out)
     with closing(sqlite3.connect(out / store.DATABASE_NAME)) as connection:
-        for column in ("size", "mtime_ns", "pipeline"):
-            connection.execute(f"ALTER TABLE files DROP COLUMN {column}")
-        connection.execute(f"PRAGMA user_version = {len(store.MIGRATIONS) - 1}")
-        connection.commit()
+        taken_back_to(connection, 9)
     (archive / "new.txt").write_text("关于执行集中带量采购结果的通知\n正文。", encoding="utf-8")
     opened.clear()
     run([str(archive)], out)
@@ -197,14 +206,33 @@ def test_a_database_from_before_keys_were_kept_derives_them_once(tmp_path: Path)
     archive, out = distinct_copies(tmp_path / "in", ARCHIVE), tmp_path / "out"
     run([str(archive)], out)
     with closing(sqlite3.connect(out / store.DATABASE_NAME)) as connection:
-        connection.execute("DROP TABLE notice_keys")
-        connection.execute(f"PRAGMA user_version = {len(store.MIGRATIONS) - 1}")
-        connection.commit()
+        taken_back_to(connection, 10)
     a_day_passes(archive)
     run([str(archive)], out)
+    assert not migrated_by_rebuilding(out)
     assert_as_fresh(out, archive, tmp_path / "fresh")  # the keys among the tables compared
     with closing(sqlite3.connect(out / store.DATABASE_NAME)) as connection:
         orphans = "SELECT count(*) FROM notice_keys WHERE node NOT IN (SELECT id FROM notices)"
         keyless = """SELECT count(*) FROM notices WHERE id NOT IN (SELECT node FROM notice_keys)
                      AND (coalesce(doc_number, '') != '' OR coalesce(title, '') != '')"""  # which have keys to give
         assert [connection.execute(query).fetchone()[0] for query in (orphans, keyless)] == [0, 0]
+
+
+def taken_back_to(connection: sqlite3.Connection, version: int) -> None:
+    """The database as version `version` of the schema left it, the migrations after it undone."""
+    for migration in range(len(store.MIGRATIONS), version, -1):
+        for statement in UNDO_MIGRATION[migration]:
+            connection.execute(statement)
+    connection.execute(f"PRAGMA user_version = {version}")
+    connection.commit()
+
+
+def migrated_by_rebuilding(out: Path) -> bool:
+    """Whether the run set the database aside, as it does one that no migration brings up to date."""
+    return (out / (store.DATABASE_NAME + SET_ASIDE_SUFFIX)).exists()
+
+
+def test_every_migration_tested_from_an_older_database_can_be_undone() -> None:
+    """A migration added later must say how to undo it here, or the tests of older databases
+    would migrate a database that already has what the migration adds, and fail to."""
+    assert sorted(UNDO_MIGRATION) == list(range(10, len(store.MIGRATIONS) + 1))
