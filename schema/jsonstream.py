@@ -12,9 +12,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from itertools import islice
+from json.encoder import encode_basestring
 from typing import TextIO
 
 ITEMS_PER_WRITE = 1000  # items already encoded, joined into one write
+
+
+def json_value(value: object) -> str:
+    """json.dumps(value, ensure_ascii=False) of a database value, for items formatted
+    directly: json's own C string encoder for text, int's repr for integers as json uses
+    it; json.dumps only for the rare rest."""
+    if value.__class__ is str:
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    return int.__repr__(value) if value.__class__ is int else json.dumps(value, ensure_ascii=False)
 
 
 class ObjectWriter:

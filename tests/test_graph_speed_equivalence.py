@@ -1,8 +1,9 @@
 """The fast graph code gives what the plain rules give.
 
-Resolution reads the index a batch at a time and the exporters format rows directly; both
-are checked against the straightforward versions they replaced, on inputs made to collide:
-few doc numbers, titles and codes, and text full of what XML and JSON must escape.
+Resolution reads the index a batch at a time and the exporters (and the manifest's writer)
+format rows directly; both are checked against the straightforward versions they replaced,
+on inputs made to collide: few doc numbers, titles and codes, and text full of what XML and
+JSON must escape.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from graph import build, store
 from graph.build import EXTERNAL, edges, nodes, resolve_graph
 from graph.export import GRAPHML_HEADER, GRAPHML_KEYS, LIST_SEPARATOR, write_graphml, write_node_link_json
 from graph.identity import document_keys
+from policygraph.pipeline import manifest_entry_json
 from schema.jsonstream import ObjectWriter
 
 DOC_NUMBERS = st.sampled_from([None, "", "国医保发〔2020〕1号", "国医保发[2020]1号", "医保发〔2021〕3号"])
@@ -202,3 +204,10 @@ def _data(attributes: dict) -> str:
 
 def _clean(text: str) -> str:
     return NOT_XML.sub("", text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT, st.none() | TEXT, TEXT, st.none() | TEXT, st.lists(TEXT, max_size=4), st.booleans())
+def test_a_manifest_entry_is_written_as_json_writes_it(path, sha256, status, error, notices, conflict) -> None:
+    entry = {"path": path, "sha256": sha256, "status": status, "error": error, "notices": notices, "conflict": conflict}
+    assert manifest_entry_json(entry) == json.dumps(entry, ensure_ascii=False)

@@ -32,6 +32,7 @@ UNDO_MIGRATION = {
     12: ["DROP INDEX documents_position", "DROP INDEX edges_position"],
     13: ["DROP TABLE strong_keys", "DROP TABLE weak_keys", "DROP TABLE decisive_weak_keys", "DROP TABLE resolution"],
     14: ["DROP TABLE outputs"],
+    15: ["DROP INDEX notices_manifest"],
 }  # fmt: skip
 SLOW = "关于执行集采结果的通知\n各有关单位：\n" + "采购周期为2年，" * 2000  # about 0.3 s to read
 
