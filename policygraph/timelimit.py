@@ -19,9 +19,10 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 # A limit past a year is none: no file needs one, and setitimer overflows past time_t.
 LONGEST_LIMIT = 365 * 24 * 3600.0
-# An asynchronous exception that lands in a garbage-collector callback or a __del__ is
-# printed as "Exception ignored" and lost (Dask's GC diagnostics run one in the worker's
-# thread): until the work has left, the timeout is raised again this often.
+# A timeout that lands in a garbage-collector callback or a __del__ is printed as
+# "Exception ignored" and lost (Dask's GC diagnostics run one in the worker's thread; the
+# alarm can land in any object's __del__): until the work has left, it is raised again
+# this often.
 REDELIVERY_SECONDS = 0.05
 
 
@@ -47,11 +48,13 @@ def time_limit(seconds: float) -> AbstractContextManager[None]:
 
 @contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
+    """The alarm rings after `seconds`, and again every REDELIVERY_SECONDS until the work has left."""
+
     def expire(signum: int, frame: object) -> None:
         raise FileTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REDELIVERY_SECONDS)
     try:
         yield
     finally:

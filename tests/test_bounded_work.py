@@ -139,9 +139,11 @@ def test_a_time_limit_holds_in_a_worker_thread_and_raises_nothing_once_left() ->
     assert happened == ["timed out", "nothing after", "done", "nothing after"]
 
 
-def test_a_timeout_swallowed_where_python_ignores_exceptions_is_raised_again() -> None:
-    """A garbage-collector callback that runs in the worker's thread (Dask's GC diagnostics)
-    prints the timeout as "Exception ignored" and goes on: the work must still stop."""
+@pytest.mark.parametrize("in_a_thread", [True, False], ids=["worker thread", "main thread, by SIGALRM"])
+def test_a_timeout_swallowed_where_python_ignores_exceptions_is_raised_again(in_a_thread: bool) -> None:
+    """A garbage-collector callback that runs in the worker's thread (Dask's GC diagnostics),
+    or a __del__ the alarm lands in, prints the timeout as "Exception ignored" and goes on:
+    the work must still stop."""
     happened: list[str] = []
 
     def work() -> None:
@@ -159,9 +161,12 @@ def test_a_timeout_swallowed_where_python_ignores_exceptions_is_raised_again() -
         except FileTimeout:
             happened.append("timed out")
 
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
+    if in_a_thread:
+        thread = threading.Thread(target=work)
+        thread.start()
+        thread.join()
+    else:
+        work()
     assert happened == ["swallowed", "timed out"]
 
 
