@@ -67,6 +67,10 @@ def _font_folders(folder: str) -> ctypes.Array:
 def _policygraph_reader() -> Callable[[Path], str]:
     from ingest.decode import decode_bytes
 
+    # decode_bytes imports the PDF reader (pdfium, pdfplumber for tables) with the first PDF:
+    # imported here, as the other readers import theirs, so that reading excludes imports.
+    from ingest.pdf import read_pdf  # noqa: F401
+
     return lambda path: decode_bytes(path.read_bytes(), path.name).text
 
 
