@@ -141,17 +141,6 @@ def _copy_some(source: int, target: int, count: int) -> int:
     return len(data)
 
 
-def seen_as_written(path: Path, written: tuple[int, int] | None) -> bool:
-    """Whether the file has the size and modification time (st_mtime_ns) its writer recorded,
-    as make and rsync judge change: no one has edited or replaced it since (a copy that
-    keeps its time, as backups make, is the same file)."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return False
-    return written is not None and (status.st_size, status.st_mtime_ns) == tuple(written)
-
-
 def write_atomically(path: Path, content: str) -> None:
     with atomic_file(path) as stream:
         stream.write(content)

@@ -30,7 +30,7 @@ from policygraph import executors, state
 from policygraph.cache import CACHE_PATH, CachedResult, ResultCache, open_cache
 from policygraph.inputs import InputFile
 from policygraph.outcome import TIMED_OUT, CannotRead, FileOutcome, NoticeOutput, notice_output
-from policygraph.outputs import atomic_file, claim, copy_range, seen_as_written, set_aside
+from policygraph.outputs import atomic_file, claim, copy_range, set_aside
 from policygraph.records import notice_records
 from policygraph.state import RunOptions, RunSummary, pipeline_digest
 from policygraph.timelimit import FileTimeout, effective_limit, time_limit
@@ -208,9 +208,11 @@ class RunOutputs:
 
     def _as_written(self, path: Path) -> list[int] | None:
         """The byte offsets its writer marked in the output at `path`, if it is as written
-        with the database's rows; None if it is not, or was never written."""
+        with the database's rows; None if it is not, or was never written. As written means
+        the size and modification time its writer recorded, as make and rsync judge change
+        (a copy that keeps its time, as backups make, is the same file)."""
         written = store.written_output(self.connection, path.name)
-        return written.marks if written and seen_as_written(path, (written.size, written.mtime_ns)) else None
+        return written.marks if written and state.seen_now(path) == (written.size, written.mtime_ns) else None
 
     def _write_manifest(self) -> None:
         with atomic_file(self.out / "manifest.json") as stream:

@@ -91,7 +91,7 @@ class Sightings(Sequence):
     def __init__(self, items: list[InputFile]) -> None:
         self.sizes, self.times = array("q"), array("q")
         for item in items:
-            seen = _seen(item.path)
+            seen = seen_now(item.path)
             self.sizes.append(seen.size if seen else UNREADABLE)
             self.times.append(seen.mtime_ns if seen else UNREADABLE)
 
@@ -103,7 +103,8 @@ class Sightings(Sequence):
         return None if size == UNREADABLE else Seen(size, self.times[index])
 
 
-def _seen(path: str) -> Seen | None:
+def seen_now(path: str | Path) -> Seen | None:
+    """The file's size and modification time now; None if it cannot be read."""
     try:
         status = os.stat(path)
     except OSError:
