@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -373,12 +374,11 @@ class _WaitingFile:
     rows: Iterable[NoticeRows]
     position: int
     seen: tuple[int, int] | None  # size and mtime_ns, before it was read
-    unopened: bool  # the database holds its rows as they are: the run did not open it
 
 
 class RecordedFile(NamedTuple):
     """What the database holds of a file: its manifest entry, as it was seen when read,
-    and the pipeline its rows came from."""
+    the pipeline its rows came from, and its position in the run that last wrote it."""
 
     path: str
     sha256: str | None
@@ -387,21 +387,30 @@ class RecordedFile(NamedTuple):
     size: int | None
     mtime_ns: int | None
     pipeline: str | None
+    position: int | None
+
+
+RECORDED_FILES = "SELECT path, sha256, status, error, size, mtime_ns, pipeline, position FROM files"
 
 
 def recorded_files(connection: sqlite3.Connection, paths: Iterable[str]) -> Iterator[RecordedFile]:
     """The database's record of each of `paths` it holds, in no particular order."""
-    query = "SELECT path, sha256, status, error, size, mtime_ns, pipeline FROM files WHERE path IN ({marks})"
-    return (RecordedFile(*row) for row in select_in(connection, query, paths))
+    return (RecordedFile(*row) for row in select_in(connection, f"{RECORDED_FILES} WHERE path IN ({{marks}})", paths))
+
+
+def files_in_order(connection: sqlite3.Connection) -> Iterator[RecordedFile]:
+    """Every file the database holds, in the order of the run that wrote it: its inputs' order."""
+    return (RecordedFile(*row) for row in connection.execute(f"{RECORDED_FILES} ORDER BY position"))
 
 
 class DatabaseUpdate:
     """A run's changes, file by file, in one transaction.
 
-    Only files the run did not reuse unchanged are rewritten; every file the run reads
-    gets its position in the run, and files without one at the end are no longer in the
-    run and are dropped. Files wait until a few hundred have come, and are then looked up
-    and inserted together, one statement per table: nothing is kept in memory beyond them.
+    Only files the run did not reuse unchanged are rewritten; every file of the run gets
+    its position in the run, written only where it moved. Files the run no longer holds
+    are named by the caller (`drop`), and dropped at the end. Files wait until a few
+    hundred have come, and are then looked up and inserted together, one statement per
+    table: nothing is kept in memory beyond them.
 
     A notice whose id is new is inserted as it came. One whose id another file (or an
     earlier notice of its file) already claims is set aside as a copy, and at the end
@@ -420,14 +429,32 @@ class DatabaseUpdate:
         self.connection = connection
         self.pipeline = pipeline
         self.files = 0
-        connection.execute("UPDATE files SET position = NULL")
         self.next_rowid = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM notices").fetchone()[0]
         self.waiting: list[_WaitingFile] = []
         self.contested: set[str] = set()  # claimed ids whose claimants must be weighed again
         self.first_rowid = self.next_rowid  # of the notices this run writes
         self.first_copy_rowid = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM copies").fetchone()[0]
         self.only_appended = True
-        self.wrote_notices = False
+        self.last_kept: int | None = None  # the position of the last file whose rows stay
+        self.first_written: int | None = None  # of the first file whose notices the run wrote
+        self.moved: list[tuple[int, str]] = []  # kept files' new positions, waiting
+
+    def drop(self, paths: Iterable[str]) -> None:
+        """Files the database holds that are not in this run: they go at the end (`finish`),
+        when a copy elsewhere of one of their notices can take its place."""
+        self.connection.executemany("UPDATE files SET position = NULL WHERE path = ?", ((path,) for path in paths))
+
+    def keep(self, held_at: int, path: str) -> None:
+        """A file the run takes as the database holds it (policygraph.unchanged), at `held_at`
+        in the run that wrote it: nothing is written unless it moved. Of 100,000 files a day's
+        increment keeps, writing each one's position cost 1 s."""
+        position = self.files
+        self.files += 1
+        self.last_kept = position
+        if held_at != position:
+            self.moved.append((position, path))
+            if len(self.moved) >= INSERT_BATCH:
+                self.flush()
 
     def add_file(
         self,
@@ -435,40 +462,41 @@ class DatabaseUpdate:
         reused: bool,
         rows: Iterable[NoticeRows],
         seen: tuple[int, int] | None = None,
-        unopened: bool = False,
     ) -> None:
         """`entry` is the file's manifest entry; `reused`, whether the run took it from its
         cache; `rows` is only read when the file's rows must be written; `seen`, the file's
-        size and modification time (st_mtime_ns) from before it was read; `unopened`, that
-        the run took the file as this database holds it (its entry is the database's own)."""
-        self.waiting.append(_WaitingFile(entry, reused, rows, self.files, seen, unopened))
+        size and modification time (st_mtime_ns) from before it was read."""
+        self.waiting.append(_WaitingFile(entry, reused, rows, self.files, seen))
         self.files += 1
         if len(self.waiting) >= INSERT_BATCH:
             self.flush()
 
     def flush(self) -> None:
         """The waiting files, in order: a file reused unchanged only takes its new position;
-        any other replaces what the database held for its path. A file the run did not open
-        is not looked up again: its entry was read from here (at 100,000 files, 1.5 s)."""
+        any other replaces what the database held for its path. Kept files that moved take
+        their new positions."""
         waiting, self.waiting = self.waiting, []
-        opened = [file.entry["path"] for file in waiting if not file.unopened]
-        known = {file.path: file for file in recorded_files(self.connection, opened)}
+        self.connection.executemany("UPDATE files SET position = ? WHERE path = ?", self.moved)
+        self.moved = []
+        paths = [file.entry["path"] for file in waiting]
+        known = {file.path: file for file in recorded_files(self.connection, paths)}
         batch = _PendingRows()
         arriving: list[tuple[int, NoticeRows]] = []
         for file in waiting:
             path, sha256, status, error = (file.entry[key] for key in ("path", "sha256", "status", "error"))
             size, mtime_ns = file.seen or (None, None)
             held = known.get(path)
-            if file.unopened or (file.reused and held and (held.sha256, held.pipeline) == (sha256, self.pipeline)):
+            if file.reused and held and (held.sha256, held.pipeline) == (sha256, self.pipeline):
                 batch.positions.append((file.position, status, error, size, mtime_ns, path))
-                self.only_appended = self.only_appended and not self.wrote_notices  # kept notices after new ones
+                self.last_kept = file.position
                 continue
             if held:
                 self._forget_file(path)
             batch.files.append((path, sha256, status, error, file.position, size, mtime_ns, self.pipeline))
             notices = len(arriving)
             arriving += enumerate(file.rows)
-            self.wrote_notices = self.wrote_notices or len(arriving) > notices
+            if self.first_written is None and len(arriving) > notices:
+                self.first_written = file.position
         claimed = self._claimed({rows.notice[0] for _, rows in arriving})
         for number, rows in arriving:
             claimed_id = rows.notice[0]
@@ -508,6 +536,7 @@ class DatabaseUpdate:
         """Drops the files this run did not read and resolves the contested ids; the
         caller rebuilds the graph and commits."""
         self.flush()
+        self.only_appended = self.only_appended and not self._kept_after_written()
         gone = [row["path"] for row in self.connection.execute("SELECT path FROM files WHERE position IS NULL")]
         for path in gone:
             self._forget_file(path)
@@ -520,6 +549,11 @@ class DatabaseUpdate:
         """The first rowid of the notices this run wrote, if all it did to the notices was
         to add them after every notice the database held; None if it did anything else."""
         return self.first_rowid if self.only_appended else None
+
+    def _kept_after_written(self) -> bool:
+        """Whether notices the database keeps come after notices the run wrote."""
+        kept, written = self.last_kept, self.first_written
+        return kept is not None and written is not None and kept > written
 
     def _forget_file(self, path: str) -> None:
         """A copy elsewhere of a notice of this file may have to take its place."""
@@ -690,6 +724,11 @@ def manifest_entries(connection: sqlite3.Connection) -> Iterator[dict]:
             entry["conflict"] = entry["conflict"] or bool(conflict)
     if entry is not None:
         yield entry
+
+
+def file_statuses(connection: sqlite3.Connection) -> Counter[str]:
+    """How many files have each status."""
+    return Counter(dict(connection.execute("SELECT status, count(*) FROM files GROUP BY status")))
 
 
 def counts(connection: sqlite3.Connection) -> tuple[int, int]:

@@ -43,6 +43,14 @@ def _is_utf8(path: str) -> bool:
     return True
 
 
+def given_path(shown: str) -> str:
+    """The path `shown_path` shows as `shown`: each escape of a byte made that byte again,
+    each doubled backslash one (the escapes Python writes bytes with, which it reads back)."""
+    if "\\" not in shown:
+        return shown
+    return os.fsdecode(shown.encode("utf-8").decode("unicode_escape").encode("latin-1"))
+
+
 def collect(inputs: list[str], exclude: Path | None = None) -> list[InputFile]:
     """Every file once, in a stable order; folders are walked without following links, and
     without entering `exclude`: a run's output folder inside an input folder is not read."""

@@ -52,7 +52,6 @@ class FileOutcome:
     notices: list[NoticeOutput] = field(default_factory=list)
     reused: bool = False
     time_limit: float | None = None  # seconds: the limit it ran out of, when it timed out
-    unopened: bool = False  # taken as the database holds it, without being opened (policygraph.unchanged)
 
     @property
     def timed_out(self) -> bool:

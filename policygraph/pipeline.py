@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, closing
 from dataclasses import replace
 from functools import partial
@@ -80,10 +80,15 @@ def _write_outputs(stock: state.Stock, out: Path, options: RunOptions) -> RunOut
     store.connect(out / store.DATABASE_NAME).close()
     work = partial(process_files, cache=cache, force=options.force, seconds=options.seconds_per_file)
     with RunOutputs(out) as outputs, closing(cache):
-        outcomes = _outcomes(work, stock, options, cache, outputs.connection)
-        shown = _with_progress(outcomes, len(stock.items), options.progress)
-        for outcome, seen in zip(shown, stock.seen, strict=True):
-            outputs.add(outcome, seen)
+        unchanged = Unchanged(outputs.connection, stock.items, stock.seen, state.pipeline_digest(), options.force)
+        outputs.database.drop(unchanged.gone)
+        to_read = unchanged.to_read()
+        read = _with_progress(_read(work, to_read, options, cache), len(to_read), options.progress)
+        for index, item in enumerate(stock.items):
+            if unchanged.flags[index]:
+                outputs.keep(unchanged.held_at[index], item.shown_as)
+            else:
+                outputs.add(next(read), stock.seen[index])
         outputs.finish()
     return outputs
 
@@ -114,18 +119,9 @@ def _set_aside(database: Path, error: sqlite3.DatabaseError) -> None:
     LOG.warning("%s could not be used (%s): set aside as %s, and made again", database, error, kept.name)
 
 
-def _outcomes(
-    work: partial, stock: state.Stock, options: RunOptions, cache: ResultCache, database: sqlite3.Connection
+def _read(
+    work: partial, items: Sequence[InputFile], options: RunOptions, cache: ResultCache
 ) -> Iterator[FileOutcome]:
-    """Every file's outcome, in input order. Unless forced, a file the database holds as it
-    is now is not read at all, and only the others are handed to the workers."""
-    if options.force:
-        return _read(work, stock.items, options, cache)
-    unchanged = Unchanged(database, stock.items, stock.seen, state.pipeline_digest())
-    return unchanged.outcomes(_read(work, unchanged.to_read(), options, cache))
-
-
-def _read(work: partial, items: list[InputFile], options: RunOptions, cache: ResultCache) -> Iterator[FileOutcome]:
     """The outcomes of reading `items`, in their order: here, in local workers or on a cluster."""
     if options.scheduler:
         return executors.dask(work, items, options.scheduler, _crashed)
@@ -152,6 +148,7 @@ class RunOutputs:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.summary = RunSummary(0, 0, 0, 0, 0, 0, 0.0)
+        self.reused = 0
         self.timed_out = False
 
     def __enter__(self) -> RunOutputs:
@@ -167,9 +164,15 @@ class RunOutputs:
     def add(self, outcome: FileOutcome, seen: state.Seen | None) -> None:
         """`seen`: the file's size and modification time from before it was read."""
         rows = (notice.database_rows() for notice in outcome.notices)
-        self.database.add_file(outcome.manifest_entry(), outcome.reused, rows, seen, outcome.unopened)
-        self.summary = _counted(self.summary, outcome)
+        self.database.add_file(outcome.manifest_entry(), outcome.reused, rows, seen)
+        self.reused += outcome.reused
         self.timed_out = self.timed_out or outcome.timed_out
+
+    def keep(self, held_at: int, path: str) -> None:
+        """A file taken as the database holds it (policygraph.unchanged), at `held_at` in the
+        run that wrote it."""
+        self.database.keep(held_at, path)
+        self.reused += 1
 
     def finish(self) -> None:
         self.database.finish()
@@ -180,9 +183,15 @@ class RunOutputs:
         self._write_graph("graph.graphml", write_graphml, before)
         self.connection.commit()
         self._write_manifest()
-        notices, facts = store.counts(self.connection)
-        self.summary = replace(self.summary, notices=notices, facts=facts)
+        self.summary = self._summary()
         self._stack.close()
+
+    def _summary(self) -> RunSummary:
+        """Counted in the database, which holds the files the run kept without their outcomes."""
+        statuses = store.file_statuses(self.connection)
+        notices, facts = store.counts(self.connection)
+        failed, skipped = statuses["failed"] + statuses["needs_ocr"], statuses["skipped"]
+        return RunSummary(statuses.total(), notices, facts, failed, skipped, self.reused, 0.0)
 
     def _write_notices(self, appended_from: int | None) -> None:
         """notices.jsonl; when the run only appended notices and the file is as written with
@@ -233,17 +242,6 @@ def manifest_entry_json(entry: dict) -> str:
         f'{{"path": {json_value(entry["path"])}, "sha256": {json_value(entry["sha256"])}, '
         f'"status": {json_value(entry["status"])}, "error": {json_value(entry["error"])}, '
         f'"notices": [{notices}], "conflict": {"true" if entry["conflict"] else "false"}}}'
-    )
-
-
-def _counted(summary: RunSummary, outcome: FileOutcome) -> RunSummary:
-    """Files by status; notices and facts are counted once copies are gathered."""
-    return replace(
-        summary,
-        files=summary.files + 1,
-        failed=summary.failed + (outcome.status in ("failed", "needs_ocr")),
-        skipped=summary.skipped + (outcome.status == "skipped"),
-        reused=summary.reused + outcome.reused,
     )
 
 

@@ -8,60 +8,87 @@ file those rows came from, as make and rsync judge change (and as `state` judges
 run): its rows stay, and its manifest entry is the one the database holds. Which files
 these are is settled in the process writing the database before any work is handed out,
 so workers never see them.
+
+The run's files come in their paths' order (policygraph.inputs), and the database holds
+the last run's files at their positions in that run, so one pass through both pairs them,
+as a merge join does: no file is looked up by its path, and none is held in memory.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
-from itertools import compress
+from array import array
+from collections.abc import Iterator, Sequence
 
 from graph import store
-from policygraph.inputs import InputFile
-from policygraph.outcome import TIMED_OUT, FileOutcome
+from policygraph.inputs import InputFile, given_path
+from policygraph.outcome import TIMED_OUT
 from policygraph.state import Seen, Sightings
 
-BATCH = store.IN_LIST_SIZE  # files looked up in one query
+NOT_HELD = -1  # the position of a file the database does not hold
+
+
+class OutOfOrder(Exception):
+    """The database's files are not in their paths' order, as a run of this version leaves them."""
 
 
 class Unchanged:
-    """Which of a run's files the database holds as they are now: found once, before the
-    work is handed out, and kept as a byte per file, as a batch may have 100,000 of them."""
+    """Each of a run's files paired with the database's record of it: whether the run takes
+    it as held (a byte per file), and its position in the last run (8 bytes per file), as a
+    batch may have 100,000 of them. `gone`: the files the database holds that the run does
+    not. `force`: no file is taken as held, each is read again."""
 
-    def __init__(self, connection: sqlite3.Connection, items: list[InputFile], seen: Sightings, pipeline: str) -> None:
-        self.connection = connection
+    def __init__(
+        self, connection: sqlite3.Connection, items: Sequence[InputFile], seen: Sightings, pipeline: str, force: bool
+    ) -> None:
         self.items = items
-        self.flags = bytearray(self._stand(seen, pipeline))
+        self.flags = bytearray(len(items))
+        self.held_at = array("q", [NOT_HELD]) * len(items)
+        self.gone: list[str] = []
+        try:
+            self._pair(store.files_in_order(connection), seen, pipeline, force)
+        except OutOfOrder:
+            self._read_all(connection)
 
-    def _stand(self, seen: Sightings, pipeline: str) -> Iterator[bool]:
-        """For each file, whether it is unchanged: the database is asked a few hundred at a time."""
-        for start in range(0, len(self.items), BATCH):
-            chunk = self.items[start : start + BATCH]
-            recorded = self._recorded(chunk)
-            for index, item in enumerate(chunk, start):
-                yield _stands(item, seen[index], recorded.get(item.shown_as), pipeline)
+    def _pair(self, held: Iterator[store.RecordedFile], seen: Sightings, pipeline: str, force: bool) -> None:
+        recorded = next(held, None)
+        for index, item in enumerate(self.items):
+            while recorded is not None and given_path(recorded.path) < item.path:
+                self.gone.append(recorded.path)
+                recorded = _next_in_order(held, recorded)
+            if recorded is not None and recorded.path == item.shown_as:
+                self.held_at[index] = recorded.position
+                self.flags[index] = not force and _stands(item, seen[index], recorded, pipeline)
+                recorded = _next_in_order(held, recorded)
+        while recorded is not None:
+            self.gone.append(recorded.path)
+            recorded = _next_in_order(held, recorded)
 
-    def to_read(self) -> list[InputFile]:
+    def _read_all(self, connection: sqlite3.Connection) -> None:
+        """Files held out of order cannot be paired in one pass: every file is read again
+        (its cached result reused), and every held one given up until the run places it."""
+        self.flags = bytearray(len(self.items))
+        self.held_at = array("q", [NOT_HELD]) * len(self.items)
+        self.gone = [recorded.path for recorded in store.files_in_order(connection)]
+
+    def to_read(self) -> Sequence[InputFile]:
         """The files the run must read, in input order."""
+        if 1 not in self.flags:
+            return self.items
         return [item for item, unchanged in zip(self.items, self.flags, strict=True) if not unchanged]
 
-    def outcomes(self, read: Iterator[FileOutcome]) -> Iterator[FileOutcome]:
-        """Every file's outcome in input order: the database's entry for an unchanged file,
-        and for any other the next of `read`, the outcomes of `to_read`."""
-        for start in range(0, len(self.items), BATCH):
-            chunk, flags = self.items[start : start + BATCH], self.flags[start : start + BATCH]
-            recorded = self._recorded(compress(chunk, flags))
-            for item, unchanged in zip(chunk, flags, strict=True):
-                yield _as_recorded(recorded[item.shown_as]) if unchanged else next(read)
 
-    def _recorded(self, items: Iterable[InputFile]) -> dict[str, store.RecordedFile]:
-        return {file.path: file for file in store.recorded_files(self.connection, (item.shown_as for item in items))}
+def _next_in_order(held: Iterator[store.RecordedFile], recorded: store.RecordedFile) -> store.RecordedFile | None:
+    following = next(held, None)
+    if following is not None and given_path(following.path) < given_path(recorded.path):
+        raise OutOfOrder(following.path)
+    return following
 
 
-def _stands(item: InputFile, now: Seen | None, recorded: store.RecordedFile | None, pipeline: str) -> bool:
+def _stands(item: InputFile, now: Seen | None, recorded: store.RecordedFile, pipeline: str) -> bool:
     """Whether the database's record of the file stands for it as it is now: the same size
     and time under the same pipeline, and a result a re-run would not try again."""
-    if recorded is None or now is None or item.skip_reason:
+    if now is None or item.skip_reason:
         return False
     seen_alike = (recorded.size, recorded.mtime_ns) == (now.size, now.mtime_ns)
     return seen_alike and recorded.pipeline == pipeline and _kept(recorded)
@@ -72,8 +99,3 @@ def _kept(recorded: store.RecordedFile) -> bool:
     again: a file that could not be read, or whose worker died, has no digest (it was never
     cached), and a file that ran out of time is tried again under a larger limit."""
     return recorded.sha256 is not None and not (recorded.error or "").startswith(TIMED_OUT)
-
-
-def _as_recorded(recorded: store.RecordedFile) -> FileOutcome:
-    """An unchanged file's outcome: its notices are in the database already, so none comes with it."""
-    return FileOutcome(recorded.path, recorded.sha256, recorded.status, recorded.error, reused=True, unopened=True)
