@@ -63,22 +63,22 @@ def write_node_link_json(connection: sqlite3.Connection, stream: TextIO, earlier
     graph = ObjectWriter(stream, sort_keys=True)
     graph.member("directed", True)
     graph.begin_array("edges")
-    marks = [_mark(stream)]
+    marks = [mark(stream)]
     if earlier:
         earlier.copy(earlier.marks[0], earlier.marks[1])
         graph.copied_items(connection.execute(OLD_EDGES, (first_edge,)).fetchone()[0])
     graph.encoded_items(map(_edge_json, edge_rows(connection, first_edge)))
-    marks.append(_mark(stream))
+    marks.append(mark(stream))
     graph.end_array()
     graph.member("graph", {})
     graph.member("multigraph", True)
     graph.begin_array("nodes")
-    marks.append(_mark(stream))
+    marks.append(mark(stream))
     if earlier:
         earlier.copy(earlier.marks[2], earlier.marks[3])
         graph.copied_items(first_notice)
     graph.encoded_items(map(_node_json, node_rows(connection, first_notice, notices)))
-    marks.append(_mark(stream))
+    marks.append(mark(stream))
     graph.encoded_items(map(_node_json, node_rows(connection, notices)))
     graph.end_array()
     graph.close()
@@ -92,7 +92,7 @@ def _parts(connection: sqlite3.Connection, earlier: Earlier | None) -> tuple[int
     return (notices, earlier.numbering.notices, earlier.numbering.next_edge_position) if earlier else (notices, 0, 0)
 
 
-def _mark(stream: TextIO) -> int:
+def mark(stream: TextIO) -> int:
     """The byte offset the stream has reached."""
     stream.flush()
     return stream.tell()
@@ -137,17 +137,17 @@ def write_graphml(connection: sqlite3.Connection, stream: TextIO, earlier: Earli
     for element, name, kind in GRAPHML_KEYS:
         stream.write(f'  <key id="{name}" for="{element}" attr.name="{name}" attr.type="{kind}" />\n')
     stream.write('  <graph edgedefault="directed">\n')
-    marks = [_mark(stream)]
+    marks = [mark(stream)]
     if earlier:
         earlier.copy(earlier.marks[0], earlier.marks[1])
     stream.writelines(map(_node_graphml, node_rows(connection, first_notice, notices)))
-    marks.append(_mark(stream))
+    marks.append(mark(stream))
     stream.writelines(map(_node_graphml, node_rows(connection, notices)))
-    marks.append(_mark(stream))
+    marks.append(mark(stream))
     if earlier:
         earlier.copy(earlier.marks[2], earlier.marks[3])
     stream.writelines(map(_edge_graphml, edge_rows(connection, first_edge)))
-    marks.append(_mark(stream))
+    marks.append(mark(stream))
     stream.write("  </graph>\n</graphml>\n")
     return marks
 

@@ -429,6 +429,7 @@ class DatabaseUpdate:
         self.connection = connection
         self.pipeline = pipeline
         self.files = 0
+        self.files_kept = 0  # taken as held, without being read
         self.next_rowid = connection.execute("SELECT coalesce(max(rowid), 0) + 1 FROM notices").fetchone()[0]
         self.waiting: list[_WaitingFile] = []
         self.contested: set[str] = set()  # claimed ids whose claimants must be weighed again
@@ -438,11 +439,14 @@ class DatabaseUpdate:
         self.last_kept: int | None = None  # the position of the last file whose rows stay
         self.first_written: int | None = None  # of the first file whose notices the run wrote
         self.moved: list[tuple[int, str]] = []  # kept files' new positions, waiting
+        self.held_in_place = True  # every file held before the run is kept, where it was
 
     def drop(self, paths: Iterable[str]) -> None:
         """Files the database holds that are not in this run: they go at the end (`finish`),
         when a copy elsewhere of one of their notices can take its place."""
-        self.connection.executemany("UPDATE files SET position = NULL WHERE path = ?", ((path,) for path in paths))
+        gone = [(path,) for path in paths]
+        self.held_in_place = self.held_in_place and not gone
+        self.connection.executemany("UPDATE files SET position = NULL WHERE path = ?", gone)
 
     def keep(self, held_at: int, path: str) -> None:
         """A file the run takes as the database holds it (policygraph.unchanged), at `held_at`
@@ -450,8 +454,10 @@ class DatabaseUpdate:
         increment keeps, writing each one's position cost 1 s."""
         position = self.files
         self.files += 1
+        self.files_kept += 1
         self.last_kept = position
         if held_at != position:
+            self.held_in_place = False
             self.moved.append((position, path))
             if len(self.moved) >= INSERT_BATCH:
                 self.flush()
@@ -486,6 +492,7 @@ class DatabaseUpdate:
             path, sha256, status, error = (file.entry[key] for key in ("path", "sha256", "status", "error"))
             size, mtime_ns = file.seen or (None, None)
             held = known.get(path)
+            self.held_in_place = self.held_in_place and not held
             if file.reused and held and (held.sha256, held.pipeline) == (sha256, self.pipeline):
                 batch.positions.append((file.position, status, error, size, mtime_ns, path))
                 self.last_kept = file.position
@@ -543,6 +550,13 @@ class DatabaseUpdate:
         self.only_appended = self.only_appended and not self._contests_held_notices()
         for claimed_id in sorted(self.contested):
             self._resolve(claimed_id)
+
+    @property
+    def files_as_held(self) -> int | None:
+        """How many files, the first in order, the database holds as it held them before the
+        run, their notices too: none of those files moved, changed or left, and the run only
+        appended notices; None if it did anything else."""
+        return self.files_kept if self.held_in_place and self.only_appended else None
 
     @property
     def appended_from(self) -> int | None:
@@ -678,6 +692,7 @@ FILE_NOTICES = """
         UNION ALL
         SELECT c.file, c.number, c.record_id, n.conflicts FROM copies c JOIN notices n ON n.id = c.record_id
     ) AS read ON read.file = f.path
+    WHERE f.position >= ?
     ORDER BY f.position, read.number"""
 
 
@@ -710,11 +725,11 @@ def record_output(connection: sqlite3.Connection, path: Path, marks: list[int] |
     connection.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", written)
 
 
-def manifest_entries(connection: sqlite3.Connection) -> Iterator[dict]:
-    """Each file's manifest entry, in input order: a file whose notices are all copies of
-    notices read elsewhere lists their records' ids."""
+def manifest_entries(connection: sqlite3.Connection, first: int = 0) -> Iterator[dict]:
+    """Each file's manifest entry, in input order, from the `first` file on: a file whose
+    notices are all copies of notices read elsewhere lists their records' ids."""
     entry: dict | None = None
-    for path, sha256, status, error, notice_id, conflict in connection.execute(FILE_NOTICES):
+    for path, sha256, status, error, notice_id, conflict in connection.execute(FILE_NOTICES, (first,)):
         if entry is None or entry["path"] != path:
             if entry is not None:
                 yield entry

@@ -23,7 +23,7 @@ from typing import TypeVar
 from extract.nlp import segmenter
 from graph import store
 from graph.build import Numbering, resolve_graph
-from graph.export import Earlier, write_graphml, write_node_link_json
+from graph.export import Earlier, mark, write_graphml, write_node_link_json
 from ingest.decode import DecodeError, NeedsOCR, decode_bytes
 from ingest.reading import read_file
 from policygraph import executors, state
@@ -181,8 +181,8 @@ class RunOutputs:
         self._write_notices(appended_from)
         self._write_graph("graph.json", write_node_link_json, before)
         self._write_graph("graph.graphml", write_graphml, before)
+        self._write_manifest(self.database.files_as_held)
         self.connection.commit()
-        self._write_manifest()
         self.summary = self._summary()
         self._stack.close()
 
@@ -223,15 +223,26 @@ class RunOutputs:
         written = store.written_output(self.connection, path.name)
         return written.marks if written and state.seen_now(path) == (written.size, written.mtime_ns) else None
 
-    def _write_manifest(self) -> None:
-        with atomic_file(self.out / "manifest.json") as stream:
+    def _write_manifest(self, files_as_held: int | None) -> None:
+        """The manifest, last; when the first `files_as_held` files are as the database held
+        them and the file is as written with them, their entries are copied."""
+        path = self.out / "manifest.json"
+        marks = self._as_written(path) if files_as_held else None
+        copied = files_as_held if marks else 0
+        with atomic_file(path) as stream:
             manifest = ObjectWriter(stream)
             manifest.member("manifest_version", MANIFEST_VERSION)
             manifest.member("pipeline", pipeline_digest())
             manifest.begin_array("files")
-            manifest.encoded_items(map(manifest_entry_json, store.manifest_entries(self.connection)))
+            entries_begin = mark(stream)
+            if marks and copied:
+                copy_range(path, stream, marks[0], marks[1])
+                manifest.copied_items(copied)
+            manifest.encoded_items(map(manifest_entry_json, store.manifest_entries(self.connection, copied)))
+            entries_end = mark(stream)
             manifest.end_array()
             manifest.close()
+        store.record_output(self.connection, path, [entries_begin, entries_end])
 
 
 def manifest_entry_json(entry: dict) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from graph import store
 from policygraph.inputs import InputFile, given_path
@@ -51,18 +52,19 @@ class Unchanged:
             self._read_all(connection)
 
     def _pair(self, held: Iterator[store.RecordedFile], seen: Sightings, pipeline: str, force: bool) -> None:
-        recorded = next(held, None)
+        in_order = _in_order(held)
+        file = next(in_order, None)
         for index, item in enumerate(self.items):
-            while recorded is not None and given_path(recorded.path) < item.path:
-                self.gone.append(recorded.path)
-                recorded = _next_in_order(held, recorded)
-            if recorded is not None and recorded.path == item.shown_as:
-                self.held_at[index] = recorded.position
-                self.flags[index] = not force and _stands(item, seen[index], recorded, pipeline)
-                recorded = _next_in_order(held, recorded)
-        while recorded is not None:
-            self.gone.append(recorded.path)
-            recorded = _next_in_order(held, recorded)
+            while file is not None and file.given_as < item.path:
+                self.gone.append(file.recorded.path)
+                file = next(in_order, None)
+            if file is not None and file.given_as == item.path:
+                self.held_at[index] = file.recorded.position
+                self.flags[index] = not force and _stands(item, seen[index], file.recorded, pipeline)
+                file = next(in_order, None)
+        while file is not None:
+            self.gone.append(file.recorded.path)
+            file = next(in_order, None)
 
     def _read_all(self, connection: sqlite3.Connection) -> None:
         """Files held out of order cannot be paired in one pass: every file is read again
@@ -78,11 +80,19 @@ class Unchanged:
         return [item for item, unchanged in zip(self.items, self.flags, strict=True) if not unchanged]
 
 
-def _next_in_order(held: Iterator[store.RecordedFile], recorded: store.RecordedFile) -> store.RecordedFile | None:
-    following = next(held, None)
-    if following is not None and given_path(following.path) < given_path(recorded.path):
-        raise OutOfOrder(following.path)
-    return following
+class _Held(NamedTuple):
+    given_as: str  # the path as a run is given it, which orders the run's files
+    recorded: store.RecordedFile
+
+
+def _in_order(held: Iterator[store.RecordedFile]) -> Iterator[_Held]:
+    previous = ""
+    for recorded in held:
+        given_as = given_path(recorded.path)
+        if given_as < previous:
+            raise OutOfOrder(recorded.path)
+        previous = given_as
+        yield _Held(given_as, recorded)
 
 
 def _stands(item: InputFile, now: Seen | None, recorded: store.RecordedFile, pipeline: str) -> bool:

@@ -200,8 +200,31 @@ def test_notices_appended_are_written_after_a_copy_of_the_records_before(tmp_pat
     write_notices(inputs, [(ISSUERS[1], 4, PRODUCTS[2], [], 1)], 3)
     run([str(inputs)], copied)
     assert asked == [3, 4]  # the rowid of the notice each run appended
-    assert sorted(set(copied_from)) == ["graph.graphml", "graph.json", "notices.jsonl"]
+    assert sorted(set(copied_from)) == ["graph.graphml", "graph.json", "manifest.json", "notices.jsonl"]
     assert_as_fresh(copied, inputs)
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        lambda inputs, out: (out / "manifest.json").write_text("{}", encoding="utf-8"),
+        lambda inputs, out: min(inputs.iterdir()).unlink(),  # its entry goes
+        lambda inputs, out: write_notices(inputs, [(ISSUERS[1], 5, PRODUCTS[0], [], 1)], -1),  # before the others
+    ],
+    ids=["manifest edited", "file removed", "file before the others"],
+)
+def test_a_manifest_whose_entries_did_not_all_stay_is_written_whole(
+    tmp_path: Path, monkeypatch, day: Callable[[Path, Path], object]
+) -> None:
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_notices(inputs, [SHANDONG, JINAN], 0)
+    run([str(inputs)], out)
+    write_notices(inputs, [(ISSUERS[1], 3, PRODUCTS[1], [], 2)], 2)
+    day(inputs, out)
+    copied_from = _copied(monkeypatch)
+    run([str(inputs)], out)
+    assert "manifest.json" not in copied_from
+    assert_as_fresh(out, inputs)
 
 
 @pytest.mark.parametrize("name", ["graph.json", "graph.graphml"])
