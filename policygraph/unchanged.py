@@ -43,7 +43,7 @@ class Unchanged:
 
     def to_read(self) -> list[InputFile]:
         """The files the run must read, in input order."""
-        return [item for item, unchanged in zip(self.items, self.flags, strict=True) if not unchanged]
+        return self.items.picked(not unchanged for unchanged in self.flags)
 
     def outcomes(self, read: Iterator[FileOutcome]) -> Iterator[FileOutcome]:
         """Every file's outcome in input order: the database's entry for an unchanged file,
