@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NamedTuple, overload
 
 NOTICE_SUFFIXES = {".txt", ".text", ".md", ".pdf", ".html", ".htm", ".docx", ".doc"}  # .doc: to refuse it clearly
+NOTICE_ENDINGS = tuple(NOTICE_SUFFIXES)
 # How InputFiles keeps a path as bytes: any str there is, surrogates included, comes back exactly.
 PATH_CODEC = ("utf-8", "surrogatepass")
 PATHS_DECODED_TOGETHER = 1024
@@ -144,8 +145,8 @@ class _Entry(NamedTuple):
 def _walk(folder: str, real_folder: str, excluded: str | None) -> Iterator[_Entry]:
     """Each folder's files before its subfolders', by name. Linked folders are listed, not
     entered: a link can loop back to its own parent. Only links are resolved one by one;
-    the real path of anything else is its folder's, which a batch of 100,000 files spares
-    800,000 system calls."""
+    the real path of anything else is its folder's and its name, which a batch of 100,000
+    files spares 800,000 system calls (and the folder's is joined once, not once a file)."""
     if real_folder == excluded:
         return
     try:
@@ -153,6 +154,7 @@ def _walk(folder: str, real_folder: str, excluded: str | None) -> Iterator[_Entr
             entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=lambda entry: entry.name)
     except OSError:  # a folder that cannot be listed holds nothing the run can read
         return
+    real_prefix = os.path.join(real_folder, "")
     subfolders = []
     for entry in entries:
         if entry.is_symlink():
@@ -160,9 +162,9 @@ def _walk(folder: str, real_folder: str, excluded: str | None) -> Iterator[_Entr
         elif entry.is_dir():
             subfolders.append(entry)
         else:
-            yield _Entry(entry.path, os.path.join(real_folder, entry.name))
+            yield _Entry(entry.path, real_prefix + entry.name)
     for entry in subfolders:
-        yield from _walk(entry.path, os.path.join(real_folder, entry.name), excluded)
+        yield from _walk(entry.path, real_prefix + entry.name, excluded)
 
 
 def _links_to_folder(link: os.DirEntry) -> bool:
@@ -176,6 +178,8 @@ def _links_to_folder(link: os.DirEntry) -> bool:
 def _skip_reason(entry: _Entry) -> str | None:
     if entry.linked_folder:
         return "a link to a folder: not followed, so that a link back to a parent cannot loop"
+    if entry.path.endswith(NOTICE_ENDINGS):  # most files: read, and known so without finding the suffix
+        return None
     suffix = _suffix(entry.path)
     if suffix.lower() in NOTICE_SUFFIXES or not suffix:
         return None
