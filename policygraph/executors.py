@@ -13,7 +13,7 @@ flight are run again a file at a time, and the file that kills a worker again ge
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
@@ -29,7 +29,7 @@ CHUNKS_IN_FLIGHT_PER_WORKER = 4
 Work = Callable[[tuple[Item, ...]], list[Outcome]]  # a chunk of items to their outcomes, in order
 
 
-def local(work: Work, items: list[Item], jobs: int, crashed: Callable[[Item], Outcome]) -> Iterator[Outcome]:
+def local(work: Work, items: Sequence[Item], jobs: int, crashed: Callable[[Item], Outcome]) -> Iterator[Outcome]:
     """With one job the work runs in this process, where nothing can catch a crash."""
     if jobs <= 1 or len(items) <= 1:
         for chunk in _chunks(items):
@@ -52,7 +52,7 @@ def local(work: Work, items: list[Item], jobs: int, crashed: Callable[[Item], Ou
         workers.pool.shutdown(cancel_futures=True)
 
 
-def dask(work: Work, items: list[Item], scheduler: str, crashed: Callable[[Item], Outcome]) -> Iterator[Outcome]:
+def dask(work: Work, items: Sequence[Item], scheduler: str, crashed: Callable[[Item], Outcome]) -> Iterator[Outcome]:
     """The files on a Dask cluster; records, graph and outputs are merged here, on the client.
 
     Workers read the input files themselves, so their paths must be the same on every

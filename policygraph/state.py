@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from policygraph.inputs import InputFile, collect
+from policygraph.inputs import InputFiles, collect
 from policygraph.outputs import OutputFolderError, claim, write_atomically
 
 PIPELINE_PACKAGES = ("ingest", "extract", "schema", "graph", "policygraph")
@@ -88,12 +88,12 @@ class Sightings(Sequence):
     read. Kept in two arrays of machine integers, 16 bytes a file: a list of Seen tuples took
     130, which at 100,000 files was 12 MB of a run's peak memory."""
 
-    def __init__(self, items: list[InputFile]) -> None:
+    def __init__(self, items: InputFiles) -> None:
         self.sizes, self.times = array("q"), array("q")
-        for item in items:
-            seen = seen_now(item.path)
-            self.sizes.append(seen.size if seen else UNREADABLE)
-            self.times.append(seen.mtime_ns if seen else UNREADABLE)
+        for path in items.paths():
+            size, mtime_ns = seen_now(path) or (UNREADABLE, UNREADABLE)
+            self.sizes.append(size)
+            self.times.append(mtime_ns)
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -112,12 +112,13 @@ def seen_now(path: str | Path) -> Seen | None:
     return Seen(status.st_size, status.st_mtime_ns)
 
 
-def fingerprint(items: list[InputFile], seen: Sightings) -> str:
-    """A digest of every input's path, size and modification time (or that it cannot be read)."""
+def fingerprint(items: InputFiles, seen: Sightings) -> str:
+    """A digest of every input's path, size and modification time (or that it cannot be read).
+    Its value is kept in each output folder's state: a new one would re-run every folder."""
     digest = hashlib.sha256()
-    for item, now in zip(items, seen, strict=True):
-        shown = f"{now.size} {now.mtime_ns}" if now else "unreadable"
-        digest.update(f"{item.path}\0{shown}\n".encode("utf-8", "surrogateescape"))
+    for path, size, mtime_ns in zip(items.paths(), seen.sizes, seen.times, strict=True):
+        shown = "unreadable" if size == UNREADABLE else f"{size} {mtime_ns}"
+        digest.update(f"{path}\0{shown}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -151,7 +152,7 @@ class Stock:
     before any was read, their fingerprint, and the last run's summary where its outputs
     still stand for them (None: there is work)."""
 
-    items: list[InputFile]
+    items: InputFiles
     seen: Sightings
     files: str
     settled: RunSummary | None

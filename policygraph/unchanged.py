@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from graph import store
-from policygraph.inputs import InputFile, given_path
+from policygraph.inputs import InputFile, InputFiles, given_path
 from policygraph.outcome import TIMED_OUT
 from policygraph.state import Seen, Sightings
 
@@ -40,7 +40,7 @@ class Unchanged:
     not. `force`: no file is taken as held, each is read again."""
 
     def __init__(
-        self, connection: sqlite3.Connection, items: Sequence[InputFile], seen: Sightings, pipeline: str, force: bool
+        self, connection: sqlite3.Connection, items: InputFiles, seen: Sightings, pipeline: str, force: bool
     ) -> None:
         self.items = items
         self.flags = bytearray(len(items))
@@ -73,11 +73,11 @@ class Unchanged:
         self.held_at = array("q", [NOT_HELD]) * len(self.items)
         self.gone = [recorded.path for recorded in store.files_in_order(connection)]
 
-    def to_read(self) -> Sequence[InputFile]:
+    def to_read(self) -> InputFiles:
         """The files the run must read, in input order."""
         if 1 not in self.flags:
             return self.items
-        return [item for item, unchanged in zip(self.items, self.flags, strict=True) if not unchanged]
+        return self.items.picked(not unchanged for unchanged in self.flags)
 
 
 class _Held(NamedTuple):
