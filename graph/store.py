@@ -686,14 +686,18 @@ APPENDED_LINES = """
     SELECT CAST(n.record AS BLOB) FROM notices n JOIN files f ON f.path = n.file WHERE n.rowid >= ?
     ORDER BY f.position, n.position"""
 # Each file with the ids of the notices read from it, whether a record or a copy, in file order.
+# A file's notices and the notices it holds copies of, by their place in the file; a file
+# without notices of its own has a row of nulls too. Each half filters the files itself:
+# joined to a union, the filter came after the whole union was made (0.15 s for the 20
+# entries of a day's increment beside 100,000 files).
 FILE_NOTICES = """
-    SELECT f.path, f.sha256, f.status, f.error, read.id, read.conflicts != '[]' FROM files f LEFT JOIN (
-        SELECT file, position AS number, id, conflicts FROM notices
-        UNION ALL
-        SELECT c.file, c.number, c.record_id, n.conflicts FROM copies c JOIN notices n ON n.id = c.record_id
-    ) AS read ON read.file = f.path
-    WHERE f.position >= ?
-    ORDER BY f.position, read.number"""
+    SELECT f.path, f.sha256, f.status, f.error, n.id, n.conflicts != '[]', f.position AS file_position,
+        n.position AS number
+    FROM files f LEFT JOIN notices n ON n.file = f.path WHERE f.position >= :first
+    UNION ALL
+    SELECT f.path, f.sha256, f.status, f.error, c.record_id, n.conflicts != '[]', f.position, c.number
+    FROM files f JOIN copies c ON c.file = f.path JOIN notices n ON n.id = c.record_id WHERE f.position >= :first
+    ORDER BY file_position, number"""
 
 
 def notice_lines(connection: sqlite3.Connection, appended_from: int | None = None) -> Iterator[bytes]:
@@ -729,7 +733,8 @@ def manifest_entries(connection: sqlite3.Connection, first: int = 0) -> Iterator
     """Each file's manifest entry, in input order, from the `first` file on: a file whose
     notices are all copies of notices read elsewhere lists their records' ids."""
     entry: dict | None = None
-    for path, sha256, status, error, notice_id, conflict in connection.execute(FILE_NOTICES, (first,)):
+    rows = connection.execute(FILE_NOTICES, {"first": first})
+    for path, sha256, status, error, notice_id, conflict, *_ in rows:
         if entry is None or entry["path"] != path:
             if entry is not None:
                 yield entry
