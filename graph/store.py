@@ -378,7 +378,7 @@ class _WaitingFile:
 
 class RecordedFile(NamedTuple):
     """What the database holds of a file: its manifest entry, as it was seen when read,
-    the pipeline its rows came from, and its position in the run that last wrote it."""
+    and the pipeline its rows came from."""
 
     path: str
     sha256: str | None
@@ -387,20 +387,29 @@ class RecordedFile(NamedTuple):
     size: int | None
     mtime_ns: int | None
     pipeline: str | None
-    position: int | None
-
-
-RECORDED_FILES = "SELECT path, sha256, status, error, size, mtime_ns, pipeline, position FROM files"
 
 
 def recorded_files(connection: sqlite3.Connection, paths: Iterable[str]) -> Iterator[RecordedFile]:
     """The database's record of each of `paths` it holds, in no particular order."""
-    return (RecordedFile(*row) for row in select_in(connection, f"{RECORDED_FILES} WHERE path IN ({{marks}})", paths))
+    query = "SELECT path, sha256, status, error, size, mtime_ns, pipeline FROM files WHERE path IN ({marks})"
+    return (RecordedFile(*row) for row in select_in(connection, query, paths))
 
 
-def files_in_order(connection: sqlite3.Connection) -> Iterator[RecordedFile]:
-    """Every file the database holds, in the order of the run that wrote it: its inputs' order."""
-    return (RecordedFile(*row) for row in connection.execute(f"{RECORDED_FILES} ORDER BY position"))
+# Whether a file's rows can stand for it unchanged is asked of every file a re-run holds
+# (100,000 in a day's increment), so the database answers it: the file was cached (one never
+# read has no digest), by `:pipeline`, and not cut short by a time limit (`:retried` begins
+# the error of a file tried again under a larger one).
+FILES_IN_ORDER = """
+    SELECT path, size, mtime_ns, position,
+        sha256 IS NOT NULL AND pipeline IS :pipeline AND coalesce(substr(error, 1, length(:retried)) != :retried, 1)
+    FROM files ORDER BY position"""
+
+
+def files_in_order(connection: sqlite3.Connection, pipeline: str, retried: str) -> sqlite3.Cursor:
+    """Every file the database holds, in the order of the run that wrote it (its inputs'
+    order): its path, size, modification time and position, and whether its rows can stand
+    for it (FILES_IN_ORDER)."""
+    return connection.execute(FILES_IN_ORDER, {"pipeline": pipeline, "retried": retried})
 
 
 class DatabaseUpdate:

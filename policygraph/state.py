@@ -98,6 +98,11 @@ class Sightings(Sequence):
     def __len__(self) -> int:
         return len(self.sizes)
 
+    def alike(self, index: int, size: int | None, mtime_ns: int | None) -> bool:
+        """Whether the file at `index` was seen with this size and time: asked of every file
+        a re-run holds, without making a Seen of it."""
+        return self.sizes[index] == size and self.times[index] == mtime_ns and size != UNREADABLE
+
     def __getitem__(self, index: int) -> Seen | None:  # type: ignore[override]  # no slices: none is asked for
         size = self.sizes[index]
         return None if size == UNREADABLE else Seen(size, self.times[index])

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import sqlite3
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from graph import store
 from policygraph.inputs import InputFile, InputFiles, given_path
 from policygraph.outcome import TIMED_OUT
-from policygraph.state import Seen, Sightings
+from policygraph.state import Sightings
 
 NOT_HELD = -1  # the position of a file the database does not hold
 
@@ -47,23 +47,22 @@ class Unchanged:
         self.held_at = array("q", [NOT_HELD]) * len(items)
         self.gone: list[str] = []
         try:
-            self._pair(store.files_in_order(connection), seen, pipeline, force)
+            self._pair(_in_order(store.files_in_order(connection, pipeline, TIMED_OUT)), seen, force)
         except OutOfOrder:
             self._read_all(connection)
 
-    def _pair(self, held: Iterator[store.RecordedFile], seen: Sightings, pipeline: str, force: bool) -> None:
-        in_order = _in_order(held)
+    def _pair(self, in_order: Iterator[_Held], seen: Sightings, force: bool) -> None:
         file = next(in_order, None)
         for index, item in enumerate(self.items):
             while file is not None and file.given_as < item.path:
-                self.gone.append(file.recorded.path)
+                self.gone.append(file.path)
                 file = next(in_order, None)
             if file is not None and file.given_as == item.path:
-                self.held_at[index] = file.recorded.position
-                self.flags[index] = not force and _stands(item, seen[index], file.recorded, pipeline)
+                self.held_at[index] = file.position
+                self.flags[index] = not force and _stands(item, seen, index, file)
                 file = next(in_order, None)
         while file is not None:
-            self.gone.append(file.recorded.path)
+            self.gone.append(file.path)
             file = next(in_order, None)
 
     def _read_all(self, connection: sqlite3.Connection) -> None:
@@ -71,7 +70,7 @@ class Unchanged:
         (its cached result reused), and every held one given up until the run places it."""
         self.flags = bytearray(len(self.items))
         self.held_at = array("q", [NOT_HELD]) * len(self.items)
-        self.gone = [recorded.path for recorded in store.files_in_order(connection)]
+        self.gone = [path for (path, *_) in store.files_in_order(connection, "", TIMED_OUT)]
 
     def to_read(self) -> InputFiles:
         """The files the run must read, in input order."""
@@ -81,31 +80,28 @@ class Unchanged:
 
 
 class _Held(NamedTuple):
+    """A file the database holds (store.files_in_order), with the path it was given as."""
+
     given_as: str  # the path as a run is given it, which orders the run's files
-    recorded: store.RecordedFile
+    path: str
+    size: int | None
+    mtime_ns: int | None
+    position: int
+    rows_stand: bool  # made by this pipeline, from a result a re-run would not try again
 
 
-def _in_order(held: Iterator[store.RecordedFile]) -> Iterator[_Held]:
+def _in_order(rows: Iterable[tuple]) -> Iterator[_Held]:
     previous = ""
-    for recorded in held:
-        given_as = given_path(recorded.path)
-        if given_as < previous:
-            raise OutOfOrder(recorded.path)
-        previous = given_as
-        yield _Held(given_as, recorded)
+    for row in rows:
+        file = _Held(given_path(row[0]), *row)
+        if file.given_as < previous:
+            raise OutOfOrder(file.path)
+        previous = file.given_as
+        yield file
 
 
-def _stands(item: InputFile, now: Seen | None, recorded: store.RecordedFile, pipeline: str) -> bool:
-    """Whether the database's record of the file stands for it as it is now: the same size
-    and time under the same pipeline, and a result a re-run would not try again."""
-    if now is None or item.skip_reason:
-        return False
-    seen_alike = (recorded.size, recorded.mtime_ns) == (now.size, now.mtime_ns)
-    return seen_alike and recorded.pipeline == pipeline and _kept(recorded)
-
-
-def _kept(recorded: store.RecordedFile) -> bool:
-    """Whether a re-run would take the file's result from the cache rather than try it
-    again: a file that could not be read, or whose worker died, has no digest (it was never
-    cached), and a file that ran out of time is tried again under a larger limit."""
-    return recorded.sha256 is not None and not (recorded.error or "").startswith(TIMED_OUT)
+def _stands(item: InputFile, seen: Sightings, index: int, held: _Held) -> bool:
+    """Whether the database's record of the file stands for it as it is now: its rows can
+    stand for it, and it has the size and time it had when read (a file that cannot be read
+    now has neither)."""
+    return held.rows_stand and not item.skip_reason and seen.alike(index, held.size, held.mtime_ns)
