@@ -75,13 +75,15 @@ def _written(stock: state.Stock, out: Path, options: RunOptions) -> RunOutputs:
 
 def _write_outputs(stock: state.Stock, out: Path, options: RunOptions) -> RunOutputs:
     """Every file's outcome into the outputs. The database is opened, and migrated, before
-    any output is begun: one that cannot be used then fails the attempt before it writes."""
+    any output is begun: one that cannot be used then fails the attempt before it writes.
+    Unless forced, a file the database holds as it is now is kept without being read, and
+    only the others are handed to the workers."""
     cache = _open_cache(out)
     store.connect(out / store.DATABASE_NAME).close()
     work = partial(process_files, cache=cache, force=options.force, seconds=options.seconds_per_file)
     with RunOutputs(out) as outputs, closing(cache):
         unchanged = Unchanged(outputs.connection, stock.items, stock.seen, state.pipeline_digest(), options.force)
-        outputs.database.drop(unchanged.gone)
+        outputs.drop(unchanged.gone)
         to_read = unchanged.to_read()
         read = _with_progress(_read(work, to_read, options, cache), len(to_read), options.progress)
         for index, item in enumerate(stock.items):
@@ -167,6 +169,10 @@ class RunOutputs:
         self.database.add_file(outcome.manifest_entry(), outcome.reused, rows, seen)
         self.reused += outcome.reused
         self.timed_out = self.timed_out or outcome.timed_out
+
+    def drop(self, paths: list[str]) -> None:
+        """Files the database holds that are not in this run."""
+        self.database.drop(paths)
 
     def keep(self, held_at: int, path: str) -> None:
         """A file taken as the database holds it (policygraph.unchanged), at `held_at` in the
