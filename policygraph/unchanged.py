@@ -30,7 +30,7 @@ NOT_HELD = -1  # the position of a file the database does not hold
 
 
 class OutOfOrder(Exception):
-    """The database's files are not in their paths' order, as a run of this version leaves them."""
+    """The database's files are out of their paths' order, which no run of this version leaves."""
 
 
 class Unchanged:
