@@ -184,29 +184,21 @@ def test_a_database_from_before_sizes_and_times_were_recorded_is_read_whole_once
     assert opened == ["newer.txt"]
 
 
-def test_an_increment_looks_up_no_file_it_keeps_and_writes_none_that_stayed_in_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("new", "moved"), [("zz_new.txt", 0), ("!new.txt", ARCHIVE)], ids=["after every other", "before every other"]
+)
+def test_an_increment_looks_up_no_file_it_keeps_and_writes_only_those_that_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, new: str, moved: int
 ) -> None:
     """The run's files and the database's are paired in one pass, in their order: looking each
     up by its path, and writing each one's position, cost 2.5 s of an increment at 100,000."""
     archive, out = distinct_copies(tmp_path / "in", ARCHIVE), tmp_path / "out"
     run([str(archive)], out)
-    shutil.copy(CORPUS / "003_0cd56fd91030d65d.txt", archive / "zz_new.txt")  # after every other
+    shutil.copy(CORPUS / "003_0cd56fd91030d65d.txt", archive / new)
     asked, statements = spied_database(monkeypatch)
     run([str(archive)], out)
-    assert asked == ["zz_new.txt"]
-    assert not [statement for statement in statements if statement.startswith("UPDATE files")]
-    assert_as_fresh(out, archive, tmp_path / "fresh")
-
-
-def test_files_after_a_new_one_take_their_new_places(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    archive, out = distinct_copies(tmp_path / "in", ARCHIVE), tmp_path / "out"
-    run([str(archive)], out)
-    shutil.copy(CORPUS / "003_0cd56fd91030d65d.txt", archive / "!new.txt")  # before every other
-    asked, statements = spied_database(monkeypatch)
-    run([str(archive)], out)
-    assert asked == ["!new.txt"]
-    assert len([statement for statement in statements if statement.startswith("UPDATE files SET position")]) == ARCHIVE
+    assert asked == [new]
+    assert len([statement for statement in statements if statement.startswith("UPDATE files")]) == moved
     assert_as_fresh(out, archive, tmp_path / "fresh")
 
 
