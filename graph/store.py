@@ -738,6 +738,11 @@ def record_output(connection: sqlite3.Connection, path: Path, marks: list[int] |
     connection.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", written)
 
 
+def forget_output(connection: sqlite3.Connection, name: str) -> None:
+    """The output `name` is being written again: until it is recorded, it is written whole."""
+    connection.execute("DELETE FROM outputs WHERE name = ?", (name,))
+
+
 def manifest_entries(connection: sqlite3.Connection, first: int = 0) -> Iterator[dict]:
     """Each file's manifest entry, in input order, from the `first` file on: a file whose
     notices are all copies of notices read elsewhere lists their records' ids."""

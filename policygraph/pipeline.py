@@ -187,8 +187,7 @@ class RunOutputs:
         self._write_notices(appended_from)
         self._write_graph("graph.json", write_node_link_json, before)
         self._write_graph("graph.graphml", write_graphml, before)
-        self._write_manifest(self.database.files_as_held)
-        self.connection.commit()
+        self._write_manifest()
         self.summary = self._summary()
         self._stack.close()
 
@@ -229,12 +228,17 @@ class RunOutputs:
         written = store.written_output(self.connection, path.name)
         return written.marks if written and state.seen_now(path) == (written.size, written.mtime_ns) else None
 
-    def _write_manifest(self, files_as_held: int | None) -> None:
-        """The manifest, last; when the first `files_as_held` files are as the database held
-        them and the file is as written with them, their entries are copied."""
+    def _write_manifest(self) -> None:
+        """The manifest, last, once the database is committed: a manifest vouches for complete
+        outputs. When the first files are as the database held them before the run, and the
+        manifest as written with them, their entries are copied. Its record is withdrawn in
+        the commit and made again once it is in place, so a run stopped between leaves none."""
         path = self.out / "manifest.json"
-        marks = self._as_written(path) if files_as_held else None
-        copied = files_as_held if marks else 0
+        held = self.database.files_as_held
+        marks = self._as_written(path) if held else None
+        copied = held if marks else 0
+        store.forget_output(self.connection, path.name)
+        self.connection.commit()
         with atomic_file(path) as stream:
             manifest = ObjectWriter(stream)
             manifest.member("manifest_version", MANIFEST_VERSION)
@@ -249,6 +253,7 @@ class RunOutputs:
             manifest.end_array()
             manifest.close()
         store.record_output(self.connection, path, [entries_begin, entries_end])
+        self.connection.commit()
 
 
 def manifest_entry_json(entry: dict) -> str:

@@ -204,6 +204,28 @@ def test_notices_appended_are_written_after_a_copy_of_the_records_before(tmp_pat
     assert_as_fresh(copied, inputs)
 
 
+class Stopped(Exception):
+    """A run stopped on its way: killed, or out of disk."""
+
+
+def test_a_run_stopped_before_its_manifest_has_the_next_run_write_it_whole(tmp_path: Path, monkeypatch) -> None:
+    """Stopped after the database took the new files, the run left the manifest as it was,
+    which lists none of them: its entries cannot be copied as those of the files held."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    write_notices(inputs, [SHANDONG, JINAN], 0)
+    run([str(inputs)], out)
+    write_notices(inputs, [(ISSUERS[1], 3, PRODUCTS[1], [], 2)], 2)
+    with monkeypatch.context() as stopping:
+        stopping.setattr(pipeline, "manifest_entry_json", lambda entry: (_ for _ in ()).throw(Stopped()))
+        with pytest.raises(Stopped):
+            run([str(inputs)], out)
+    write_notices(inputs, [(ISSUERS[1], 4, PRODUCTS[2], [], 1)], 3)
+    copied_from = _copied(monkeypatch)
+    run([str(inputs)], out)
+    assert "manifest.json" not in copied_from and "notices.jsonl" in copied_from
+    assert_as_fresh(out, inputs)
+
+
 @pytest.mark.parametrize(
     "day",
     [
