@@ -37,6 +37,8 @@ UNDO_MIGRATION = {
     14: ["DROP TABLE outputs"],
     15: ["DROP INDEX notices_manifest"],
 }  # fmt: skip
+# Names in GBK bytes, with backslashes, and in UTF-8 beside them: shown escaped, or not.
+ODD_PREFIXES = (b"\xd6\\\xd6", b"a\\b", b"\xffz", b"\xc3\xa9")
 SLOW = "关于执行集采结果的通知\n各有关单位：\n" + "采购周期为2年，" * 2000  # about 0.3 s to read
 
 
@@ -227,10 +229,8 @@ def test_names_in_no_encoding_and_with_backslashes_are_kept_in_their_order(tmp_p
     """Such names are shown escaped (policygraph.inputs.shown_path), which does not keep
     their order: pairing the run's files with the database's compares the names as given."""
     archive, out = distinct_copies(tmp_path / "in", ARCHIVE), tmp_path / "out"
-    files = sorted(archive.iterdir())
-    for index, path in enumerate(files[:4]):
-        odd = [b"\xd6\\" + bytes([0xD6 + index]), b"a\\b", b"\xff" + b"z", b"\xc3\xa9"][index]
-        os.rename(path, os.fsencode(archive) + b"/" + odd + os.fsencode(path.name))
+    for prefix, path in zip(ODD_PREFIXES, sorted(archive.iterdir()), strict=False):
+        os.rename(path, os.fsencode(archive) + b"/" + prefix + os.fsencode(path.name))
     run([str(archive)], out)
     shutil.copy(CORPUS / "003_0cd56fd91030d65d.txt", archive / "new.txt")
     opened.clear()
