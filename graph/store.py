@@ -694,11 +694,10 @@ NOTICE_LINES = """
 APPENDED_LINES = """
     SELECT CAST(n.record AS BLOB) FROM notices n JOIN files f ON f.path = n.file WHERE n.rowid >= ?
     ORDER BY f.position, n.position"""
-# Each file with the ids of the notices read from it, whether a record or a copy, in file order.
-# A file's notices and the notices it holds copies of, by their place in the file; a file
-# without notices of its own has a row of nulls too. Each half filters the files itself:
-# joined to a union, the filter came after the whole union was made (0.15 s for the 20
-# entries of a day's increment beside 100,000 files).
+# Each file with the ids of the notices read from it, whether a record or a copy, by their
+# place in the file; a file without notices of its own has a row of nulls too. Each half
+# filters the files itself: joined to a union, the filter came after the whole union was
+# made (0.15 s for the 20 entries of a day's increment beside 100,000 files).
 FILE_NOTICES = """
     SELECT f.path, f.sha256, f.status, f.error, n.id, n.conflicts != '[]', f.position AS file_position,
         n.position AS number
