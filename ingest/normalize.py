@@ -74,13 +74,14 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _HAN = re.compile(f"[{CJK}]")
 
 
-def normalize(source: str) -> MappedText:
-    """The normalised text of `source`, with each character's source offset."""
+def normalize(source: str, traditional: bool | None = None) -> MappedText:
+    """The normalised text of `source`, with each character's source offset. `traditional`
+    is has_traditional(source), when the caller has asked it."""
     mapped = MappedText.identity(source)
     mapped = substitute(mapped, _LINE_END, _line_end)
     mapped = _delete(mapped, _DEBRIS, _DEBRIS_MARK)
     mapped = _delete(mapped, _PAGE_NUMBER, _PAGE_NUMBER_MARK)
-    mapped = to_simplified(mapped)
+    mapped = to_simplified(mapped, traditional)
     if _FULL_WIDTH.search(mapped.text):  # translating costs more than looking, and is rarely needed
         mapped = translate(mapped, FULL_WIDTH_FOLD)
     mapped = substitute(mapped, _DECIMAL_POINT, ".")

@@ -11,7 +11,7 @@ from extract.notice import extract_notice
 from extract.regions import PlacedIssuer
 from extract.tables import attachment_rows
 from ingest.normalize import normalize
-from ingest.script import Script, detect_script
+from ingest.script import Script, detect_script, has_traditional
 from ingest.source import SourceText, Table
 from ingest.structure import NoticeLayout, find_notices
 from ingest.textmap import MappedText
@@ -25,13 +25,14 @@ SCRIPT_ELEMENTS = ("title", "addressee", "body", "signature")
 
 
 def notice_records(source: SourceText, file: str, sha256: str) -> list[NoticeRecord]:
-    normalized = normalize(source.text)
+    traditional = has_traditional(source.text)
+    normalized = normalize(source.text, traditional)
     layouts = find_notices(normalized.text)
     notices = [normalized.slice(layout.start, layout.end) for layout in layouts]
     spans = [mapped.source_span(0, len(mapped.text)) for mapped in notices]
     tables = _tables_by_notice(source, spans)
     return [
-        _record(mapped, layout, source, file, sha256, tables[number])
+        _record(mapped, layout, source, file, sha256, tables[number], traditional)
         for number, (mapped, layout) in enumerate(zip(notices, layouts, strict=True))
     ]
 
@@ -50,14 +51,20 @@ def _tables_by_notice(source: SourceText, spans: list[tuple[int, int]]) -> list[
 
 
 def _record(
-    mapped: MappedText, layout: NoticeLayout, source: SourceText, file: str, sha256: str, tables: tuple[Table, ...]
+    mapped: MappedText,
+    layout: NoticeLayout,
+    source: SourceText,
+    file: str,
+    sha256: str,
+    tables: tuple[Table, ...],
+    traditional: bool,
 ) -> NoticeRecord:
     start, end = mapped.source_span(0, len(mapped.text))
     facts = extract_notice(mapped.text, layout)
     return NoticeRecord(
         id=facts.doc_number or text_digest_id(mapped.text),
         source=Source(file=file, sha256=sha256, start=start, end=end, encoding=source.encoding),
-        script=_script(source.text, mapped, layout),
+        script=_script(source.text, mapped, layout) if traditional else "simplified",
         text=mapped.text,
         title=facts.title,
         doc_number=facts.doc_number,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ingest.lines import LINE_ROLES, line_kind
 from ingest.normalize import normalize
-from ingest.script import SCRIPT_CHARACTERS, character_sets_from_opencc, detect_script
+from ingest.script import SCRIPT_CHARACTERS, character_sets_from_opencc, detect_script, has_traditional
 from ingest.textmap import MappedText, strip, substitute
 
 CASES = [
@@ -106,6 +106,16 @@ def test_every_character_maps_into_the_source(source: str) -> None:
     assert len(mapped.offsets) == len(mapped.text) + 1
     assert all(0 <= offset <= len(source) for offset in mapped.offsets)
     assert list(mapped.offsets) == sorted(mapped.offsets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(notice_text, st.text(max_size=200)))
+def test_a_caller_that_knows_the_script_gets_what_one_that_does_not_gets(source: str) -> None:
+    """Records ask has_traditional of a file once, for normalisation and script detection
+    alike; converting a text that holds no traditional character must change nothing."""
+    expected = normalize(source)
+    assert normalize(source, has_traditional(source)) == expected
+    assert normalize(source, traditional=True) == expected
 
 
 @settings(max_examples=300, deadline=None)
