@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.lines import LINE_ROLES, line_kind
-from ingest.normalize import normalize
+from ingest.normalize import _CLEANUP_MARK, _DEBRIS, _FULL_WIDTH, _PAGE_NUMBER, normalize
 from ingest.script import SCRIPT_CHARACTERS, character_sets_from_opencc, detect_script, has_traditional
 from ingest.textmap import MappedText, strip, substitute
 
@@ -116,6 +116,22 @@ def test_a_caller_that_knows_the_script_gets_what_one_that_does_not_gets(source:
     expected = normalize(source)
     assert normalize(source, has_traditional(source)) == expected
     assert normalize(source, traditional=True) == expected
+
+
+pinyin_glossed = st.lists(
+    st.sampled_from([*"醫療會采购", "(yī)", "（huì ）", " (liáo)", "— 3 —", "第2页", "3/10", "１０％", "ｂ", "??", "\u200b"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(notice_text, pinyin_glossed, st.text(max_size=200)))
+def test_whatever_the_cleanup_passes_rewrite_holds_a_mark(source: str) -> None:
+    """normalize skips the debris, page-number and full-width passes in a text without one
+    of _CLEANUP_MARK: which is right only while every match of theirs holds one."""
+    for pattern in (_DEBRIS, _PAGE_NUMBER, _FULL_WIDTH):
+        for match in pattern.finditer(source):
+            assert _CLEANUP_MARK.search(match.group()), (pattern.pattern, match.group())
 
 
 @settings(max_examples=300, deadline=None)
