@@ -66,6 +66,9 @@ _PAGE_NUMBER_MARK = re.compile(f"[{PAGE_NUMBER_MARKS}]")
 # written `XX*`): the engine then scans for that character instead of trying the whole
 # pattern at every position, and most passes find nothing in most files.
 _LINE_END = re.compile(r"\r\n?|\f|\\r\\n|\\n")
+# What every _LINE_END match starts with. A decoded file's line ends are \n already
+# (ingest.decode), and looking for each of these is a tenth of the pattern's scan.
+LINE_END_MARKS = ("\r", "\f", "\\")
 _SPACE_RUN = re.compile(f"{HORIZONTAL_SPACE}{HORIZONTAL_SPACE}*")
 _DECIMAL_POINT = re.compile(r"．(?<=\d．)(?=\d)")
 _FULL_WIDTH = re.compile(f"[{''.join(map(chr, FULL_WIDTH_FOLD))}]")
@@ -82,7 +85,8 @@ def normalize(source: str, traditional: bool | None = None) -> MappedText:
     """The normalised text of `source`, with each character's source offset. `traditional`
     is has_traditional(source), when the caller has asked it."""
     mapped = MappedText.identity(source)
-    mapped = substitute(mapped, _LINE_END, _line_end)
+    if any(mark in source for mark in LINE_END_MARKS):
+        mapped = substitute(mapped, _LINE_END, _line_end)
     marked = _CLEANUP_MARK.search(mapped.text) is not None
     if marked:
         mapped = _delete(mapped, _DEBRIS, _DEBRIS_MARK)

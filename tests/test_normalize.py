@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.lines import LINE_ROLES, line_kind
-from ingest.normalize import _CLEANUP_MARK, _DEBRIS, _FULL_WIDTH, _PAGE_NUMBER, normalize
+from ingest.normalize import (
+    _CLEANUP_MARK,
+    _DEBRIS,
+    _FULL_WIDTH,
+    _LINE_END,
+    _PAGE_NUMBER,
+    LINE_END_MARKS,
+    normalize,
+)
 from ingest.script import SCRIPT_CHARACTERS, character_sets_from_opencc, detect_script, has_traditional
 from ingest.textmap import MappedText, strip, substitute
 
@@ -128,10 +136,12 @@ pinyin_glossed = st.lists(
 @given(st.one_of(notice_text, pinyin_glossed, st.text(max_size=200)))
 def test_whatever_the_cleanup_passes_rewrite_holds_a_mark(source: str) -> None:
     """normalize skips the debris, page-number and full-width passes in a text without one
-    of _CLEANUP_MARK: which is right only while every match of theirs holds one."""
+    of _CLEANUP_MARK, and the line-end pass in one without LINE_END_MARKS: which is right
+    only while every match of theirs holds one."""
     for pattern in (_DEBRIS, _PAGE_NUMBER, _FULL_WIDTH):
         for match in pattern.finditer(source):
             assert _CLEANUP_MARK.search(match.group()), (pattern.pattern, match.group())
+    assert all(match.group()[0] in LINE_END_MARKS for match in _LINE_END.finditer(source + "\r\n\\n\f"))
 
 
 @settings(max_examples=300, deadline=None)
