@@ -12,7 +12,8 @@ from ingest.lines import CJK, OPENS_PARAGRAPH, PAGE_NUMBER_FORMS, PAGE_NUMBER_MA
 from ingest.script import to_simplified
 from ingest.textmap import MappedText, strip, substitute, translate
 
-HORIZONTAL_SPACE = "[ \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f]"
+HORIZONTAL_SPACES = " \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f"
+HORIZONTAL_SPACE = f"[{HORIZONTAL_SPACES}]"
 
 PINYIN = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê"
 # Characters that print as nothing, as a character class: the soft hyphen, zero-width spaces
@@ -95,7 +96,8 @@ def normalize(source: str, traditional: bool | None = None) -> MappedText:
     if marked and _FULL_WIDTH.search(mapped.text):  # translating costs more than looking, and is rarely needed
         mapped = translate(mapped, FULL_WIDTH_FOLD)
     mapped = substitute(mapped, _DECIMAL_POINT, ".")
-    mapped = substitute(mapped, _SPACE_RUN, _space_between_words)
+    if any(space in mapped.text for space in HORIZONTAL_SPACES):  # as for LINE_END_MARKS
+        mapped = substitute(mapped, _SPACE_RUN, _space_between_words)
     mapped = _rejoin_lines(mapped)
     return strip(mapped, "\n")
 
