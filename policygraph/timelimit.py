@@ -57,7 +57,7 @@ def _alarm(seconds: float) -> Iterator[None]:
 
     The handler is set through `_signal`, which `signal.signal` wraps: the wrapper turns the
     handler it returns into an enum member, and for a function that costs a failed enum
-    lookup and its exception, 0.8% of a run's time at one file in two calls."""
+    lookup and its exception: two calls a file, 0.8% of a 10,000-file run's time."""
     previous = _signal.signal(signal.SIGALRM, _expire)
     signal.setitimer(signal.ITIMER_REAL, seconds, REDELIVERY_SECONDS)
     try:
