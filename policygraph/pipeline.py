@@ -28,7 +28,7 @@ from ingest.decode import DecodeError, NeedsOCR, decode_bytes
 from ingest.reading import read_file
 from policygraph import executors, state
 from policygraph.cache import CACHE_PATH, CachedResult, ResultCache, open_cache
-from policygraph.inputs import InputFile
+from policygraph.inputs import InputFile, shown_path
 from policygraph.outcome import TIMED_OUT, CannotRead, FileOutcome, NoticeOutput, notice_output
 from policygraph.outputs import atomic_file, claim, copy_range, set_aside
 from policygraph.records import notice_records
@@ -86,9 +86,9 @@ def _write_outputs(stock: state.Stock, out: Path, options: RunOptions) -> RunOut
         outputs.drop(unchanged.gone)
         to_read = unchanged.to_read()
         read = _with_progress(_read(work, to_read, options, cache), len(to_read), options.progress)
-        for index, item in enumerate(stock.items):
+        for index, path in enumerate(stock.items.paths()):
             if unchanged.flags[index]:
-                outputs.keep(unchanged.held_at[index], item.shown_as)
+                outputs.keep(unchanged.held_at[index], shown_path(path))
             else:
                 outputs.add(next(read), stock.seen[index])
         outputs.finish()

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from graph import store
-from policygraph.inputs import InputFile, InputFiles, given_path
+from policygraph.inputs import InputFiles, given_path
 from policygraph.outcome import TIMED_OUT
 from policygraph.state import Sightings
 
@@ -53,13 +53,13 @@ class Unchanged:
 
     def _pair(self, in_order: Iterator[_Held], seen: Sightings, force: bool) -> None:
         file = next(in_order, None)
-        for index, item in enumerate(self.items):
-            while file is not None and file.given_as < item.path:
+        for index, path in enumerate(self.items.paths()):
+            while file is not None and file.given_as < path:
                 self.gone.append(file.path)
                 file = next(in_order, None)
-            if file is not None and file.given_as == item.path:
+            if file is not None and file.given_as == path:
                 self.held_at[index] = file.position
-                self.flags[index] = not force and _stands(item, seen, index, file)
+                self.flags[index] = not force and _stands(file, seen, index) and not self.items.skip_reason(path)
                 file = next(in_order, None)
         while file is not None:
             self.gone.append(file.path)
@@ -100,8 +100,8 @@ def _in_order(rows: Iterable[tuple]) -> Iterator[_Held]:
         yield file
 
 
-def _stands(item: InputFile, seen: Sightings, index: int, held: _Held) -> bool:
+def _stands(held: _Held, seen: Sightings, index: int) -> bool:
     """Whether the database's record of the file stands for it as it is now: its rows can
     stand for it, and it has the size and time it had when read (a file that cannot be read
     now has neither)."""
-    return held.rows_stand and not item.skip_reason and seen.alike(index, held.size, held.mtime_ns)
+    return held.rows_stand and seen.alike(index, held.size, held.mtime_ns)
