@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -36,6 +37,7 @@ REQUIRED_OUTPUTS = ("notices.jsonl", "graph.json", "graph.graphml", "manifest.js
 SECONDS_PER_FILE = 120
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every SQLite database
 UNREADABLE = -1  # the size and time of an input that cannot be read
+LINES_HASHED_TOGETHER = 1024  # of a fingerprint: one at a time cost 0.1 s of 100,000, all at once 12 MB
 
 
 @dataclass(frozen=True)
@@ -89,11 +91,17 @@ class Sightings(Sequence):
     130, which at 100,000 files was 12 MB of a run's peak memory."""
 
     def __init__(self, items: InputFiles) -> None:
+        """A stat a file and nothing else: 100,000 of them are a daily increment's floor."""
         self.sizes, self.times = array("q"), array("q")
         for path in items.paths():
-            size, mtime_ns = seen_now(path) or (UNREADABLE, UNREADABLE)
-            self.sizes.append(size)
-            self.times.append(mtime_ns)
+            try:
+                status = os.stat(path)
+            except OSError:
+                self.sizes.append(UNREADABLE)
+                self.times.append(UNREADABLE)
+                continue
+            self.sizes.append(status.st_size)
+            self.times.append(status.st_mtime_ns)
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -121,9 +129,12 @@ def fingerprint(items: InputFiles, seen: Sightings) -> str:
     """A digest of every input's path, size and modification time (or that it cannot be read).
     Its value is kept in each output folder's state: a new one would re-run every folder."""
     digest = hashlib.sha256()
-    for path, size, mtime_ns in zip(items.paths(), seen.sizes, seen.times, strict=True):
-        shown = "unreadable" if size == UNREADABLE else f"{size} {mtime_ns}"
-        digest.update(f"{path}\0{shown}\n".encode("utf-8", "surrogateescape"))
+    lines = (
+        f"{path}\0{'unreadable' if size == UNREADABLE else f'{size} {mtime_ns}'}\n"
+        for path, size, mtime_ns in zip(items.paths(), seen.sizes, seen.times, strict=True)
+    )
+    for chunk in iter(lambda: "".join(islice(lines, LINES_HASHED_TOGETHER)), ""):
+        digest.update(chunk.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 

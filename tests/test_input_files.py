@@ -144,3 +144,11 @@ def digest_as_first_recorded(paths: list[str]) -> str:
             shown = "unreadable"
         digest.update(f"{path}\0{shown}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def test_the_fingerprint_is_the_same_across_the_edges_of_the_lines_hashed_together() -> None:
+    edge = state.LINES_HASHED_TOGETHER
+    paths = [f"/no-such-folder/{number:05}.txt" for number in range(2 * edge + 1)]
+    paths[edge - 1 : edge + 1] = [__file__, str(Path(__file__).parent / "conftest.py")]  # readable, on the edge
+    items = InputFiles(sorted(paths))
+    assert state.fingerprint(items, state.Sightings(items)) == digest_as_first_recorded(sorted(paths))
