@@ -126,6 +126,14 @@ def collect(inputs: list[str], exclude: Path | None = None) -> InputFiles:
     """Every file once, in a stable order (by path); folders are walked without following
     links, and without entering `exclude`: a run's output folder inside an input folder is
     not read."""
+    paths, skip_reasons = _each_file_once(inputs, exclude)
+    paths.sort()
+    return InputFiles(paths, skip_reasons)
+
+
+def _each_file_once(inputs: list[str], exclude: Path | None) -> tuple[list[str], dict[str, str]]:
+    """The files' paths and skip reasons; the real paths that told them apart are let go
+    here, before the paths are packed (12 MB at 100,000 files)."""
     found = _Found()
     excluded = os.path.realpath(exclude) if exclude else None
     for given in inputs:
@@ -135,7 +143,7 @@ def collect(inputs: list[str], exclude: Path | None = None) -> InputFiles:
             _walk(root, real, excluded, found)
         else:
             found.add(root, real)
-    return InputFiles(sorted(found.paths), found.skip_reasons)
+    return found.paths, found.skip_reasons
 
 
 class _Found:
