@@ -32,7 +32,9 @@ WAIT_FOR_WRITERS = 60.0  # seconds: a writer holds the lock for one chunk's inse
 # timeout is kept with the limit it ran out of (time_limit, NULL for any other result).
 # A file's notices are one JSON array of [id, record, facts], each record as its line
 # (layout 4; layout 3 held each line as a JSON string, escaped again and again unescaped).
-CACHE_LAYOUT = 4
+# Results of another pipeline are found through an index on it (layout 5): without one,
+# looking for them read the whole table, 0.1 s of a day's increment beside 100,000.
+CACHE_LAYOUT = 5
 ENTRIES = msgspec.json.Decoder(list[tuple[str, msgspec.Raw, int]])
 LAYOUTS = f"""
     DROP TABLE IF EXISTS results;
@@ -40,6 +42,7 @@ LAYOUTS = f"""
         sha256 TEXT, pipeline TEXT, file TEXT, status TEXT, error TEXT, notices TEXT, time_limit REAL
     );
     CREATE UNIQUE INDEX results_key ON results (sha256, pipeline);
+    CREATE INDEX results_pipeline ON results (pipeline);
     PRAGMA user_version = {CACHE_LAYOUT};
 """
 
@@ -54,7 +57,9 @@ def open_cache(out: Path) -> ResultCache:
         connection.execute("PRAGMA journal_mode = WAL")  # kept by the file: every process reads and writes
         if connection.execute("PRAGMA user_version").fetchone()[0] != CACHE_LAYOUT:
             connection.executescript(LAYOUTS)  # a cache of another layout is dropped, not migrated
-        connection.execute("DELETE FROM results WHERE pipeline != ?", (pipeline_digest(),))  # never read again
+        connection.execute(  # never read again; `!=` would not use the index
+            "DELETE FROM results WHERE pipeline < :pipeline OR pipeline > :pipeline", {"pipeline": pipeline_digest()}
+        )
     connection.close()
     return ResultCache(out)
 

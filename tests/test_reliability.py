@@ -127,6 +127,20 @@ def test_a_cache_of_the_earlier_layout_is_dropped_and_its_files_read_again(tmp_p
     assert outputs(out) == outputs(fresh)
 
 
+def test_opening_the_cache_drops_the_results_of_every_other_pipeline_and_keeps_this_ones(tmp_path: Path) -> None:
+    """Digests sort on both sides of this pipeline's: the drop asks for both ranges."""
+    open_cache(tmp_path).close()
+    pipelines = ["0" * 16, state.pipeline_digest(), "f" * 16, ""]
+    with closing(sqlite3.connect(tmp_path / CACHE_PATH)) as connection, connection:
+        connection.executemany(
+            "INSERT INTO results VALUES (?, ?, 'a.txt', 'failed', 'no notice text found in the file', '[]', NULL)",
+            [(f"{number:064}", pipeline) for number, pipeline in enumerate(pipelines)],
+        )
+    open_cache(tmp_path).close()
+    with closing(sqlite3.connect(tmp_path / CACHE_PATH)) as connection:
+        assert connection.execute("SELECT pipeline FROM results").fetchall() == [(state.pipeline_digest(),)]
+
+
 def test_a_cached_result_taken_for_a_moved_file_is_what_a_fresh_run_writes(tmp_path: Path) -> None:
     """The cached records are re-attributed to the path the content has now."""
     before, after = tmp_path / "before", tmp_path / "after"
