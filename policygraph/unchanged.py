@@ -52,17 +52,23 @@ class Unchanged:
             self._read_all(connection)
 
     def _pair(self, in_order: Iterator[_Held], seen: Sightings, force: bool) -> None:
+        """One pass through both, as a merge join; 100,000 files go round this loop, so
+        what it reads is held in locals."""
+        flags, held_at, gone = self.flags, self.held_at, self.gone
+        skip_reason, alike = self.items.skip_reason, seen.alike
         file = next(in_order, None)
         for index, path in enumerate(self.items.paths()):
             while file is not None and file.given_as < path:
-                self.gone.append(file.path)
+                gone.append(file.path)
                 file = next(in_order, None)
             if file is not None and file.given_as == path:
-                self.held_at[index] = file.position
-                self.flags[index] = not force and _stands(file, seen, index) and not self.items.skip_reason(path)
+                held_at[index] = file.position
+                flags[index] = (
+                    not force and file.rows_stand and alike(index, file.size, file.mtime_ns) and not skip_reason(path)
+                )
                 file = next(in_order, None)
         while file is not None:
-            self.gone.append(file.path)
+            gone.append(file.path)
             file = next(in_order, None)
 
     def _read_all(self, connection: sqlite3.Connection) -> None:
@@ -98,10 +104,3 @@ def _in_order(rows: Iterable[tuple]) -> Iterator[_Held]:
             raise OutOfOrder(file.path)
         previous = file.given_as
         yield file
-
-
-def _stands(held: _Held, seen: Sightings, index: int) -> bool:
-    """Whether the database's record of the file stands for it as it is now: its rows can
-    stand for it, and it has the size and time it had when read (a file that cannot be read
-    now has neither)."""
-    return held.rows_stand and seen.alike(index, held.size, held.mtime_ns)
