@@ -160,8 +160,8 @@ class _Found:
             return
         self.reals.add(real)
         self.paths.append(path)
-        reason = _skip_reason(path, linked_folder) if linked_folder or not path.endswith(NOTICE_ENDINGS) else None
-        if reason:  # most files are read, and known to be by their path's ending
+        # Most files are read, and known to be by their path's ending.
+        if (linked_folder or not path.endswith(NOTICE_ENDINGS)) and (reason := _skip_reason(path, linked_folder)):
             self.skip_reasons[path] = reason
 
 
@@ -175,7 +175,7 @@ def _walk(folder: str, real_folder: str, excluded: str | None, found: _Found) ->
         return
     try:
         with os.scandir(folder) as scan:
-            entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=_name)
+            entries = sorted((entry for entry in scan if not entry.name.startswith(".")), key=attrgetter("name"))
     except OSError:  # a folder that cannot be listed holds nothing the run can read
         return
     real_prefix = os.path.join(real_folder, "")
@@ -190,8 +190,6 @@ def _walk(folder: str, real_folder: str, excluded: str | None, found: _Found) ->
     for entry in subfolders:
         _walk(entry.path, real_prefix + entry.name, excluded, found)
 
-
-_name = attrgetter("name")
 
 
 def _links_to_folder(link: os.DirEntry) -> bool:

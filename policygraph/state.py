@@ -91,7 +91,7 @@ class Sightings(Sequence):
     130, which at 100,000 files was 12 MB of a run's peak memory."""
 
     def __init__(self, items: InputFiles) -> None:
-        """A stat a file and nothing else: 100,000 of them are a daily increment's floor."""
+        """One stat a file and nothing more: 100,000 of them are a daily increment's floor."""
         self.sizes, self.times = array("q"), array("q")
         for path in items.paths():
             try:

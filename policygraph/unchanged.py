@@ -63,6 +63,8 @@ class Unchanged:
                 file = next(in_order, None)
             if file is not None and file.given_as == path:
                 held_at[index] = file.position
+                # Taken as held: its rows can stand for it, and it has the size and time it had
+                # when read (a file that cannot be read now has neither).
                 flags[index] = (
                     not force and file.rows_stand and alike(index, file.size, file.mtime_ns) and not skip_reason(path)
                 )
