@@ -191,7 +191,6 @@ def _walk(folder: str, real_folder: str, excluded: str | None, found: _Found) ->
         _walk(entry.path, real_prefix + entry.name, excluded, found)
 
 
-
 def _links_to_folder(link: os.DirEntry) -> bool:
     """A link that loops or leads nowhere is no folder; reading it will say which it is."""
     try:
